@@ -1,0 +1,75 @@
+/**
+ * Checks one constant input against its widget spec: coercion (invalid_input_type), numeric bounds and combo
+ * membership. Returns the coerced value or the error.
+ */
+import { graphError, type GraphError } from './errors.js';
+import { comboChoices, type InputSpec } from './inputs.js';
+import { wireSpec } from './object-info.js';
+
+export type ValueCheck = { ok: true; value: unknown } | { ok: false; error: GraphError };
+
+function compare(a: number | bigint, b: number | bigint): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const ba = typeof a === 'bigint' ? a : BigInt(Math.trunc(a));
+  const bb = typeof b === 'bigint' ? b : BigInt(Math.trunc(b));
+  return ba < bb ? -1 : ba > bb ? 1 : 0;
+}
+
+function boundsError(name: string, spec: InputSpec, value: number | bigint): GraphError | undefined {
+  if (spec.kind !== 'INT' && spec.kind !== 'FLOAT') return undefined;
+  const { min, max } = spec.options;
+  const extra = () => ({ input_name: name, input_config: wireSpec(spec), received_value: value });
+  if (min !== undefined && compare(value, min) < 0) {
+    return graphError('value_smaller_than_min', `${name}`, extra(), { value, min });
+  }
+  if (max !== undefined && compare(value, max) > 0) {
+    return graphError('value_bigger_than_max', `${name}`, extra(), { value, max });
+  }
+  return undefined;
+}
+
+function summarizeChoices(choices: readonly string[]): string {
+  return choices.length > 20 ? `(list of length ${choices.length})` : JSON.stringify(choices);
+}
+
+/** Validates and coerces the constant `value` given for input `name`. */
+export function checkConstant(name: string, spec: InputSpec, value: unknown): ValueCheck {
+  if (spec.kind === 'SOCKET') {
+    const err = graphError('invalid_input_type', `${name}: expects a link to a ${spec.type} output, got a constant value`, {
+      input_name: name,
+      input_config: wireSpec(spec),
+      received_value: value,
+      exception_message: `${spec.type} inputs must be linked`,
+    }, { type: spec.type });
+    return { ok: false, error: err };
+  }
+  const parsed = spec.schema.safeParse(value);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((i) => i.message).join('; ');
+    const err = graphError('invalid_input_type', `${name}, ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}, ${message}`, {
+      input_name: name,
+      input_config: wireSpec(spec),
+      received_value: value,
+      exception_message: message,
+    }, { type: spec.kind });
+    return { ok: false, error: err };
+  }
+  const v = parsed.data as unknown;
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const err = boundsError(name, spec, v);
+    if (err) return { ok: false, error: err };
+  }
+  if (spec.kind === 'COMBO') {
+    const choices = comboChoices(spec);
+    if (!choices.includes(v as string)) {
+      const listed = choices.length > 20 ? null : wireSpec(spec);
+      const err = graphError('value_not_in_list', `${name}: '${String(v)}' not in ${summarizeChoices(choices)}`, {
+        input_name: name,
+        input_config: listed,
+        received_value: v,
+      });
+      return { ok: false, error: err };
+    }
+  }
+  return { ok: true, value: v };
+}

@@ -1,0 +1,52 @@
+/**
+ * The engine facade: a library with no HTTP in it. The API server, the CLI and the tests all drive this.
+ */
+import type { ExecutionOutcome } from './execution-events.js';
+import { executeGraph, type ExecuteRequest } from './execute.js';
+import type { NodeServices } from './node-definition.js';
+import { objectInfo, type ObjectInfoEntry } from './object-info.js';
+import { OutputCache } from './output-cache.js';
+import type { NodeRegistry } from './registry.js';
+import { validatePrompt, type ValidateOptions, type ValidationResult } from './validate.js';
+
+export interface EngineOptions {
+  readonly registry: NodeRegistry;
+  readonly services: NodeServices;
+  /** Cached results kept beyond those of the latest prompt (0 = ComfyUI's classic cache). */
+  readonly spareCacheEntries?: number;
+  readonly log?: (message: string) => void;
+}
+
+export class Engine {
+  readonly registry: NodeRegistry;
+  readonly services: NodeServices;
+  readonly #cache: OutputCache;
+  readonly #log: (message: string) => void;
+
+  constructor(options: EngineOptions) {
+    this.registry = options.registry;
+    this.services = options.services;
+    this.#cache = new OutputCache(options.spareCacheEntries);
+    this.#log = options.log ?? (() => {});
+  }
+
+  /** ComfyUI's `/object_info` dict, generated from the node definitions. */
+  objectInfo(): Record<string, ObjectInfoEntry> {
+    return objectInfo(this.registry, (type, err) => this.#log(`object_info: skipped ${type}: ${String(err)}`));
+  }
+
+  /** Validates an API-format prompt (see `validatePrompt`). */
+  validate(prompt: unknown, options?: ValidateOptions): ValidationResult {
+    return validatePrompt(prompt, this.registry, this.services, options);
+  }
+
+  /** Runs a validated graph. Node failures and interrupts are reported in the outcome, not thrown. */
+  execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
+    return executeGraph({ log: this.#log, ...request }, this.registry, this.services, this.#cache);
+  }
+
+  /** Forgets every cached result (ComfyUI's `/free` with free_memory). */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+}

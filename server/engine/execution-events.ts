@@ -1,0 +1,36 @@
+/** What `Engine.execute` reports while it runs, and how a run ends. Transport-free: the server maps these to WS. */
+import type { NodeUi, PreviewImage } from './node-definition.js';
+
+export type ExecutionEvent =
+  | { readonly type: 'execution_start' }
+  /** Prompt nodes whose outputs are already cached and will not run. */
+  | { readonly type: 'execution_cached'; readonly nodes: readonly string[] }
+  | { readonly type: 'executing'; readonly node: string }
+  | { readonly type: 'progress'; readonly node: string; readonly value: number; readonly max: number }
+  | { readonly type: 'preview'; readonly node: string; readonly image: PreviewImage }
+  | { readonly type: 'text'; readonly node: string; readonly text: string }
+  /** A node produced UI output (also re-sent for cached output nodes, `output: null` when there is none). */
+  | { readonly type: 'executed'; readonly node: string; readonly output: NodeUi | null }
+  | { readonly type: 'execution_success' }
+  | { readonly type: 'execution_error'; readonly error: ExecutionFailure }
+  | { readonly type: 'execution_interrupted'; readonly node: string | null; readonly nodeType: string | null; readonly executed: readonly string[] };
+
+/** ComfyUI's `execution_error` payload minus prompt_id/timestamp, which the transport adds. */
+export interface ExecutionFailure {
+  readonly node_id: string;
+  readonly node_type: string;
+  readonly executed: readonly string[];
+  readonly exception_message: string;
+  readonly exception_type: string;
+  readonly traceback: readonly string[];
+  readonly current_inputs: Record<string, string[]>;
+  readonly current_outputs: readonly string[];
+}
+
+/** UI outputs of every node of the prompt that has any (including ones reused from cache). */
+export type PromptOutputs = Record<string, NodeUi>;
+
+export type ExecutionOutcome =
+  | { readonly status: 'success'; readonly outputs: PromptOutputs }
+  | { readonly status: 'error'; readonly outputs: PromptOutputs; readonly error: ExecutionFailure }
+  | { readonly status: 'interrupted'; readonly outputs: PromptOutputs };

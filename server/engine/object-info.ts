@@ -1,0 +1,115 @@
+/**
+ * `/object_info` generated from node definitions, in ComfyUI's exact schema (reference §2.6).
+ */
+import { comboChoices, type InputSpec } from './inputs.js';
+import type { AnyNodeDefinition } from './node-definition.js';
+import type { NodeRegistry } from './registry.js';
+
+/** ComfyUI's input spec: `[TYPE]`, `[TYPE, options]` or `[[choices...], options]`. */
+export type WireInputSpec = [string | string[], Record<string, unknown>?];
+
+/** One entry of `/object_info`. */
+export interface ObjectInfoEntry {
+  input: { required: Record<string, WireInputSpec>; optional?: Record<string, WireInputSpec>; hidden?: Record<string, string> };
+  input_order: { required: string[]; optional?: string[]; hidden?: string[] };
+  output: string[];
+  output_is_list: boolean[];
+  output_name: string[];
+  output_tooltips?: (string | null)[];
+  name: string;
+  display_name: string;
+  description: string;
+  python_module: string;
+  category: string;
+  output_node: boolean;
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The wire options of one input spec (camelCase options become ComfyUI's snake_case keys). */
+export function wireOptions(spec: InputSpec): Record<string, unknown> {
+  const common = { tooltip: spec.options.tooltip, forceInput: spec.options.forceInput, lazy: spec.options.lazy };
+  switch (spec.kind) {
+    case 'INT': {
+      const { default: d, min, max, step, controlAfterGenerate } = spec.options;
+      return dropUndefined({ ...common, default: d, min, max, step, control_after_generate: controlAfterGenerate });
+    }
+    case 'FLOAT': {
+      const { default: d, min, max, step, round } = spec.options;
+      return dropUndefined({ ...common, default: d, min, max, step, round });
+    }
+    case 'STRING': {
+      const { default: d, multiline, placeholder, dynamicPrompts } = spec.options;
+      return dropUndefined({ ...common, default: d, multiline, placeholder, dynamicPrompts });
+    }
+    case 'BOOLEAN': {
+      const { default: d, labelOn, labelOff } = spec.options;
+      return dropUndefined({ ...common, default: d, label_on: labelOn, label_off: labelOff });
+    }
+    case 'COMBO': {
+      const { default: d, imageUpload, controlAfterGenerate } = spec.options;
+      return dropUndefined({ ...common, default: d, image_upload: imageUpload, control_after_generate: controlAfterGenerate });
+    }
+    case 'SOCKET':
+      return dropUndefined(common);
+  }
+}
+
+/** `[type, options]` as published; combos publish their current choice list in place of the type. */
+export function wireSpec(spec: InputSpec): WireInputSpec {
+  const type = spec.kind === 'COMBO' ? [...comboChoices(spec)] : spec.type;
+  return [type, wireOptions(spec)];
+}
+
+function section(specs: Readonly<Record<string, InputSpec>> | undefined): Record<string, WireInputSpec> | undefined {
+  if (!specs) return undefined;
+  return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, wireSpec(s)]));
+}
+
+/** Builds the `/object_info` entry of one node definition. */
+export function objectInfoEntry(def: AnyNodeDefinition): ObjectInfoEntry {
+  const { required, optional, hidden } = def.inputs;
+  const input: ObjectInfoEntry['input'] = { required: section(required) ?? {} };
+  const order: ObjectInfoEntry['input_order'] = { required: Object.keys(required ?? {}) };
+  if (optional) {
+    input.optional = section(optional);
+    order.optional = Object.keys(optional);
+  }
+  if (hidden) {
+    input.hidden = { ...hidden };
+    order.hidden = Object.keys(hidden);
+  }
+  const entry: ObjectInfoEntry = {
+    input,
+    input_order: order,
+    output: def.outputs.map((o) => o.type),
+    output_is_list: def.outputs.map((o) => o.isList ?? false),
+    output_name: def.outputs.map((o) => o.name ?? o.type),
+    name: def.type,
+    display_name: def.displayName ?? def.type,
+    description: def.description ?? '',
+    python_module: 'perceptgraph',
+    category: def.category,
+    output_node: def.outputNode ?? false,
+  };
+  if (def.outputs.some((o) => o.tooltip)) entry.output_tooltips = def.outputs.map((o) => o.tooltip ?? null);
+  return entry;
+}
+
+/**
+ * The whole `/object_info` dict. A definition that throws while being described (e.g. its combo source failed)
+ * is skipped and reported through `onError`, as ComfyUI does, instead of failing the response.
+ */
+export function objectInfo(registry: NodeRegistry, onError?: (type: string, err: unknown) => void): Record<string, ObjectInfoEntry> {
+  const out: Record<string, ObjectInfoEntry> = {};
+  for (const def of registry.all()) {
+    try {
+      out[def.type] = objectInfoEntry(def);
+    } catch (err) {
+      onError?.(def.type, err);
+    }
+  }
+  return out;
+}

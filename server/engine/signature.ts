@@ -1,0 +1,89 @@
+/**
+ * Cache keys by input signature (ComfyUI §4.6, STYLE §7): a node's key hashes its type and version, its
+ * fingerprint, its sorted constant inputs, and for each link the key of the linked node plus the slot. Node ids
+ * never enter the key (unless the node reads its own id), so the same sub-graph hits the cache under any ids.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Graph } from './graph.js';
+import type { NodeServices } from './node-definition.js';
+import type { NodeRegistry } from './registry.js';
+
+/** JSON with bigints and typed arrays made explicit; throws on values that can't be hashed (functions, cycles). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function' || typeof v === 'symbol') throw new Error('unhashable');
+    if (typeof v === 'number' && !Number.isFinite(v)) return `#${v}`;
+    return v;
+  });
+}
+
+function isNaNFingerprint(v: unknown): boolean {
+  return typeof v === 'number' && Number.isNaN(v);
+}
+
+/**
+ * Computes cache keys for `ids` and their ancestors. Fingerprints are requested once per prompt with the constant
+ * inputs only; a NaN fingerprint or an unhashable value gives a fresh random key ("don't cache"), which also
+ * makes every downstream key fresh.
+ */
+export async function computeSignatures(
+  graph: Graph,
+  ids: readonly string[],
+  registry: NodeRegistry,
+  services: NodeServices,
+): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  const fingerprints = new Map<string, unknown>();
+
+  // Fingerprints may be async (file hashes); gather them before the synchronous key walk.
+  const reachable = new Set<string>();
+  const stack = [...ids];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reachable.has(id)) continue;
+    reachable.add(id);
+    for (const input of Object.values(graph.get(id)!.inputs)) if (input.kind === 'link') stack.push(input.from);
+  }
+  await Promise.all(
+    [...reachable].map(async (id) => {
+      const node = graph.get(id)!;
+      const def = registry.get(node.classType)!;
+      if (!def.fingerprint) return;
+      const constants: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node.inputs)) if (v.kind === 'const') constants[k] = v.value;
+      try {
+        fingerprints.set(id, await def.fingerprint(constants, services));
+      } catch {
+        fingerprints.set(id, NaN);
+      }
+    }),
+  );
+
+  const keyOf = (id: string): string => {
+    const known = keys.get(id);
+    if (known) return known;
+    const node = graph.get(id)!;
+    const def = registry.get(node.classType)!;
+    const fp = fingerprints.get(id);
+    let key: string;
+    if (isNaNFingerprint(fp)) key = `nocache:${randomUUID()}`;
+    else {
+      const parts: unknown[] = [node.classType, def.version ?? 0, fp ?? null];
+      if (Object.values(def.inputs.hidden ?? {}).includes('UNIQUE_ID')) parts.push(['id', id]);
+      for (const name of Object.keys(node.inputs).sort()) {
+        const input = node.inputs[name]!;
+        parts.push(input.kind === 'link' ? [name, 'link', keyOf(input.from), input.slot] : [name, 'const', input.kind === 'const' ? input.value : null]);
+      }
+      try {
+        key = createHash('sha1').update(canonical(parts)).digest('base64url');
+      } catch {
+        key = `nocache:${randomUUID()}`;
+      }
+    }
+    keys.set(id, key);
+    return key;
+  };
+  for (const id of reachable) keyOf(id);
+  return keys;
+}
