@@ -5,6 +5,13 @@
 import { graphError, type GraphError } from './errors.js';
 import { comboChoices, type InputSpec } from './inputs.js';
 import { wireSpec } from './object-info.js';
+import type { NodeServices } from './node-definition.js';
+
+/** How a constant is checked: `listChecked: false` leaves combo membership to the node's own `validate`. */
+export interface CheckOptions {
+  readonly services?: NodeServices;
+  readonly listChecked?: boolean;
+}
 
 export type ValueCheck = { ok: true; value: unknown } | { ok: false; error: GraphError };
 
@@ -33,7 +40,7 @@ function summarizeChoices(choices: readonly string[]): string {
 }
 
 /** Validates and coerces the constant `value` given for input `name`. */
-export function checkConstant(name: string, spec: InputSpec, value: unknown): ValueCheck {
+export function checkConstant(name: string, spec: InputSpec, value: unknown, options: CheckOptions = {}): ValueCheck {
   if (spec.kind === 'SOCKET') {
     const err = graphError('invalid_input_type', `${name}: expects a link to a ${spec.type} output, got a constant value`, {
       input_name: name,
@@ -59,10 +66,10 @@ export function checkConstant(name: string, spec: InputSpec, value: unknown): Va
     const err = boundsError(name, spec, v);
     if (err) return { ok: false, error: err };
   }
-  if (spec.kind === 'COMBO') {
-    const choices = comboChoices(spec);
+  if (spec.kind === 'COMBO' && options.listChecked !== false) {
+    const choices = comboChoices(spec, options.services);
     if (!choices.includes(v as string)) {
-      const listed = choices.length > 20 ? null : wireSpec(spec);
+      const listed = choices.length > 20 ? null : wireSpec(spec, options.services);
       const err = graphError('value_not_in_list', `${name}: '${String(v)}' not in ${summarizeChoices(choices)}`, {
         input_name: name,
         input_config: listed,

@@ -32,7 +32,7 @@ export class Engine {
 
   /** ComfyUI's `/object_info` dict, generated from the node definitions. */
   objectInfo(): Record<string, ObjectInfoEntry> {
-    return objectInfo(this.registry, (type, err) => this.#log(`object_info: skipped ${type}: ${String(err)}`));
+    return objectInfo(this.registry, (type, err) => this.#log(`object_info: skipped ${type}: ${String(err)}`), this.services);
   }
 
   /** Validates an API-format prompt (see `validatePrompt`). */

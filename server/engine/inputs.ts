@@ -3,6 +3,7 @@
  * type through `z.infer` and coerces wire values) plus the ComfyUI options that `/object_info` publishes.
  */
 import { z } from 'zod';
+import type { NodeServices } from './node-definition.js';
 
 /** Options shared by every input, published verbatim (snake_case is ComfyUI's wire naming). */
 export interface CommonOptions {
@@ -49,7 +50,7 @@ export interface ComboOptions extends CommonOptions {
 }
 
 /** A source of combo choices: fixed, or computed when `/object_info` or validation asks (model store listings). */
-export type ChoiceSource = readonly string[] | (() => readonly string[]);
+export type ChoiceSource = readonly string[] | ((services?: NodeServices) => readonly string[]);
 
 interface SpecBase<T> {
   /** Wire type: INT, FLOAT, STRING, BOOLEAN, COMBO or a socket type such as IMAGE. */
@@ -172,7 +173,7 @@ export function boolean(options: BooleanOptions = {}): BooleanSpec {
 }
 /** A COMBO widget with a fixed list (typed as the literal union) or a list computed on demand. */
 export function combo<const T extends string>(choices: readonly T[], options?: ComboOptions): ComboSpec<T>;
-export function combo(choices: () => readonly string[], options?: ComboOptions): ComboSpec<string>;
+export function combo(choices: (services?: NodeServices) => readonly string[], options?: ComboOptions): ComboSpec<string>;
 export function combo(choices: ChoiceSource, options: ComboOptions = {}): ComboSpec<string> {
   return { kind: 'COMBO', type: 'COMBO', options, choices, schema: stringSchema };
 }
@@ -185,6 +186,6 @@ export function socket<T>(type: string, options: CommonOptions = {}): SocketSpec
 }
 
 /** Resolves a combo's current choices. */
-export function comboChoices(spec: ComboSpec): readonly string[] {
-  return typeof spec.choices === 'function' ? spec.choices() : spec.choices;
+export function comboChoices(spec: ComboSpec, services?: NodeServices): readonly string[] {
+  return typeof spec.choices === 'function' ? spec.choices(services) : spec.choices;
 }

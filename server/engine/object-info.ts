@@ -2,7 +2,7 @@
  * `/object_info` generated from node definitions, in ComfyUI's exact schema (reference §2.6).
  */
 import { comboChoices, type InputSpec } from './inputs.js';
-import type { AnyNodeDefinition } from './node-definition.js';
+import type { AnyNodeDefinition, NodeServices } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
 
 /** ComfyUI's input spec: `[TYPE]`, `[TYPE, options]` or `[[choices...], options]`. */
@@ -58,23 +58,23 @@ export function wireOptions(spec: InputSpec): Record<string, unknown> {
 }
 
 /** `[type, options]` as published; combos publish their current choice list in place of the type. */
-export function wireSpec(spec: InputSpec): WireInputSpec {
-  const type = spec.kind === 'COMBO' ? [...comboChoices(spec)] : spec.type;
+export function wireSpec(spec: InputSpec, services?: NodeServices): WireInputSpec {
+  const type = spec.kind === 'COMBO' ? [...comboChoices(spec, services)] : spec.type;
   return [type, wireOptions(spec)];
 }
 
-function section(specs: Readonly<Record<string, InputSpec>> | undefined): Record<string, WireInputSpec> | undefined {
+function section(specs: Readonly<Record<string, InputSpec>> | undefined, services?: NodeServices): Record<string, WireInputSpec> | undefined {
   if (!specs) return undefined;
-  return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, wireSpec(s)]));
+  return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, wireSpec(s, services)]));
 }
 
 /** Builds the `/object_info` entry of one node definition. */
-export function objectInfoEntry(def: AnyNodeDefinition): ObjectInfoEntry {
+export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices): ObjectInfoEntry {
   const { required, optional, hidden } = def.inputs;
-  const input: ObjectInfoEntry['input'] = { required: section(required) ?? {} };
+  const input: ObjectInfoEntry['input'] = { required: section(required, services) ?? {} };
   const order: ObjectInfoEntry['input_order'] = { required: Object.keys(required ?? {}) };
   if (optional) {
-    input.optional = section(optional);
+    input.optional = section(optional, services);
     order.optional = Object.keys(optional);
   }
   if (hidden) {
@@ -102,11 +102,15 @@ export function objectInfoEntry(def: AnyNodeDefinition): ObjectInfoEntry {
  * The whole `/object_info` dict. A definition that throws while being described (e.g. its combo source failed)
  * is skipped and reported through `onError`, as ComfyUI does, instead of failing the response.
  */
-export function objectInfo(registry: NodeRegistry, onError?: (type: string, err: unknown) => void): Record<string, ObjectInfoEntry> {
+export function objectInfo(
+  registry: NodeRegistry,
+  onError?: (type: string, err: unknown) => void,
+  services?: NodeServices,
+): Record<string, ObjectInfoEntry> {
   const out: Record<string, ObjectInfoEntry> = {};
   for (const def of registry.all()) {
     try {
-      out[def.type] = objectInfoEntry(def);
+      out[def.type] = objectInfoEntry(def, services);
     } catch (err) {
       onError?.(def.type, err);
     }

@@ -123,7 +123,9 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
         if (err) result.errors.push(err);
         else result.upstream.push(input.from);
       } else {
-        const checked = checkConstant(name, spec, input.value);
+        // As in ComfyUI, a node with its own validate() owns the combo membership check (LoadImage takes
+        // "name [output]" and subfolder names that the listing does not show).
+        const checked = checkConstant(name, spec, input.value, { services, listChecked: !def.validate });
         if (!checked.ok) result.errors.push(checked.error);
         else {
           result.coerced[name] = { kind: 'const', value: checked.value };

@@ -1,0 +1,34 @@
+/**
+ * ImageScale ("Upscale Image"): resizes an IMAGE batch to a given size (ComfyUI's node of the same name; see
+ * `models/image/resize.ts` for how each method maps to sharp).
+ */
+import { combo, int, socket } from '../../server/engine/inputs.js';
+import { defineNode } from '../../server/engine/node-definition.js';
+import { CROP_MODES, RESIZE_METHODS, resizeImage, targetSize } from '../../models/image/resize.js';
+import type { ImageBatch } from '../../models/tensors.js';
+
+/** ComfyUI's MAX_RESOLUTION. */
+const MAX_RESOLUTION = 16384;
+
+export const imageScaleNode = defineNode({
+  type: 'ImageScale',
+  category: 'image/upscaling',
+  displayName: 'Upscale Image',
+  description: 'Resizes images to a width and height; a 0 side keeps the aspect ratio, center crop keeps the target aspect without stretching.',
+  inputs: {
+    required: {
+      image: socket<ImageBatch>('IMAGE'),
+      upscale_method: combo(RESIZE_METHODS),
+      width: int({ default: 512, min: 0, max: MAX_RESOLUTION, step: 1 }),
+      height: int({ default: 512, min: 0, max: MAX_RESOLUTION, step: 1 }),
+      crop: combo(CROP_MODES),
+    },
+  },
+  outputs: [{ type: 'IMAGE', name: 'IMAGE' }],
+  async run(ctx, inputs) {
+    const { image } = inputs;
+    const size = targetSize({ width: image.dims[2], height: image.dims[1] }, inputs.width, inputs.height);
+    const out = await resizeImage(image, { ...size, method: inputs.upscale_method, crop: inputs.crop, signal: ctx.signal });
+    return { outputs: [out] };
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * PreviewImage: writes an IMAGE batch to temp/ for display (ComfyUI's node of the same name: prefix
+ * `ComfyUI_temp_<5 random letters>`, fast compression, files typed `temp`).
+ */
+import { randomInt } from 'node:crypto';
+import { socket } from '../../server/engine/inputs.js';
+import { defineNode } from '../../server/engine/node-definition.js';
+import { saveImageBatch } from '../../models/image/save-images.js';
+import type { ImageBatch } from '../../models/tensors.js';
+
+// ComfyUI's alphabet, including its typo (a second 'p' where 'q' would be); only the name's shape matters.
+const LETTERS = 'abcdefghijklmnopqrstupvxyz';
+
+/** `_temp_` plus 5 random letters, so previews of different runs do not share a counter sequence. */
+function tempSuffix(): string {
+  return '_temp_' + Array.from({ length: 5 }, () => LETTERS[randomInt(LETTERS.length)]).join('');
+}
+
+export const previewImageNode = defineNode({
+  type: 'PreviewImage',
+  category: 'image',
+  displayName: 'Preview Image',
+  description: 'Saves the input images to the temporary directory for previewing.',
+  inputs: {
+    required: { images: socket<ImageBatch>('IMAGE', { tooltip: 'The images to preview.' }) },
+    hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' },
+  },
+  outputs: [],
+  outputNode: true,
+  async run(ctx, inputs) {
+    const images = await saveImageBatch(inputs.images, {
+      root: ctx.services.dirs.temp,
+      prefix: 'ComfyUI' + tempSuffix(),
+      type: 'temp',
+      compressionLevel: 1,
+      prompt: inputs.prompt,
+      extraPngInfo: inputs.extra_pnginfo,
+      signal: ctx.signal,
+    });
+    return { outputs: [], ui: { images } };
+  },
+});
