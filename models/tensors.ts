@@ -14,7 +14,10 @@ export interface ImageBatch extends FloatTensor {
   readonly dims: readonly [number, number, number, number];
 }
 
-/** ComfyUI's LATENT: `samples` is [B, 4, h, w], unscaled (already × 0.18215 for SD1.5). */
+/**
+ * ComfyUI's LATENT: `samples` is [B, 4, h, w] in the VAE's own scale, as in ComfyUI; samplers multiply by the
+ * model's scaling factor (0.18215 for SD1.5) on the way in and divide on the way out (process_latent_in/out).
+ */
 export interface Latent {
   readonly samples: FloatTensor;
   /** Per-image seed offsets (ComfyUI's batch_index) so noise stays the same whatever the batch position. */
