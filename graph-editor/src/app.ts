@@ -1,0 +1,154 @@
+/**
+ * The editor application: one graph on one canvas, node types from `/object_info`, the Queue → `/prompt` path, and
+ * WebSocket events feeding the run state drawn on the nodes.
+ */
+import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from './litegraph.js';
+import type { ApiPrompt } from '../../server/protocol/api-prompt.js';
+import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
+import { ApiClient, type NodeErrors, type QueuePromptResult } from './api-client.js';
+import { registerNodeTypes } from './node-types.js';
+import { drawRunState, RunState } from './run-state.js';
+import { applyControls } from './widgets.js';
+import { loadAnyWorkflow, type LoadReport } from './workflow-io.js';
+import { ReconnectingSocket, type WsMessage } from './ws-client.js';
+
+function randomClientId(): string {
+  // getRandomValues also works on plain-http LAN addresses, where crypto.randomUUID is unavailable.
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Listener for app-level changes the panels show. */
+export interface AppListener {
+  onStatus?(status: { connected: boolean; queueRemaining: number }): void;
+  onMessage?(msg: WsMessage): void;
+  onNotice?(text: string, kind: 'info' | 'error'): void;
+}
+
+/** The editor. Create with {@link EditorApp.start}. */
+export class EditorApp {
+  readonly api = new ApiClient();
+  readonly graph = new LGraph();
+  readonly canvas: LGraphCanvas;
+  readonly runState: RunState;
+  readonly clientId = sessionStorage.getItem('pg-client-id') ?? randomClientId();
+  objectInfo: ObjectInfo = {};
+  /** `node_errors` of the last rejected prompt (empty after an accepted one). */
+  lastErrors: NodeErrors = {};
+  lastPromptId: string | null = null;
+  /** Every WebSocket message received (bounded), for the queue panel and for tests. */
+  readonly messages: WsMessage[] = [];
+  connected = false;
+  queueRemaining = 0;
+  private socket?: ReconnectingSocket;
+  private readonly listeners: AppListener[] = [];
+
+  private constructor(canvasEl: HTMLCanvasElement) {
+    sessionStorage.setItem('pg-client-id', this.clientId);
+    this.canvas = new LGraphCanvas(canvasEl, this.graph);
+    this.runState = new RunState(this.api, () => this.graph.setDirtyCanvas(true, false));
+  }
+
+  /** Fetches `/object_info`, registers node types, opens the WebSocket and starts drawing. */
+  static async start(canvasEl: HTMLCanvasElement): Promise<EditorApp> {
+    const app = new EditorApp(canvasEl);
+    app.objectInfo = await app.api.objectInfo();
+    registerNodeTypes(app.objectInfo, {
+      drawOverlay: (node, ctx) => drawRunState(node, ctx, app.runState.get(node.id)),
+      upload: async (file) => {
+        const r = await app.api.uploadImage(file);
+        return r.subfolder ? `${r.subfolder}/${r.name}` : r.name;
+      },
+    });
+    LiteGraph.release_link_on_empty_shows_menu = true;
+    app.socket = new ReconnectingSocket(app.clientId, {
+      onMessage: (msg) => app.onMessage(msg),
+      onPreview: (p) => app.runState.setPreview(p.blob, p.nodeId),
+      onConnectionChange: (c) => {
+        app.connected = c;
+        app.emitStatus();
+      },
+    });
+    app.socket.open();
+    app.graph.start();
+    return app;
+  }
+
+  /** Subscribes a panel to status, messages and notices. */
+  listen(listener: AppListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Shows a message to the user (toast). */
+  notify(text: string, kind: 'info' | 'error' = 'info'): void {
+    for (const l of this.listeners) l.onNotice?.(text, kind);
+  }
+
+  private emitStatus(): void {
+    for (const l of this.listeners) l.onStatus?.({ connected: this.connected, queueRemaining: this.queueRemaining });
+  }
+
+  private onMessage(msg: WsMessage): void {
+    this.messages.push(msg);
+    if (this.messages.length > 2000) this.messages.splice(0, 1000);
+    if (msg.type === 'status') {
+      const info = (msg.data.status as { exec_info?: { queue_remaining?: number } } | undefined)?.exec_info;
+      this.queueRemaining = Number(info?.queue_remaining ?? 0);
+      this.emitStatus();
+    } else {
+      this.runState.handle(msg.type, msg.data);
+    }
+    if (msg.type === 'execution_error') this.notify(`Node ${String(msg.data.node_id)} failed: ${String(msg.data.exception_message)}`, 'error');
+    for (const l of this.listeners) l.onMessage?.(msg);
+  }
+
+  /** Replaces the graph with a workflow (UI or API format); unknown node types become red placeholders. */
+  loadWorkflow(json: unknown): LoadReport {
+    this.runState.clear();
+    this.lastErrors = {};
+    const report = loadAnyWorkflow(this.graph, json);
+    this.canvas.setDirty(true, true);
+    if (report.missingTypes.length) this.notify(`Unknown node types (kept as placeholders): ${report.missingTypes.join(', ')}`, 'error');
+    return report;
+  }
+
+  /** Creates a node of a registered type, adds it to the graph at `pos`; undefined for an unknown type. */
+  createNode(type: string, pos: [number, number] = [100, 100]): LGraphNode | undefined {
+    const node = LiteGraph.createNode(type);
+    if (!node) return undefined;
+    node.pos = pos;
+    this.graph.add(node);
+    return node;
+  }
+
+  /** The graph as a UI workflow (schema 0.4). */
+  serialize(): Record<string, unknown> {
+    return this.graph.serialize() as unknown as Record<string, unknown>;
+  }
+
+  /** The graph as an API prompt. */
+  toApi(): ApiPrompt {
+    return uiToApi(this.serialize(), this.objectInfo);
+  }
+
+  /**
+   * Queues the graph. A rejection (400) marks the offending nodes and inputs; acceptance clears the marks and then
+   * applies control-after-generate widgets (so the sent value is the one shown while it runs).
+   */
+  async queue(): Promise<QueuePromptResult> {
+    const workflow = this.serialize();
+    const result = await this.api.queuePrompt({ prompt: uiToApi(workflow, this.objectInfo), workflow, clientId: this.clientId });
+    this.lastErrors = result.nodeErrors;
+    this.runState.setValidationErrors(result.nodeErrors);
+    if (!result.ok) {
+      this.notify(`${result.error.message}${result.error.details ? `: ${result.error.details}` : ''}`, 'error');
+      return result;
+    }
+    this.lastPromptId = result.promptId;
+    const invalid = Object.keys(result.nodeErrors);
+    if (invalid.length) this.notify(`Queued, but outputs depending on node(s) ${invalid.join(', ')} failed validation`, 'error');
+    else this.notify(`Queued (#${result.number})`);
+    for (const node of this.graph.nodes) applyControls(node);
+    this.canvas.setDirty(true, true);
+    return result;
+  }
+}

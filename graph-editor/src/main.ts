@@ -1,0 +1,74 @@
+/**
+ * Entry point: starts the editor, mounts the panels, wires drag-and-drop of workflow files, and exposes the
+ * `window.perceptgraph` hook that the browser tests drive.
+ */
+import '@comfyorg/litegraph/style.css';
+import './style.css';
+import { EditorApp } from './app.js';
+import { mountPanels } from './panels.js';
+import { workflowFromFile } from './workflow-io.js';
+
+/** The test hook on `window.perceptgraph`. */
+export interface PerceptgraphHook {
+  app: EditorApp;
+  graph: EditorApp['graph'];
+  loadWorkflow: EditorApp['loadWorkflow'];
+  queue: EditorApp['queue'];
+  serialize: EditorApp['serialize'];
+  toApi: EditorApp['toApi'];
+  readonly lastErrors: EditorApp['lastErrors'];
+  ready: true;
+}
+
+declare global {
+  interface Window {
+    perceptgraph?: PerceptgraphHook;
+  }
+}
+
+function fitCanvas(canvas: HTMLCanvasElement, app: EditorApp): void {
+  const resize = () => {
+    canvas.width = window.innerWidth;
+    canvas.height = window.innerHeight;
+    app.canvas.setDirty(true, true);
+  };
+  window.addEventListener('resize', resize);
+  resize();
+}
+
+function wireDrop(app: EditorApp): void {
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    e.preventDefault();
+    workflowFromFile(file)
+      .then((json) => app.loadWorkflow(json))
+      .catch((err: Error) => app.notify(err.message, 'error'));
+  });
+}
+
+async function main(): Promise<void> {
+  const canvas = document.getElementById('graph-canvas') as HTMLCanvasElement;
+  const app = await EditorApp.start(canvas);
+  fitCanvas(canvas, app);
+  mountPanels(app);
+  wireDrop(app);
+  window.perceptgraph = {
+    app,
+    graph: app.graph,
+    loadWorkflow: (json) => app.loadWorkflow(json),
+    queue: () => app.queue(),
+    serialize: () => app.serialize(),
+    toApi: () => app.toApi(),
+    get lastErrors() {
+      return app.lastErrors;
+    },
+    ready: true,
+  };
+}
+
+main().catch((e: Error) => {
+  document.body.insertAdjacentHTML('beforeend', `<div class="pg-fatal">Could not start the editor: ${e.message}</div>`);
+  console.error(e);
+});

@@ -1,0 +1,115 @@
+/**
+ * The DOM around the canvas: toolbar (Queue, Interrupt, Clear queue, Save, Load, Export API, Examples menu,
+ * History), the queue/history side panel, a connection/queue status line and toasts.
+ */
+import type { EditorApp } from './app.js';
+import { downloadJson, workflowFromFile } from './workflow-io.js';
+
+function button(label: string, id: string, onClick: () => unknown): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.textContent = label;
+  b.id = id;
+  b.onclick = () => void Promise.resolve(onClick()).catch((e: Error) => console.warn(e));
+  return b;
+}
+
+function showToast(text: string, kind: 'info' | 'error'): void {
+  const toast = document.getElementById('toast')!;
+  toast.textContent = text;
+  toast.className = `pg-toast pg-toast-${kind}`;
+  toast.hidden = false;
+  clearTimeout(Number(toast.dataset.timer));
+  toast.dataset.timer = String(setTimeout(() => (toast.hidden = true), kind === 'error' ? 8000 : 3000));
+}
+
+async function guarded(app: EditorApp, action: () => Promise<unknown> | unknown): Promise<void> {
+  try {
+    await action();
+  } catch (e) {
+    app.notify((e as Error).message, 'error');
+  }
+}
+
+/** Opens (or refreshes) the examples menu: one button per `GET /workflows` entry. */
+async function toggleExamples(app: EditorApp, menu: HTMLElement): Promise<void> {
+  if (!menu.hidden) {
+    menu.hidden = true;
+    return;
+  }
+  const names = await app.api.workflows();
+  menu.replaceChildren(...names.map((name) => button(name, `example-${name}`, () => guarded(app, async () => {
+    menu.hidden = true;
+    app.loadWorkflow(await app.api.workflow(name));
+    app.notify(`Loaded ${name}`);
+  }))));
+  if (!names.length) menu.textContent = 'No example workflows on the server.';
+  menu.hidden = false;
+}
+
+function pickFile(app: EditorApp): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.json,application/json,image/png';
+  input.onchange = () => {
+    const file = input.files?.[0];
+    if (file) void guarded(app, async () => app.loadWorkflow(await workflowFromFile(file)));
+  };
+  input.click();
+}
+
+function entryRow(app: EditorApp, label: string, workflow: unknown): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'pg-entry';
+  row.textContent = label;
+  if (workflow) {
+    row.title = 'Click to load this workflow';
+    row.onclick = () => void guarded(app, () => app.loadWorkflow(workflow));
+  }
+  return row;
+}
+
+/** Fills the side panel with the running/pending queue and the latest history entries. */
+export async function refreshQueuePanel(app: EditorApp, panel: HTMLElement): Promise<void> {
+  const [queue, history] = await Promise.all([app.api.queue(), app.api.history(30)]);
+  const wf = (extra: Record<string, unknown>) => (extra?.extra_pnginfo as { workflow?: unknown } | undefined)?.workflow;
+  const title = (text: string) => Object.assign(document.createElement('h3'), { textContent: text });
+  const running = queue.queue_running.map((q) => entryRow(app, `▶ ${q[1].slice(0, 8)} running`, wf(q[3])));
+  const pending = [...queue.queue_pending].sort((a, b) => a[0] - b[0]).map((q) => entryRow(app, `… ${q[1].slice(0, 8)} #${q[0]}`, wf(q[3])));
+  const done = Object.entries(history).reverse().map(([id, h]) => {
+    const images = Object.values(h.outputs ?? {}).flatMap((o) => (Array.isArray(o.images) ? o.images : [])).length;
+    return entryRow(app, `${h.status?.status_str === 'success' ? '✔' : '✖'} ${id.slice(0, 8)} ${images ? `(${images} image${images > 1 ? 's' : ''})` : ''}`, wf(h.prompt?.[3]));
+  });
+  panel.replaceChildren(title('Queue'), ...running, ...pending, title('History'), ...done);
+}
+
+/** Builds the toolbar and panels and subscribes them to the app. */
+export function mountPanels(app: EditorApp): void {
+  const toolbar = document.getElementById('toolbar')!;
+  const panel = document.getElementById('side-panel')!;
+  const status = Object.assign(document.createElement('span'), { id: 'status', className: 'pg-status', textContent: 'connecting…' });
+  const menu = Object.assign(document.createElement('div'), { id: 'examples-menu', className: 'pg-menu', hidden: true });
+  const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  toolbar.append(
+    button('Queue', 'queue-button', () => guarded(app, () => app.queue())),
+    button('Interrupt', 'interrupt-button', () => guarded(app, () => app.api.interrupt())),
+    button('Clear queue', 'clear-queue-button', () => guarded(app, () => app.api.clearQueue())),
+    button('Save', 'save-button', () => downloadJson(`workflow-${stamp()}.json`, app.serialize())),
+    button('Load', 'load-button', () => pickFile(app)),
+    button('Export API', 'export-api-button', () => guarded(app, () => downloadJson(`workflow-${stamp()}.api.json`, app.toApi()))),
+    button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu))),
+    button('Queue / History', 'history-button', () => guarded(app, async () => {
+      panel.hidden = !panel.hidden;
+      if (!panel.hidden) await refreshQueuePanel(app, panel);
+    })),
+    status,
+    menu,
+  );
+  app.listen({
+    onNotice: showToast,
+    onStatus: ({ connected, queueRemaining }) => {
+      status.textContent = connected ? `connected · queue ${queueRemaining}` : 'reconnecting…';
+      status.classList.toggle('pg-offline', !connected);
+      if (!panel.hidden) void refreshQueuePanel(app, panel).catch(() => undefined);
+    },
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * What the last run did to each node, fed by WebSocket events (reference §3.3) and validation replies, and drawn
+ * over the nodes: running outline, per-step progress bar, "cached" badge, output images and previews, score/text
+ * lines, and validation or execution errors (with the offending input's widget outlined).
+ */
+import type { LGraphNode } from './litegraph.js';
+import type { ApiClient, FileRef, NodeErrors } from './api-client.js';
+
+/** Everything drawn over one node. */
+export interface NodeRunState {
+  running: boolean;
+  cached: boolean;
+  executed: boolean;
+  /** 0..1 while a node reports progress. */
+  progress?: number;
+  images: HTMLImageElement[];
+  /** The latest binary preview while the node runs. */
+  preview?: HTMLImageElement;
+  /** Lines from an `executed` output's `scores` or `text` key. */
+  lines: string[];
+  /** Validation errors of the last queue (`input` names the offending input); kept until the next queue. */
+  errors: Array<{ input?: string; message: string }>;
+  /** The exception of this node in the last run. */
+  runError?: string;
+}
+
+function emptyState(): NodeRunState {
+  return { running: false, cached: false, executed: false, images: [], lines: [], errors: [] };
+}
+
+function formatScore(value: unknown): string {
+  return typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(4)) : JSON.stringify(value);
+}
+
+/** Turns an `executed` output's `scores` (array, number or name → value object) or `text` into display lines. */
+export function outputLines(output: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const { scores, text } = output;
+  if (Array.isArray(scores)) {
+    for (const s of scores) {
+      if (s && typeof s === 'object' && !Array.isArray(s)) lines.push(Object.entries(s).map(([k, v]) => `${k}: ${formatScore(v)}`).join('  '));
+      else lines.push(formatScore(s));
+    }
+  } else if (scores && typeof scores === 'object') {
+    for (const [k, v] of Object.entries(scores)) lines.push(`${k}: ${Array.isArray(v) ? v.map(formatScore).join(', ') : formatScore(v)}`);
+  } else if (scores !== undefined) lines.push(formatScore(scores));
+  if (Array.isArray(text)) lines.push(...text.map(String));
+  else if (typeof text === 'string') lines.push(text);
+  return lines.flatMap((l) => l.split('\n'));
+}
+
+/** Per-node run state, keyed by node id as a string. */
+export class RunState {
+  private readonly nodes = new Map<string, NodeRunState>();
+  runningNodeId: string | null = null;
+  /** The prompt this client is watching (events of other prompts only update the queue panel). */
+  currentPromptId: string | null = null;
+
+  constructor(private readonly api: ApiClient, private readonly redraw: () => void) {}
+
+  /** The state of a node (created empty on first access). */
+  get(id: string | number): NodeRunState {
+    const key = String(id);
+    let s = this.nodes.get(key);
+    if (!s) this.nodes.set(key, (s = emptyState()));
+    return s;
+  }
+
+  /**
+   * Forgets run marks (cached/executed/progress/run error) but keeps images, as ComfyUI does between runs, and
+   * validation errors: a prompt with some invalid outputs still runs the valid ones.
+   */
+  resetRunMarks(): void {
+    for (const s of this.nodes.values()) Object.assign(s, { running: false, cached: false, executed: false, progress: undefined, preview: undefined, runError: undefined });
+    this.runningNodeId = null;
+  }
+
+  /** Forgets everything (a new workflow was loaded). */
+  clear(): void {
+    this.nodes.clear();
+    this.runningNodeId = null;
+  }
+
+  /** Shows the `node_errors` of a rejected prompt on the nodes and their inputs. */
+  setValidationErrors(nodeErrors: NodeErrors): void {
+    for (const s of this.nodes.values()) s.errors = [];
+    for (const [id, entry] of Object.entries(nodeErrors)) {
+      this.get(id).errors = entry.errors.map((e) => ({
+        input: e.extra_info?.input_name,
+        message: e.details ? `${e.message}: ${e.details}` : e.message,
+      }));
+    }
+    this.redraw();
+  }
+
+  /** Applies one WebSocket message; returns true when it belonged to the watched prompt. */
+  handle(type: string, data: Record<string, unknown>): void {
+    const node = data.node == null ? null : String(data.node);
+    if (type === 'execution_start') {
+      this.resetRunMarks();
+      this.currentPromptId = String(data.prompt_id);
+    } else if (type === 'execution_cached') {
+      for (const id of (data.nodes as unknown[]) ?? []) this.get(String(id)).cached = true;
+    } else if (type === 'executing') {
+      if (this.runningNodeId) Object.assign(this.get(this.runningNodeId), { running: false, progress: undefined, preview: undefined });
+      this.runningNodeId = node;
+      if (node) Object.assign(this.get(node), { running: true, executed: true });
+    } else if (type === 'progress' && node) {
+      this.get(node).progress = Number(data.value) / Math.max(1, Number(data.max));
+    } else if (type === 'executed' && node) {
+      this.setOutput(node, (data.output ?? {}) as Record<string, unknown>);
+    } else if (type === 'execution_error') {
+      const id = String(data.node_id);
+      this.get(id).runError = `${String(data.exception_type)}: ${String(data.exception_message)}`;
+    }
+    this.redraw();
+  }
+
+  /** Shows an `executed` output: images through `/view`, and score/text lines. */
+  setOutput(id: string, output: Record<string, unknown>): void {
+    const s = this.get(id);
+    const images = Array.isArray(output.images) ? (output.images as FileRef[]) : [];
+    s.images = images.map((ref) => this.loadImage(this.api.viewUrl(ref)));
+    s.lines = outputLines(output);
+  }
+
+  /** Shows a binary preview on the node that sent it (or the running node). */
+  setPreview(blob: Blob, nodeId?: string): void {
+    const id = nodeId ?? this.runningNodeId;
+    if (!id) return;
+    const state = this.get(id);
+    const old = state.preview?.src;
+    state.preview = this.loadImage(URL.createObjectURL(blob));
+    if (old?.startsWith('blob:')) URL.revokeObjectURL(old);
+  }
+
+  private loadImage(src: string): HTMLImageElement {
+    const img = new Image();
+    img.onload = () => this.redraw();
+    img.src = src;
+    return img;
+  }
+}
+
+function drawImages(node: LGraphNode, ctx: CanvasRenderingContext2D, images: HTMLImageElement[], top: number): void {
+  const ready = images.filter((i) => i.complete && i.naturalWidth > 0);
+  if (!ready.length) return;
+  const [w, h] = node.size;
+  const area = { x: 4, y: top, w: w - 8, h: Math.max(0, h - top - 4) };
+  if (area.h < 16) {
+    node.setSize([w, top + 200]);
+    return;
+  }
+  const cell = area.w / ready.length;
+  ready.forEach((img, i) => {
+    const scale = Math.min(cell / img.naturalWidth, area.h / img.naturalHeight);
+    const dw = img.naturalWidth * scale;
+    const dh = img.naturalHeight * scale;
+    ctx.drawImage(img, area.x + i * cell + (cell - dw) / 2, area.y + (area.h - dh) / 2, dw, dh);
+  });
+}
+
+function widgetsBottom(node: LGraphNode): number {
+  const widgets = (node.widgets ?? []) as Array<{ y?: number; computedHeight?: number }>;
+  const last = widgets[widgets.length - 1];
+  return last ? (last.y ?? 0) + (last.computedHeight ?? 24) : 30;
+}
+
+function drawErrors(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunState): void {
+  const messages = [...s.errors.map((e) => e.message), ...(s.runError ? [s.runError] : [])];
+  ctx.strokeStyle = '#f33';
+  ctx.lineWidth = 3;
+  ctx.strokeRect(-2, -(26 + 2), node.size[0] + 4, node.size[1] + 26 + 4);
+  for (const e of s.errors) {
+    const w = e.input ? (node.widgets ?? []).find((x) => x.name === e.input) : undefined;
+    if (w?.y !== undefined) ctx.strokeRect(10, w.y, node.size[0] - 20, 20);
+    const slot = e.input ? node.inputs.findIndex((i) => i.name === e.input) : -1;
+    if (slot >= 0 && !w) {
+      const pos = node.getConnectionPos(true, slot);
+      ctx.beginPath();
+      ctx.arc(pos[0] - node.pos[0], pos[1] - node.pos[1], 7, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+  }
+  ctx.fillStyle = '#f88';
+  ctx.font = '12px sans-serif';
+  messages.forEach((m, i) => ctx.fillText(m.slice(0, 120), 0, node.size[1] + 16 + i * 14));
+}
+
+/** Draws a node's run state; called from each node's `onDrawForeground` (origin at the node's top-left). */
+export function drawRunState(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunState): void {
+  ctx.save();
+  const [w, h] = node.size;
+  if (s.running) {
+    ctx.strokeStyle = '#0f0';
+    ctx.lineWidth = 3;
+    ctx.strokeRect(-3, -(26 + 3), w + 6, h + 26 + 6);
+  }
+  if (s.progress !== undefined) {
+    ctx.fillStyle = '#2a2';
+    ctx.fillRect(0, h - 4, w * Math.min(1, s.progress), 4);
+  }
+  if (s.cached) {
+    ctx.fillStyle = '#456';
+    ctx.fillRect(w - 58, -22, 52, 16);
+    ctx.fillStyle = '#cde';
+    ctx.font = '11px sans-serif';
+    ctx.fillText('cached', w - 52, -10);
+  }
+  let top = widgetsBottom(node) + 4;
+  if (s.lines.length) {
+    ctx.fillStyle = '#fd8';
+    ctx.font = '13px monospace';
+    s.lines.slice(0, 12).forEach((line, i) => ctx.fillText(line, 8, top + 14 + i * 16));
+    top += 16 * Math.min(12, s.lines.length) + 8;
+    if (h < top) node.setSize([w, top]);
+  }
+  drawImages(node, ctx, s.preview ? [s.preview] : s.images, top);
+  if (s.errors.length || s.runError) drawErrors(node, ctx, s);
+  ctx.restore();
+}

@@ -1,0 +1,118 @@
+/**
+ * Reconnecting WebSocket to `/ws?clientId=…` (reference §3). JSON frames are dispatched by `type`; binary preview
+ * frames (event 1: `u32 image_type` + image, event 4: `u32 json_len` + metadata JSON + image; big-endian) are turned
+ * into Blobs. On close it reconnects with capped exponential backoff (0.5 s → 5 s) and keeps the same client id, so
+ * the server keeps routing this client's prompt events to it.
+ */
+
+/** A JSON message from the server. */
+export interface WsMessage {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** A binary image preview; `nodeId` is known only for metadata frames (event 4). */
+export interface WsPreview {
+  blob: Blob;
+  nodeId?: string;
+  promptId?: string;
+}
+
+/** Callbacks of {@link ReconnectingSocket}. */
+export interface SocketHandlers {
+  onMessage(msg: WsMessage): void;
+  onPreview(preview: WsPreview): void;
+  onConnectionChange(connected: boolean): void;
+}
+
+const MIN_DELAY_MS = 500;
+const MAX_DELAY_MS = 5000;
+
+/** Decodes one binary frame; undefined for frame kinds the editor does not show. */
+export function decodeBinaryFrame(buf: ArrayBuffer): WsPreview | undefined {
+  if (buf.byteLength < 8) return undefined;
+  const view = new DataView(buf);
+  const event = view.getUint32(0);
+  if (event === 1) {
+    const mime = view.getUint32(4) === 2 ? 'image/png' : 'image/jpeg';
+    return { blob: new Blob([buf.slice(8)], { type: mime }) };
+  }
+  if (event === 4) {
+    const len = view.getUint32(4);
+    const meta = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, len))) as Record<string, unknown>;
+    const mime = typeof meta.image_type === 'string' ? meta.image_type : 'image/png';
+    const nodeId = meta.display_node_id ?? meta.node_id;
+    return {
+      blob: new Blob([buf.slice(8 + len)], { type: mime }),
+      nodeId: nodeId == null ? undefined : String(nodeId),
+      promptId: meta.prompt_id == null ? undefined : String(meta.prompt_id),
+    };
+  }
+  return undefined;
+}
+
+/** A WebSocket that comes back by itself. Call {@link close} to stop for good. */
+export class ReconnectingSocket {
+  private socket?: WebSocket;
+  private delay = MIN_DELAY_MS;
+  private closed = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  connected = false;
+
+  constructor(private readonly clientId: string, private readonly handlers: SocketHandlers) {}
+
+  /** Opens the socket (and keeps reopening it after drops). */
+  open(): void {
+    if (this.closed) return;
+    const url = new URL(`ws?clientId=${encodeURIComponent(this.clientId)}`, location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    this.socket = ws;
+    ws.addEventListener('open', () => {
+      this.delay = MIN_DELAY_MS;
+      this.setConnected(true);
+      // Ask for metadata preview frames so previews name their node (reference §3.1, §3.5).
+      ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
+    });
+    ws.addEventListener('message', (ev) => this.dispatch(ev.data));
+    ws.addEventListener('close', () => this.scheduleReconnect(ws));
+    // An error is always followed by close; reconnection happens there.
+    ws.addEventListener('error', () => undefined);
+  }
+
+  /** Stops the socket and any pending reconnect. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.socket?.close();
+  }
+
+  private scheduleReconnect(ws: WebSocket): void {
+    if (ws !== this.socket) return;
+    this.setConnected(false);
+    if (this.closed) return;
+    this.timer = setTimeout(() => this.open(), this.delay);
+    this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+  }
+
+  private setConnected(value: boolean): void {
+    if (this.connected === value) return;
+    this.connected = value;
+    this.handlers.onConnectionChange(value);
+  }
+
+  private dispatch(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      const preview = decodeBinaryFrame(data);
+      if (preview) this.handlers.onPreview(preview);
+      return;
+    }
+    try {
+      const msg = JSON.parse(String(data)) as WsMessage;
+      if (msg && typeof msg.type === 'string') this.handlers.onMessage({ type: msg.type, data: msg.data ?? {} });
+    } catch {
+      console.warn('ignoring a WebSocket frame that is not JSON');
+    }
+  }
+}
