@@ -1,0 +1,163 @@
+/**
+ * Builds the default tiny model set into a data directory's `models/` folder, idempotently. Layout (DESIGN §2):
+ * ```
+ * <modelsDir>/checkpoints/tiny-sd15/              SD1.5 ONNX folder incl. unet_ip/ (see sd15-folder.ts)
+ * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)
+ * <modelsDir>/clip/tiny-clip-h/                   the same with P = 1024 (ViT-H space, for DP-Adapter)
+ * <modelsDir>/ipadapter/tiny-ip-adapter_sd15.safetensors    a FILE, as ComfyUI keeps adapters; F16 like the real one
+ * <modelsDir>/declip/tiny-declip.safetensors       projectors for tiny-clip (d 64, h 64)
+ * <modelsDir>/declip/tiny-declip-h.safetensors     projectors for tiny-clip-h (d 1024, h 64)
+ * <modelsDir>/declip/tiny-declip-h-init.safetensors  zero-initialised W2 (DeCLIP = CLIP exactly)
+ * <modelsDir>/.tiny-manifest.json                  builder version + config hash + files, for the skip check
+ * ```
+ * All weights come from one seed; the IP UNet and the adapter file share their to_k_ip/to_v_ip weights.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { encodeSafetensors } from '../safetensors/write.js';
+import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from './clip.js';
+import { writeClipFolder } from './clip-folder.js';
+import { type DeclipConfig, buildDeclipTensors, declipMetadata } from './declip.js';
+import { type IpAdapterConfig, TINY_IP_ADAPTER_CONFIG, buildIpAdapterTensors, ipAdapterMetadata } from './ip-adapter.js';
+import { type Sd15Config, TINY_SD15_CONFIG, writeSd15Folder } from './sd15-folder.js';
+import { TINY_UNET_CONFIG } from './unet.js';
+import { TINY_VOCAB_WORDS } from './vocab-words.js';
+import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab } from './vocab.js';
+import { writeFileAtomic } from './write-file.js';
+
+/** Bump when any builder's output changes for the same config, so existing data dirs are rebuilt. */
+export const TINY_BUILDER_VERSION = 1;
+
+/** Default seed of the shipped tiny set. */
+export const TINY_DEFAULT_SEED = 1234;
+
+/** Everything that determines the default set. */
+export interface TinySetConfig {
+  sd15: Sd15Config;
+  clip: ClipConfig;
+  clipH: ClipConfig;
+  ipAdapter: IpAdapterConfig;
+  declip: DeclipConfig;
+  declipH: DeclipConfig;
+}
+
+/** The default set's configuration (vocabSize is replaced by the learned vocabulary's size at build time). */
+export const TINY_SET_CONFIG: TinySetConfig = {
+  sd15: TINY_SD15_CONFIG,
+  clip: TINY_CLIP_CONFIG,
+  clipH: TINY_CLIP_H_CONFIG,
+  ipAdapter: { ...TINY_IP_ADAPTER_CONFIG, layerChannels: TINY_IP_ADAPTER_CONFIG.layerChannels.map(() => TINY_UNET_CONFIG.channels) },
+  declip: { embedDim: TINY_CLIP_CONFIG.vision.projectionDim, hiddenDim: 64, fc2Std: 0.05 },
+  declipH: { embedDim: TINY_CLIP_H_CONFIG.vision.projectionDim, hiddenDim: 64, fc2Std: 0.05 },
+};
+
+/** Options of {@link ensureTinyModels}. */
+export interface TinyModelsOptions {
+  /** Weight seed; default {@link TINY_DEFAULT_SEED}. */
+  seed?: number;
+  /** Rebuild even when the manifest matches. */
+  force?: boolean;
+}
+
+/** Where the set lives. Folders for ONNX models, files for safetensors. */
+export interface TinyModelPaths {
+  /** True when this call wrote the files, false when the manifest matched and nothing was written. */
+  built: boolean;
+  manifest: string;
+  sd15: string;
+  clip: string;
+  clipH: string;
+  ipAdapter: string;
+  declip: string;
+  declipH: string;
+  declipHInit: string;
+}
+
+interface Manifest {
+  builderVersion: number;
+  configHash: string;
+  /** Paths relative to the models folder, with their byte sizes (a changed size means "rebuild"). */
+  files: { path: string; size: number }[];
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function withVocabSize(c: TinySetConfig, vocab: TinyVocab): TinySetConfig {
+  const clip = (k: ClipConfig): ClipConfig => ({ ...k, text: { ...k.text, vocabSize: vocab.size } });
+  return {
+    ...c,
+    sd15: { ...c.sd15, textEncoder: { ...c.sd15.textEncoder, vocabSize: vocab.size } },
+    clip: clip(c.clip),
+    clipH: clip(c.clipH),
+  };
+}
+
+function pathsIn(modelsDir: string, built: boolean): TinyModelPaths {
+  const p = (...parts: string[]) => path.join(modelsDir, ...parts);
+  return {
+    built,
+    manifest: p('.tiny-manifest.json'),
+    sd15: p('checkpoints', 'tiny-sd15'),
+    clip: p('clip', 'tiny-clip'),
+    clipH: p('clip', 'tiny-clip-h'),
+    ipAdapter: p('ipadapter', 'tiny-ip-adapter_sd15.safetensors'),
+    declip: p('declip', 'tiny-declip.safetensors'),
+    declipH: p('declip', 'tiny-declip-h.safetensors'),
+    declipHInit: p('declip', 'tiny-declip-h-init.safetensors'),
+  };
+}
+
+/** Hash of everything that shapes the output: builder version, seed, configs and the vocabulary inputs. */
+export function tinySetHash(seed: number, config: TinySetConfig = TINY_SET_CONFIG): string {
+  const key = JSON.stringify({ v: TINY_BUILDER_VERSION, seed, config, words: TINY_VOCAB_WORDS, merges: DEFAULT_MERGES });
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function upToDate(paths: TinyModelPaths, modelsDir: string, hash: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(paths.manifest, 'utf8')) as Manifest;
+    if (m.builderVersion !== TINY_BUILDER_VERSION || m.configHash !== hash || !Array.isArray(m.files)) return false;
+    return m.files.every((f) => sizeOf(path.join(modelsDir, f.path)) === f.size);
+  } catch {
+    return false; // A missing or corrupt manifest means "rebuild", never a crash at startup.
+  }
+}
+
+function writeAll(paths: TinyModelPaths, seed: number): string[] {
+  const vocab = buildTinyVocab();
+  const c = withVocabSize(TINY_SET_CONFIG, vocab);
+  const st = (file: string, bytes: Buffer) => writeFileAtomic(file, bytes);
+  return [
+    ...writeSd15Folder(paths.sd15, { config: c.sd15, vocab, seed }),
+    ...writeClipFolder(paths.clip, { config: c.clip, vocab, seed }),
+    ...writeClipFolder(paths.clipH, { config: c.clipH, vocab, seed }),
+    st(paths.ipAdapter, encodeSafetensors(buildIpAdapterTensors(c.ipAdapter, seed, 'F16'), ipAdapterMetadata(c.ipAdapter, seed))),
+    st(paths.declip, encodeSafetensors(buildDeclipTensors(c.declip, seed), declipMetadata(c.declip, 'tiny-clip'))),
+    st(paths.declipH, encodeSafetensors(buildDeclipTensors(c.declipH, seed), declipMetadata(c.declipH, 'tiny-clip-h'))),
+    st(paths.declipHInit, encodeSafetensors(buildDeclipTensors({ ...c.declipH, fc2Std: 0 }, seed), declipMetadata(c.declipH, 'tiny-clip-h'))),
+  ];
+}
+
+/**
+ * Writes the default tiny set into `modelsDir` (the data directory's `models/` folder) unless its manifest shows the
+ * same builder version and config hash and every listed file exists with its recorded size. Takes well under a second when skipping and a
+ * fraction of a second to build. Returns the paths either way.
+ */
+export function ensureTinyModels(modelsDir: string, options: TinyModelsOptions = {}): TinyModelPaths {
+  const seed = options.seed ?? TINY_DEFAULT_SEED;
+  const hash = tinySetHash(seed);
+  const skip = pathsIn(modelsDir, false);
+  if (!options.force && upToDate(skip, modelsDir, hash)) return skip;
+  const paths = pathsIn(modelsDir, true);
+  const files = writeAll(paths, seed).map((f) => ({ path: path.relative(modelsDir, f), size: statSync(f).size }));
+  const manifest: Manifest = { builderVersion: TINY_BUILDER_VERSION, configHash: hash, files };
+  writeFileAtomic(paths.manifest, JSON.stringify(manifest, null, 2));
+  return paths;
+}
