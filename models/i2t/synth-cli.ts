@@ -1,0 +1,65 @@
+/** `perceptgraph i2t synth`: writes a synthetic I&2T set (see `synth.ts`). The lead's CLI calls {@link runI2tSynthCli}. */
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo } from './filter-cli.js';
+import { generateSyntheticI2t } from './synth.js';
+
+/** Usage text of the command. */
+export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth --out DIR [options]
+  -o, --out DIR       output folder (images/, i2t.csv or i2t.jsonl, factors.json)
+  -n, --count N       number of images (default 300)
+      --size PX       square image side (default 64)
+      --seed S        RNG seed, an integer (default 0); equal seeds give identical files
+      --format F      csv (default) or jsonl
+  -h, --help          show this help
+`;
+
+/** Runs the command; returns 0 done, 1 generation failed, 2 bad arguments. Never throws. */
+export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promise<number> {
+  const usageError = (message: string) => {
+    io.stderr(`i2t synth: ${message}\n${I2T_SYNTH_USAGE}`);
+    return 2;
+  };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        out: { type: 'string', short: 'o' },
+        count: { type: 'string', short: 'n' },
+        size: { type: 'string' },
+        seed: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+  if (values.help) {
+    io.stdout(I2T_SYNTH_USAGE);
+    return 0;
+  }
+  if (typeof values.out !== 'string') return usageError('--out DIR is required');
+  const n = Number(values.count ?? 300);
+  const size = Number(values.size ?? 64);
+  const seed = Number(values.seed ?? 0);
+  const format = values.format ?? 'csv';
+  if (!Number.isInteger(n) || n < 1) return usageError(`--count must be an integer ≥ 1, got '${values.count}'`);
+  if (!Number.isInteger(size) || size < 8 || size > 4096) {
+    return usageError(`--size must be an integer in 8..4096, got '${values.size}'`);
+  }
+  if (!Number.isInteger(seed)) return usageError(`--seed must be an integer, got '${values.seed}'`);
+  if (format !== 'csv' && format !== 'jsonl') return usageError(`--format must be csv or jsonl, got '${format}'`);
+  try {
+    const outDir = path.resolve(io.cwd ?? process.cwd(), values.out);
+    const r = await generateSyntheticI2t({ outDir, n, size, seed, format });
+    io.stdout(`i2t synth: wrote ${r.items.length} images (${size}×${size}, seed ${seed}) to ${r.imageDir}\n` +
+      `  data:    ${r.dataFile}\n  factors: ${r.factorsFile}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr(`i2t synth: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runI2tSynthCli } from '../../../models/i2t/synth-cli.js';
+
+function capture(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), cwd }, out, err };
+}
+
+describe('runI2tSynthCli', () => {
+  it('generates the set into --out, relative to cwd', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+    const c = capture(dir);
+    expect(await runI2tSynthCli(['--out', 'set', '-n', '5', '--size', '32', '--seed', '4', '--format', 'jsonl'], c.io)).toBe(0);
+    expect(existsSync(path.join(dir, 'set', 'i2t.jsonl'))).toBe(true);
+    expect(existsSync(path.join(dir, 'set', 'factors.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'set', 'images', 'img_00004.jpg'))).toBe(true);
+    expect(c.out.join('')).toMatch(/wrote 5 images \(32×32, seed 4\)/);
+  });
+
+  it('returns 2 with a reason for bad arguments', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+    for (const [args, reason] of [
+      [[], /--out DIR is required/],
+      [['-o', 'x', '-n', '0'], /--count must be/],
+      [['-o', 'x', '--format', 'xml'], /--format must be csv or jsonl/],
+      [['-o', 'x', '--bogus'], /Unknown option/],
+    ] as const) {
+      const c = capture(dir);
+      expect(await runI2tSynthCli(args, c.io)).toBe(2);
+      expect(c.err.join('')).toMatch(reason);
+    }
+  });
+});
