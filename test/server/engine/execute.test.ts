@@ -6,11 +6,12 @@ import { dataDirs } from '../../../server/data-dir.js';
 import { Engine } from '../../../server/engine/engine.js';
 import type { ExecutionEvent } from '../../../server/engine/execution-events.js';
 import { NodeRegistry } from '../../../server/engine/registry.js';
+import { testServices } from '../../support/services.js';
 import { PromptBuilder, chainPrompt, diamondPrompt } from '../../support/graph-builder.js';
 import { callCounts, stubNodes } from '../../support/stub-nodes.js';
 
 const link = PromptBuilder.link;
-const newEngine = () => new Engine({ registry: new NodeRegistry(stubNodes), services: { dirs: dataDirs(mkdtempSync(path.join(os.tmpdir(), 'pg-exe-'))) } });
+const newEngine = () => new Engine({ registry: new NodeRegistry(stubNodes), services: testServices() });
 
 async function run(engine: Engine, prompt: unknown, signal?: AbortSignal) {
   const v = engine.validate(prompt);

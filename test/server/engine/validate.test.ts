@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../server/engine/engine.js';
 import { NodeRegistry } from '../../../server/engine/registry.js';
+import { testServices } from '../../support/services.js';
 import { dataDirs } from '../../../server/data-dir.js';
 import { stubNodes } from '../../support/stub-nodes.js';
 import { PromptBuilder } from '../../support/graph-builder.js';
@@ -8,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 
-const engine = new Engine({ registry: new NodeRegistry(stubNodes), services: { dirs: dataDirs(mkdtempSync(path.join(os.tmpdir(), 'pg-val-'))) } });
+const engine = new Engine({ registry: new NodeRegistry(stubNodes), services: testServices() });
 const link = PromptBuilder.link;
 
 function errorsOf(prompt: unknown) {

@@ -1,0 +1,142 @@
+/**
+ * Model manifests: what the store hands to loaders once a folder or file is recognised. Every path is absolute.
+ * The schemas are the single source of the types (z.infer) and validate what the store builds, plus the JSON
+ * files it reads from model folders.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Model kinds, i.e. the folders under `<data>/models/`. */
+export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip'] as const;
+/** A folder under `<data>/models/`. */
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** True when `value` names a model kind (for `/models/{folder}`). */
+export function isModelKind(value: string): value is ModelKind {
+  return (MODEL_KINDS as readonly string[]).includes(value);
+}
+
+const absPath = z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path');
+
+/** One ONNX model: `model.onnx` plus the external-data files beside it (`model.onnx_data`, `weights.pb`). */
+export const onnxFileSchema = z.object({ model: absPath, externalData: z.array(absPath) });
+export type OnnxFile = z.infer<typeof onnxFileSchema>;
+
+/** CLIP BPE tokenizer files: `vocab.json` + `merges.txt`, and/or `tokenizer.json`, plus optional configs. */
+export const tokenizerFilesSchema = z.object({
+  dir: absPath,
+  vocab: absPath.optional(),
+  merges: absPath.optional(),
+  tokenizerJson: absPath.optional(),
+  tokenizerConfig: absPath.optional(),
+  specialTokensMap: absPath.optional(),
+});
+export type TokenizerFiles = z.infer<typeof tokenizerFilesSchema>;
+
+/** An SD1.5 ONNX checkpoint folder (diffusers/optimum layout, plus our optional `unet_ip/`). */
+export const checkpointManifestSchema = z.object({
+  kind: z.literal('checkpoints'),
+  name: z.string(),
+  dir: absPath,
+  textEncoder: onnxFileSchema,
+  unet: onnxFileSchema,
+  /** IP-capable UNet (DESIGN §3): ehs [B, 77+4, 768] and `ipadapter_scale` f32 [16]. */
+  ipUnet: onnxFileSchema.optional(),
+  vaeDecoder: onnxFileSchema,
+  vaeEncoder: onnxFileSchema.optional(),
+  tokenizer: tokenizerFilesSchema,
+  /** `scheduler/scheduler_config.json`; absent means the SD1.5 defaults. */
+  schedulerConfig: absPath.optional(),
+  modelIndex: absPath.optional(),
+  warnings: z.array(z.string()),
+});
+export type CheckpointManifest = z.infer<typeof checkpointManifestSchema>;
+
+/** A CLIP / OpenCLIP ONNX folder: split towers and/or the optimum full `model.onnx`. */
+export const clipManifestSchema = z.object({
+  kind: z.literal('clip'),
+  name: z.string(),
+  dir: absPath,
+  /** `vision_model.onnx`: pixel_values → image_embeds. */
+  vision: onnxFileSchema.optional(),
+  /** `text_model.onnx`: input_ids → text_embeds. */
+  text: onnxFileSchema.optional(),
+  /** optimum full `model.onnx`: input_ids, pixel_values, attention_mask → *_embeds, logits. */
+  full: onnxFileSchema.optional(),
+  tokenizer: tokenizerFilesSchema,
+  /** `preprocessor_config.json`; absent means CLIP's defaults (224, bicubic, OpenAI mean/std). */
+  preprocessorConfig: absPath.optional(),
+  /** HF `config.json`, when present (pad/eos ids, projection size). */
+  config: absPath.optional(),
+  warnings: z.array(z.string()),
+});
+export type ClipManifest = z.infer<typeof clipManifestSchema>;
+
+/** An image-only CLIP folder (the IP-Adapter image encoder): `vision_model.onnx` or a full `model.onnx`. */
+export const clipVisionManifestSchema = z.object({
+  kind: z.literal('clip_vision'),
+  name: z.string(),
+  dir: absPath,
+  vision: onnxFileSchema,
+  preprocessorConfig: absPath.optional(),
+  warnings: z.array(z.string()),
+});
+export type ClipVisionManifest = z.infer<typeof clipVisionManifestSchema>;
+
+const dim = z.number().int().positive();
+
+/** `ip-adapter_sd15.safetensors` (base adapter: Linear d → tokens·cross, LayerNorm over cross). */
+export const ipAdapterManifestSchema = z.object({
+  kind: z.literal('ipadapter'),
+  name: z.string(),
+  file: absPath,
+  /** CLIP image embedding size d (1024 for ViT-H). */
+  imageEmbedDim: dim,
+  /** UNet cross-attention size (768 for SD1.5). */
+  crossAttentionDim: dim,
+  /** Image tokens (4). */
+  tokens: dim,
+  /** Number of `ip_adapter.{k}.to_k_ip` layers found (16 for SD1.5; baked into `unet_ip/` for ONNX). */
+  ipLayers: z.number().int().nonnegative(),
+  warnings: z.array(z.string()),
+});
+export type IpAdapterManifest = z.infer<typeof ipAdapterManifestSchema>;
+
+/** DeCLIP projector weights (DESIGN §3): `{perceptual,semantic}.fc1.weight [h,d]`, `.fc1.bias [h]`, `.fc2.weight [d,h]`. */
+export const declipManifestSchema = z.object({
+  kind: z.literal('declip'),
+  name: z.string(),
+  file: absPath,
+  /** CLIP embedding size d. */
+  embedDim: dim,
+  /** Hidden size h. */
+  hiddenDim: dim,
+  metadata: z.record(z.string(), z.string()),
+  warnings: z.array(z.string()),
+});
+export type DeclipManifest = z.infer<typeof declipManifestSchema>;
+
+/** The manifest type of each kind. */
+export interface ManifestOf {
+  checkpoints: CheckpointManifest;
+  clip: ClipManifest;
+  clip_vision: ClipVisionManifest;
+  ipadapter: IpAdapterManifest;
+  declip: DeclipManifest;
+}
+
+/** One entry of a listing: a usable model, or a broken one with every reason it cannot load. */
+export type ModelEntry<K extends ModelKind = ModelKind> =
+  | { readonly kind: K; readonly name: string; readonly ok: true; readonly manifest: ManifestOf[K] }
+  | { readonly kind: K; readonly name: string; readonly ok: false; readonly problems: readonly string[] };
+
+/** diffusers `model_index.json`: component → [library, class] (null pairs for absent parts). */
+export const modelIndexSchema = z.looseObject({ _class_name: z.string().optional() });
+
+/** The part of `scheduler_config.json` the samplers rely on; other keys pass through. */
+export const schedulerConfigSchema = z.looseObject({
+  num_train_timesteps: z.number().int().positive().optional(),
+  beta_start: z.number().positive().optional(),
+  beta_end: z.number().positive().optional(),
+  beta_schedule: z.string().optional(),
+});

@@ -1,0 +1,136 @@
+/**
+ * The model store: what is in `<data>/models/<kind>/`, as typed manifests. Listings feed COMBO choices and
+ * `/models/{folder}`; broken entries carry every reason they cannot load, so a half-copied folder is reported when
+ * listed and when resolved, and never crashes a run later.
+ */
+import path from 'node:path';
+import { readCheckpoint } from './checkpoint-layout.js';
+import { readClip, readClipVision } from './clip-layout.js';
+import { isRepoFurniture, visibleEntries } from './folder-probe.js';
+import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind } from './manifests.js';
+import { readDeclip, readIpAdapter } from './weight-layout.js';
+
+/** Store configuration. */
+export interface ModelStoreOptions {
+  /** `<data>/models`. */
+  readonly modelsDir: string;
+  /** Listings are reused for this long (COMBO choices are asked for many times per /object_info); default 1000. */
+  readonly cacheMs?: number;
+}
+
+/** A model that is missing or cannot load; `problems` holds every reason. */
+export class ModelStoreError extends Error {
+  override readonly name = 'ModelStoreError';
+  constructor(
+    readonly kind: ModelKind,
+    readonly model: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${kind} model "${model}" cannot be loaded: ${problems.join('; ')}`);
+  }
+}
+
+type Reader<K extends ModelKind> = (fullPath: string, name: string) => ModelEntry<K>;
+
+const READERS: { [K in ModelKind]: Reader<K> } = {
+  checkpoints: readCheckpoint,
+  clip: readClip,
+  clip_vision: readClipVision,
+  ipadapter: readIpAdapter,
+  declip: readDeclip,
+};
+
+/** Reads model folders and files under one models directory. */
+export class ModelStore {
+  readonly modelsDir: string;
+  private readonly cacheMs: number;
+  private readonly cache = new Map<ModelKind, { at: number; entries: readonly ModelEntry[] }>();
+
+  constructor(options: ModelStoreOptions) {
+    this.modelsDir = path.resolve(options.modelsDir);
+    this.cacheMs = options.cacheMs ?? 1000;
+  }
+
+  /** The folder of a kind: `<modelsDir>/<kind>`. */
+  dirOf(kind: ModelKind): string {
+    return path.join(this.modelsDir, kind);
+  }
+
+  /** Every entry of a kind, usable or broken, sorted by name. A missing kind folder lists nothing. */
+  listModels<K extends ModelKind>(kind: K): readonly ModelEntry<K>[] {
+    const hit = this.cache.get(kind);
+    if (hit && Date.now() - hit.at < this.cacheMs) return hit.entries as readonly ModelEntry<K>[];
+    const dir = this.dirOf(kind);
+    const reader = READERS[kind] as Reader<K>;
+    const entries = visibleEntries(dir)
+      .filter((n) => !isRepoFurniture(n))
+      .map((n) => reader(path.join(dir, n), n));
+    this.cache.set(kind, { at: Date.now(), entries });
+    return entries;
+  }
+
+  /** Names of the usable models of a kind (COMBO choices, `/models/{folder}`). */
+  names(kind: ModelKind): string[] {
+    return this.listModels(kind).filter((e) => e.ok).map((e) => e.name);
+  }
+
+  /** A COMBO choice source that re-lists on every call (pass to `combo()`). */
+  choices(kind: ModelKind): () => readonly string[] {
+    return () => this.names(kind);
+  }
+
+  /** Every kind with its broken entries, for startup logs. */
+  problems(): { kind: ModelKind; name: string; problems: readonly string[] }[] {
+    return MODEL_KINDS.flatMap((kind) =>
+      this.listModels(kind).flatMap((e) => (e.ok ? [] : [{ kind, name: e.name, problems: e.problems }])));
+  }
+
+  /** Forgets cached listings (after a download or upload). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Reads one model afresh and returns its manifest.
+   * @throws ModelStoreError when the name is unsafe, absent (listing what is there) or the model is broken
+   */
+  resolve<K extends ModelKind>(kind: K, name: string): ManifestOf[K] {
+    if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name) || name.includes('\0')) {
+      throw new ModelStoreError(kind, name, ['a model name must be a single file or folder name']);
+    }
+    if (!visibleEntries(this.dirOf(kind)).includes(name)) {
+      const available = this.names(kind);
+      throw new ModelStoreError(kind, name, [
+        `not found in ${this.dirOf(kind)} (available: ${available.length > 0 ? available.join(', ') : 'none'})`,
+      ]);
+    }
+    const entry = (READERS[kind] as Reader<K>)(path.join(this.dirOf(kind), name), name);
+    if (!entry.ok) throw new ModelStoreError(kind, name, entry.problems);
+    return entry.manifest;
+  }
+
+  /** An SD1.5 ONNX checkpoint folder. */
+  resolveCheckpoint(name: string): ManifestOf['checkpoints'] {
+    return this.resolve('checkpoints', name);
+  }
+
+  /** A CLIP folder with both towers (or the full model) and a tokenizer. */
+  resolveClip(name: string): ManifestOf['clip'] {
+    return this.resolve('clip', name);
+  }
+
+  /** An image-encoder folder. */
+  resolveClipVision(name: string): ManifestOf['clip_vision'] {
+    return this.resolve('clip_vision', name);
+  }
+
+  /** An `ip-adapter_sd15.safetensors`-style file. */
+  resolveIpAdapter(name: string): ManifestOf['ipadapter'] {
+    return this.resolve('ipadapter', name);
+  }
+
+  /** A DeCLIP projector safetensors file. */
+  resolveDeclip(name: string): ManifestOf['declip'] {
+    return this.resolve('declip', name);
+  }
+}

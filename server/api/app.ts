@@ -1,0 +1,74 @@
+/**
+ * The express application: guards, the static editor, body reading, every route under `/x` and `/api/x`, and
+ * the single error handler. No listening here (see `server.ts`).
+ */
+import express, { type RequestHandler } from 'express';
+import { errorHandler } from './error-handler.js';
+import { HttpError } from './http-error.js';
+import { isMultipart } from './json-io.js';
+import type { RouteDeps } from './route-deps.js';
+import * as free from './routes/free.js';
+import * as history from './routes/history.js';
+import * as interrupt from './routes/interrupt.js';
+import * as objectInfo from './routes/object-info.js';
+import * as prompt from './routes/prompt.js';
+import * as queue from './routes/queue.js';
+import * as system from './routes/system.js';
+import * as upload from './routes/upload.js';
+import * as view from './routes/view.js';
+import * as workflows from './routes/workflows.js';
+import { isAuthorized, originRefusal } from './security.js';
+
+/** One module per resource, each exporting `register(router, deps)`. */
+const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
+
+export interface AppOptions {
+  readonly deps: RouteDeps;
+  readonly authToken?: string;
+  /** Directory of the built editor, served at `/` (public even with a token: it holds no data). */
+  readonly staticDir?: string;
+}
+
+function originGuard(log: (m: string) => void): RequestHandler {
+  return async (req, res, next) => {
+    const refusal = await originRefusal(req.headers);
+    if (refusal) {
+      log(`refused ${req.method} ${req.originalUrl}: ${refusal}`);
+      return void res.status(403).end();
+    }
+    if (req.method === 'OPTIONS') return void res.status(200).end();
+    next();
+  };
+}
+
+function authGuard(token: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (isAuthorized(req, token)) return next();
+    next(new HttpError(401, 'unauthorized', 'missing or wrong bearer token (send "Authorization: Bearer <token>")'));
+  };
+}
+
+// ComfyUI marks scripts and styles no-cache so an updated frontend is picked up at once.
+const noCacheScripts: RequestHandler = (req, res, next) => {
+  if (/\.(js|css)$/.test(req.path)) res.setHeader('Cache-Control', 'no-cache');
+  next();
+};
+
+/** Builds the express app. */
+export function createApp(options: AppOptions): express.Express {
+  const { deps } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(noCacheScripts, originGuard(deps.log));
+  if (options.staticDir) app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: 'index.html' }));
+  app.use(authGuard(options.authToken));
+  // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).
+  app.use(express.raw({ type: (req) => !isMultipart(req as express.Request), limit: deps.maxUploadBytes }));
+  const router = express.Router();
+  for (const m of ROUTE_MODULES) m.register(router, deps);
+  app.use('/api', router);
+  app.use(router);
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one place where errors become HTTP responses (STYLE §6). Every error body has ComfyUI's prompt-error shape
+ * `{error: {type, message, details, extra_info}, node_errors}` because that is what its frontend knows how to show.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler } from 'express';
+import type { GraphError } from '../engine/errors.js';
+import { HttpError, PromptRejected } from './http-error.js';
+import { sendJson } from './json-io.js';
+
+function isGraphError(err: unknown): err is GraphError {
+  if (typeof err !== 'object' || err === null || err instanceof Error) return false;
+  const e = err as Record<string, unknown>;
+  return typeof e.type === 'string' && typeof e.message === 'string' && typeof e.details === 'string';
+}
+
+/** Status of errors raised by our file layer and by express's body reader (`status`/`statusCode` 4xx). */
+function clientStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const s = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof s === 'number' && s >= 400 && s < 500 ? s : undefined;
+}
+
+const TYPE_BY_STATUS: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
+
+function body(type: string, message: string, extra: Record<string, unknown> = {}): unknown {
+  return { error: { type, message, details: '', extra_info: extra }, node_errors: {} };
+}
+
+/** Express error middleware: validation → 400, client errors → their status, anything else → 500 with a logged id. */
+export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    if (err instanceof PromptRejected) return sendJson(res, { error: err.error, node_errors: err.nodeErrors }, 400);
+    if (isGraphError(err)) return sendJson(res, { error: err, node_errors: {} }, 400);
+    if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
+    const status = clientStatus(err);
+    if (status !== undefined) {
+      if (status === 413) res.setHeader('Connection', 'close');
+      return sendJson(res, body(TYPE_BY_STATUS[status] ?? 'bad_request', err instanceof Error ? err.message : String(err)), status);
+    }
+    const id = randomUUID();
+    log(`error ${id} on ${req.method} ${req.originalUrl}: ${err instanceof Error ? err.stack : String(err)}`);
+    sendJson(res, body('server_error', `Internal server error (id ${id}, see the server log)`, { error_id: id }), 500);
+  };
+}

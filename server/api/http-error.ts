@@ -1,0 +1,29 @@
+/**
+ * Errors that routes throw; `error-handler.ts` is the one place that turns them (and everything else) into
+ * responses.
+ */
+import type { GraphError } from '../engine/errors.js';
+import type { NodeErrors } from '../engine/validate.js';
+
+/** A client error with an HTTP status; `type` becomes the `error.type` of the JSON body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** A prompt that failed validation: answered 400 `{error, node_errors}` exactly as ComfyUI does. */
+export class PromptRejected extends Error {
+  constructor(
+    readonly error: GraphError,
+    readonly nodeErrors: NodeErrors = {},
+  ) {
+    super(error.message);
+    this.name = 'PromptRejected';
+  }
+}

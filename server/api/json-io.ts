@@ -1,0 +1,42 @@
+/**
+ * Request bodies and JSON responses. ComfyUI parses bodies as JSON whatever the Content-Type (its own Python
+ * example posts JSON as form-urlencoded), so the raw body is kept and parsed here, losslessly.
+ */
+import type { Request, Response } from 'express';
+import { HttpError } from './http-error.js';
+import { parseJson, stringifyJson } from './json-codec.js';
+
+/** True for multipart bodies, which the upload route streams itself. */
+export function isMultipart(req: Request): boolean {
+  return /^multipart\//i.test(req.headers['content-type'] ?? '');
+}
+
+/**
+ * The parsed JSON body, or `undefined` when the body is empty.
+ * @throws HttpError 400 naming the parse problem when the body is not JSON.
+ */
+export function jsonBody(req: Request): unknown {
+  const raw: unknown = req.body;
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  if (text.trim() === '') return undefined;
+  try {
+    return parseJson(text);
+  } catch (err) {
+    throw new HttpError(400, 'invalid_json', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The JSON body as an object (empty object when the body is empty); 400 for other JSON values. */
+export function jsonObjectBody(req: Request): Record<string, unknown> {
+  const body = jsonBody(req);
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'invalid_json', `request body must be a JSON object, got ${Array.isArray(body) ? 'an array' : typeof body}`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Sends `value` as JSON, bigints written as integer tokens. */
+export function sendJson(res: Response, value: unknown, status = 200): void {
+  res.status(status).type('application/json').send(stringifyJson(value));
+}

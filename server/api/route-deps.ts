@@ -1,0 +1,29 @@
+/** What every route module receives: `register(router, deps)`. */
+import type { DataDirs } from '../data-dir.js';
+import type { EnginePort } from '../queue/engine-port.js';
+import type { HistoryStore } from '../queue/history-store.js';
+import type { PromptWorker } from '../queue/prompt-worker.js';
+import type { PromptQueue } from '../queue/types.js';
+
+export interface RouteDeps {
+  readonly engine: EnginePort;
+  readonly queue: PromptQueue;
+  readonly history: HistoryStore;
+  readonly worker: PromptWorker;
+  readonly dirs: DataDirs;
+  /** Largest request body / uploaded file, bytes. */
+  readonly maxUploadBytes: number;
+  /** Largest image decoded for uploads and `/view` previews, pixels. */
+  readonly maxImagePixels: number;
+  /** The `/features` dict (also the WS `feature_flags` reply). */
+  readonly features: () => Record<string, unknown>;
+  /** Extra `devices` entries for `/system_stats` (e.g. ONNX Runtime execution providers). */
+  readonly deviceInfo?: () => object[];
+  /** Model folder kind → relative file paths, for `/models` and `/models/{folder}`. */
+  readonly modelFolders: () => Record<string, string[]>;
+  /** Folder of example UI workflows (`*.json`) for `/workflows`. */
+  readonly workflowsDir?: string;
+  /** Server version reported as `comfyui_version`. */
+  readonly version: string;
+  readonly log: (message: string) => void;
+}

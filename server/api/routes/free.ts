@@ -1,0 +1,12 @@
+/** `POST /free` `{unload_models, free_memory}`: cached results are dropped after the running prompt. */
+import type { Router } from 'express';
+import { jsonObjectBody } from '../json-io.js';
+import type { RouteDeps } from '../route-deps.js';
+
+export function register(router: Router, deps: RouteDeps): void {
+  router.post('/free', (req, res) => {
+    const body = jsonObjectBody(req);
+    if (body.free_memory || body.unload_models) deps.worker.requestFree();
+    res.status(200).end();
+  });
+}

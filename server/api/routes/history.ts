@@ -1,0 +1,32 @@
+/** `GET /history[?max_items&offset]`, `GET /history/{prompt_id}`, `POST /history` (`clear` / `delete`). */
+import type { Router } from 'express';
+import { HttpError } from '../http-error.js';
+import { jsonObjectBody, sendJson } from '../json-io.js';
+import type { RouteDeps } from '../route-deps.js';
+import { editBody } from './queue.js';
+
+function intParam(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new HttpError(400, 'bad_request', `"${name}" must be an integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function register(router: Router, deps: RouteDeps): void {
+  router.get('/history', (req, res) => {
+    const maxItems = intParam('max_items', req.query.max_items);
+    const offset = intParam('offset', req.query.offset);
+    sendJson(res, deps.history.list({ maxItems, offset }));
+  });
+
+  router.get('/history/:promptId', (req, res) => {
+    const entry = deps.history.get(req.params.promptId);
+    sendJson(res, entry ? { [req.params.promptId]: entry } : {});
+  });
+
+  router.post('/history', (req, res) => {
+    const edit = editBody(jsonObjectBody(req));
+    if (edit.clear) deps.history.clear();
+    if (edit.delete.length > 0) deps.history.delete(edit.delete);
+    res.status(200).end();
+  });
+}

@@ -1,0 +1,58 @@
+/** `GET /prompt` (queue size) and `POST /prompt` (validate and queue; reference §2.2). */
+import { randomUUID } from 'node:crypto';
+import type { Router } from 'express';
+import { graphError } from '../../engine/errors.js';
+import { splitSecrets } from '../../queue/types.js';
+import { HttpError, PromptRejected } from '../http-error.js';
+import { jsonObjectBody, sendJson } from '../json-io.js';
+import type { RouteDeps } from '../route-deps.js';
+
+/** ComfyUI's priority: a given `number` as is; else the next counter value, negated by a truthy `front`. */
+function priority(body: Record<string, unknown>, deps: RouteDeps): number {
+  if (body.number !== undefined) {
+    const n = Number(body.number);
+    if (!Number.isFinite(n)) throw new HttpError(400, 'bad_request', `"number" must be a finite number, got ${JSON.stringify(String(body.number))}`);
+    return n;
+  }
+  const n = deps.queue.nextNumber();
+  return body.front ? -n : n;
+}
+
+function promptIdOf(body: Record<string, unknown>, deps: RouteDeps): string {
+  if (body.prompt_id === undefined || body.prompt_id === null) return randomUUID();
+  if (typeof body.prompt_id !== 'string' || body.prompt_id === '') throw new HttpError(400, 'bad_request', '"prompt_id" must be a non-empty string');
+  if (deps.queue.has(body.prompt_id)) throw new HttpError(400, 'bad_request', `prompt_id "${body.prompt_id}" is already queued`);
+  return body.prompt_id;
+}
+
+function targetsOf(body: Record<string, unknown>): string[] | undefined {
+  const t = body.partial_execution_targets;
+  if (t === undefined || t === null) return undefined;
+  if (!Array.isArray(t)) throw new HttpError(400, 'bad_request', '"partial_execution_targets" must be a list of node ids');
+  return t.map(String);
+}
+
+function extraDataOf(body: Record<string, unknown>): Record<string, unknown> {
+  const e = body.extra_data;
+  if (e !== undefined && (typeof e !== 'object' || e === null || Array.isArray(e))) throw new HttpError(400, 'bad_request', '"extra_data" must be an object');
+  const extra: Record<string, unknown> = { ...(e as Record<string, unknown> | undefined) };
+  if (typeof body.client_id === 'string') extra.client_id = body.client_id;
+  extra.create_time = Date.now();
+  return extra;
+}
+
+export function register(router: Router, deps: RouteDeps): void {
+  router.get('/prompt', (_req, res) => sendJson(res, { exec_info: { queue_remaining: deps.queue.remaining() } }));
+
+  router.post('/prompt', async (req, res) => {
+    const body = jsonObjectBody(req);
+    const number = priority(body, deps);
+    if (body.prompt === undefined || body.prompt === null) throw graphError('no_prompt', 'No prompt provided');
+    const promptId = promptIdOf(body, deps);
+    const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
+    if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
+    const { kept, sensitive } = splitSecrets(extraDataOf(body));
+    deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
+    sendJson(res, { prompt_id: promptId, number, node_errors: result.nodeErrors });
+  });
+}

@@ -1,0 +1,71 @@
+/** `/system_stats`, `/features`, `/embeddings`, `/extensions`, `/models`, `/models/{folder}` (reference §2.1, §2.9). */
+import type { Router } from 'express';
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HttpError } from '../http-error.js';
+import { sendJson } from '../json-io.js';
+import type { RouteDeps } from '../route-deps.js';
+
+function systemStats(deps: RouteDeps): Record<string, unknown> {
+  const cpu = { name: 'cpu', type: 'cpu', index: 0, vram_total: 0, vram_free: 0, torch_vram_total: 0, torch_vram_free: 0 };
+  const devices = deps.deviceInfo?.() ?? [cpu];
+  return {
+    system: {
+      os: process.platform === 'win32' ? 'nt' : 'posix',
+      ram_total: os.totalmem(),
+      ram_free: os.freemem(),
+      comfyui_version: deps.version,
+      required_frontend_version: '',
+      python_version: `node ${process.version}`,
+      pytorch_version: '',
+      embedded_python: false,
+      argv: process.argv.slice(1),
+    },
+    devices,
+  };
+}
+
+/** Files under `dir`, relative, `/`-separated, sorted; missing dir → []. */
+export function listFilesRecursive(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+export function register(router: Router, deps: RouteDeps): void {
+  router.get('/system_stats', (_req, res) => sendJson(res, systemStats(deps)));
+  router.get('/features', (_req, res) => sendJson(res, deps.features()));
+  router.get('/extensions', (_req, res) => sendJson(res, []));
+
+  router.get('/embeddings', (_req, res) => {
+    const files = deps.modelFolders().embeddings ?? [];
+    sendJson(res, files.map((f) => f.replace(/\.[^./]+$/, '')));
+  });
+
+  router.get('/models', (_req, res) => sendJson(res, Object.keys(deps.modelFolders())));
+
+  router.get('/models/:folder', (req, res) => {
+    const files = deps.modelFolders()[req.params.folder];
+    if (!files) throw new HttpError(404, 'not_found', `unknown model folder "${req.params.folder}"`);
+    sendJson(res, files);
+  });
+}
+
+/** Default `/models` source: each subdirectory of the models dir is a folder kind listing its files. */
+export function modelFoldersFromDir(modelsDir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  try {
+    for (const e of readdirSync(modelsDir, { withFileTypes: true })) {
+      if (e.isDirectory() && !e.name.startsWith('.')) out[e.name] = listFilesRecursive(path.join(modelsDir, e.name));
+    }
+  } catch {
+    // no models dir yet: no folders
+  }
+  return out;
+}

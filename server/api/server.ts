@@ -1,0 +1,132 @@
+/**
+ * `startServer`: the ComfyUI-compatible HTTP + WebSocket server around an engine, with the persisted queue,
+ * history and prompt worker. Binds 127.0.0.1:8188 unless told otherwise.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { DataDirs } from '../data-dir.js';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../files/image-limits.js';
+import { EmbeddedPromptQueue } from '../queue/embedded-queue.js';
+import type { EnginePort } from '../queue/engine-port.js';
+import { HistoryStore } from '../queue/history-store.js';
+import { PromptWorker } from '../queue/prompt-worker.js';
+import type { PromptQueue } from '../queue/types.js';
+import { createApp } from './app.js';
+import type { RouteDeps } from './route-deps.js';
+import { modelFoldersFromDir } from './routes/system.js';
+import { isAuthorized, originRefusal } from './security.js';
+import { WsHub } from './ws-hub.js';
+
+export interface ServerOptions {
+  readonly engine: EnginePort;
+  readonly dirs: DataDirs;
+  /** Bind address (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port (default 8188; 0 picks a free one). */
+  readonly port?: number;
+  /** When set, HTTP needs `Authorization: Bearer <token>` (or `?token=`) and WS `?token=` (or the header). */
+  readonly authToken?: string;
+  /** Largest request body and uploaded file, bytes (default 100 MiB, ComfyUI's `--max-upload-size`). */
+  readonly maxUploadBytes?: number;
+  /** Largest decoded image, pixels (default 64 MP). */
+  readonly maxImagePixels?: number;
+  /** The built editor, served at `/`. */
+  readonly staticDir?: string;
+  /** Device entries merged into `/system_stats` `devices`. */
+  readonly deviceInfo?: () => object[];
+  /** Model folders for `/models`; default: subdirectories of `dirs.models`. */
+  readonly modelFolders?: () => Record<string, string[]>;
+  /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
+  readonly workflowsDir?: string;
+  readonly log?: (message: string) => void;
+}
+
+/** A listening server. `close()` stops the worker (a running prompt is re-run on next start), sockets and HTTP. */
+export interface RunningServer {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly queue: PromptQueue;
+  readonly history: HistoryStore;
+  readonly worker: PromptWorker;
+  readonly hub: WsHub;
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((m: string) => console.error(`[perceptgraph] ${m}`));
+  const { dirs, engine } = options;
+  const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
+  const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
+  const queue = EmbeddedPromptQueue.open({ stateDir: dirs.state, log });
+  const history = new HistoryStore({ stateDir: dirs.state, log });
+  let worker: PromptWorker | undefined;
+  const hub = new WsHub({ features, queueRemaining: () => queue.remaining(), running: () => worker?.current() ?? null, log });
+  worker = new PromptWorker({ engine, queue, history, sink: hub, log });
+  queue.subscribe(() => hub.broadcastStatus());
+
+  const deps: RouteDeps = {
+    engine, queue, history, worker, dirs, log, features, maxUploadBytes,
+    maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+    deviceInfo: options.deviceInfo,
+    workflowsDir: options.workflowsDir,
+    modelFolders: options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
+    version: packageVersion(),
+  };
+  const app = createApp({ deps, authToken: options.authToken, staticDir: options.staticDir });
+  const http = createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/ws' && url.pathname !== '/api/ws') return refuse(socket, 404, 'Not Found');
+      const refusal = await originRefusal(req.headers);
+      if (refusal) {
+        log(`refused WebSocket: ${refusal}`);
+        return refuse(socket, 403, 'Forbidden');
+      }
+      if (!isAuthorized(req, options.authToken)) return refuse(socket, 401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, url.searchParams.get('clientId')));
+    })().catch((err) => {
+      log(`WebSocket upgrade failed: ${String(err)}`);
+      socket.destroy();
+    });
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 8188, host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  worker.start();
+
+  const close = async (): Promise<void> => {
+    await worker!.stop();
+    hub.closeAll();
+    wss.close();
+    await queue.close();
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+  };
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, host, port, queue, history, worker, hub, close };
+}

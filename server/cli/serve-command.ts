@@ -1,0 +1,70 @@
+/** `perceptgraph serve`: the HTTP/WebSocket server and the editor on 127.0.0.1:8188 by default. */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { CliCommand } from './main.js';
+import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
+import { startServer } from '../api/server.js';
+
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--auth-token TOKEN]
+
+  --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
+  --port         port (default 8188)
+  --data-dir     data directory with models/, input/, output/, temp/ (default ./data)
+  --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
+  --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket`;
+
+/** The built editor bundle, served at `/`. */
+export function editorDist(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../graph-editor/dist');
+}
+
+export const serveCommand: CliCommand = {
+  summary: 'start the server and the editor',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        listen: { type: 'string' },
+        port: { type: 'string', default: '8188' },
+        'data-dir': { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        'auth-token': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+    if (!deviceChoices.includes(values.device as DeviceChoice)) throw new Error(`--device must be one of ${deviceChoices.join(', ')}`);
+    const host = values.listen === undefined ? '127.0.0.1' : values.listen === '' ? '0.0.0.0' : values.listen;
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device: values.device as DeviceChoice, log: console.log });
+    const staticDir = editorDist();
+    if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');
+    const server = await startServer({
+      engine: runtime.engine,
+      dirs: runtime.dirs,
+      host,
+      port,
+      authToken: values['auth-token'],
+      staticDir,
+      deviceInfo: runtime.deviceInfo,
+      modelFolders: runtime.modelFolders,
+      workflowsDir: runtime.workflowsDir,
+      log: console.log,
+    });
+    console.log(`perceptgraph listening on ${server.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await runtime.close();
+    return 0;
+  },
+};

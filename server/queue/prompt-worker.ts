@@ -1,0 +1,198 @@
+/**
+ * Runs queued prompts one at a time (ComfyUI's prompt_worker): takes the lowest entry, executes it with its own
+ * AbortController (interrupt), relays events to clients, and finishes with ComfyUI's ordering (reference §3.4):
+ * `execution_success|error|interrupted` → history written → `status` → `executing {node: null}`.
+ */
+import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engine/execution-events.js';
+import type { EnginePort } from './engine-port.js';
+import type { HistoryEntry, HistoryMessage, HistoryStore } from './history-store.js';
+import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
+import { queueTuple, type PromptQueue, type QueueEntry } from './types.js';
+
+export interface PromptWorkerOptions {
+  readonly engine: EnginePort;
+  readonly queue: PromptQueue;
+  readonly history: HistoryStore;
+  readonly sink: MessageSink;
+  readonly log?: (message: string) => void;
+}
+
+/** The prompt being executed. */
+export interface RunningPrompt {
+  readonly promptId: string;
+  /** The prompt's `client_id` (its owner), or null. */
+  readonly clientId: string | null;
+  /** The node last reported as `executing`, or null before the first. */
+  readonly node: string | null;
+}
+
+interface Run {
+  readonly entry: QueueEntry;
+  readonly clientId: string | null;
+  readonly controller: AbortController;
+  readonly messages: HistoryMessage[];
+  node: string | null;
+}
+
+/** Executes prompts from a queue, one at a time, until `stop()`. */
+export class PromptWorker {
+  #run: Run | null = null;
+  #loop: Promise<void> | null = null;
+  #freeRequested = false;
+  readonly #stop = new AbortController();
+
+  constructor(private readonly options: PromptWorkerOptions) {}
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    this.#loop ??= this.#work();
+  }
+
+  /**
+   * Stops taking prompts and aborts the running one without recording it: it stays "running" in the queue's
+   * journal, so the next server on the same data dir runs it again.
+   */
+  async stop(): Promise<void> {
+    this.#stop.abort(new Error('worker stopped'));
+    this.#run?.controller.abort(new Error('server shutting down'));
+    await this.#loop;
+  }
+
+  /** The running prompt, or null when idle. */
+  current(): RunningPrompt | null {
+    const r = this.#run;
+    return r ? { promptId: r.entry.promptId, clientId: r.clientId, node: r.node } : null;
+  }
+
+  /**
+   * ComfyUI's `/interrupt`: without `promptId` interrupts whatever runs; with it, only if that prompt is running.
+   * Returns whether a prompt was interrupted (idle interrupts are no-ops, as in ComfyUI).
+   */
+  interrupt(promptId?: string): boolean {
+    const r = this.#run;
+    if (!r || (promptId !== undefined && promptId !== r.entry.promptId)) return false;
+    r.controller.abort(new Error('interrupted'));
+    return true;
+  }
+
+  /**
+   * ComfyUI's `/free`: drop cached results (model sessions belong to the engine's services) once the running
+   * prompt is done, or at once when idle.
+   */
+  requestFree(): void {
+    this.#freeRequested = true;
+    if (!this.#run) this.#applyFree();
+  }
+
+  #applyFree(): void {
+    if (!this.#freeRequested) return;
+    this.#freeRequested = false;
+    this.options.engine.clearCache?.();
+  }
+
+  async #work(): Promise<void> {
+    const { queue, log } = this.options;
+    while (!this.#stop.signal.aborted) {
+      let entry: QueueEntry;
+      try {
+        entry = await queue.take(this.#stop.signal);
+      } catch {
+        return; // stopped or queue closed
+      }
+      try {
+        await this.#runOne(entry);
+      } catch (err) {
+        log?.(`worker: prompt ${entry.promptId} failed outside execution: ${err instanceof Error ? err.stack : String(err)}`);
+        queue.finish(entry.promptId);
+      } finally {
+        this.#run = null;
+        this.#applyFree();
+      }
+    }
+  }
+
+  async #runOne(entry: QueueEntry): Promise<void> {
+    const clientId = typeof entry.extraData.client_id === 'string' ? entry.extraData.client_id : null;
+    const run: Run = { entry, clientId, controller: new AbortController(), messages: [], node: null };
+    this.#run = run;
+    const outcome = await this.#execute(run);
+    if (this.#stop.signal.aborted && outcome.status === 'interrupted') return; // re-run by the next server
+    this.options.history.add(entry.promptId, historyEntry(entry, outcome, run.messages));
+    this.options.queue.finish(entry.promptId); // → `status` broadcast (queue subscribers)
+    this.#deliver(run, { kind: 'json', type: 'executing', data: { node: null, prompt_id: entry.promptId }, route: 'owner' });
+  }
+
+  async #execute(run: Run): Promise<ExecutionOutcome> {
+    const { entry } = run;
+    const onEvent = (ev: ExecutionEvent): void => {
+      if (ev.type === 'executing') run.node = ev.node;
+      this.#deliver(run, toOutbound(ev, entry.promptId, Date.now()));
+    };
+    try {
+      const graph = entry.graph ?? (await this.#revalidate(entry));
+      return await this.options.engine.execute({
+        promptId: entry.promptId,
+        graph,
+        outputs: entry.outputs,
+        prompt: entry.prompt,
+        extraData: { ...entry.extraData, ...entry.sensitive },
+        signal: run.controller.signal,
+        onEvent,
+      });
+    } catch (err) {
+      // The engine reports node failures as outcomes; reaching here is a bug or a stale prompt. Report it the
+      // same way so the client sees an execution_error instead of a silent stop.
+      this.options.log?.(`worker: prompt ${entry.promptId}: ${err instanceof Error ? err.stack : String(err)}`);
+      const error = failureFrom(err, run.node);
+      onEvent({ type: 'execution_error', error });
+      return { status: 'error', outputs: {}, error };
+    }
+  }
+
+  /** After a restart the graph is not in memory: validate the stored (already normalised) prompt again. */
+  async #revalidate(entry: QueueEntry) {
+    const result = await this.options.engine.validate(entry.prompt, { targets: entry.outputs });
+    if (!result.ok) {
+      const lines = Object.values(result.nodeErrors).flatMap((n) => n.errors.map((e) => `${e.message}: ${e.details}`));
+      throw new Error(`stored prompt no longer validates: ${result.error.message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
+    }
+    return result.graph;
+  }
+
+  #deliver(run: Run, msg: OutboundMessage): void {
+    if (msg.kind === 'json' && HISTORY_MESSAGE_TYPES.has(msg.type)) run.messages.push([msg.type, msg.data]);
+    if (msg.route === 'owner' && run.clientId === null) return;
+    const sid = run.clientId;
+    const { sink } = this.options;
+    if (msg.kind === 'json') sink.sendJson(msg.type, msg.data, sid);
+    else if (msg.kind === 'preview') sink.sendPreview(msg.image, msg.meta, sid);
+    else sink.sendText(msg.node, msg.text, sid);
+  }
+}
+
+function failureFrom(err: unknown, node: string | null): ExecutionFailure {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    node_id: node ?? '',
+    node_type: '',
+    executed: [],
+    exception_message: e.message,
+    exception_type: e.name,
+    traceback: e.stack ? e.stack.split('\n') : [],
+    current_inputs: {},
+    current_outputs: [],
+  };
+}
+
+/** ComfyUI's history record; interrupts count as `error` with `completed: false`. */
+function historyEntry(entry: QueueEntry, outcome: ExecutionOutcome, messages: HistoryMessage[]): HistoryEntry {
+  const meta: HistoryEntry['meta'] = {};
+  for (const id of Object.keys(outcome.outputs)) meta[id] = { node_id: id, display_node: id, parent_node: null, real_node_id: id };
+  const ok = outcome.status === 'success';
+  return {
+    prompt: queueTuple(entry),
+    outputs: outcome.outputs,
+    status: { status_str: ok ? 'success' : 'error', completed: ok, messages },
+    meta,
+  };
+}

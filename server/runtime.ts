@@ -1,0 +1,84 @@
+/**
+ * Assembles what the server and the CLI share: the data directory, the tiny default models, the model runtime
+ * (session pool + store), the node registry and the engine.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataDirs, type DataDirs } from './data-dir.js';
+import { Engine } from './engine/engine.js';
+import type { NodeServices } from './engine/node-definition.js';
+import { defaultRegistry } from './node-packs.js';
+import { createModelRuntime, type ModelRuntime } from '../models/onnx/runtime.js';
+import { MODEL_KINDS } from '../models/store/manifests.js';
+import { ensureTinyModels } from '../models/tiny/setup.js';
+
+export const deviceChoices = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
+export type DeviceChoice = (typeof deviceChoices)[number];
+
+export interface RuntimeOptions {
+  /** Data directory; default `$PERCEPTGRAPH_DATA_DIR` or `./data`. */
+  readonly dataDir?: string;
+  readonly device?: DeviceChoice;
+  /** Build the tiny default models into the data dir when missing (default true). */
+  readonly tinyModels?: boolean;
+  /** Evict idle ONNX sessions beyond this many bytes. */
+  readonly memoryBudgetBytes?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface AppRuntime {
+  readonly engine: Engine;
+  readonly dirs: DataDirs;
+  readonly models: ModelRuntime;
+  /** The example workflows shipped in `workflows/`. */
+  readonly workflowsDir: string;
+  /** `/system_stats` devices: the execution provider in use and the memory its sessions hold. */
+  deviceInfo(): object[];
+  /** `/models/{folder}` listings from the model store. */
+  modelFolders(): Record<string, string[]>;
+  close(): Promise<void>;
+}
+
+/** The repository's `workflows/` folder. */
+export const workflowsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows');
+
+/** Creates the runtime; the caller must `close()` it to stop the inference workers. */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRuntime> {
+  const log = options.log ?? (() => {});
+  const dirs = dataDirs(options.dataDir);
+  if (options.tinyModels !== false) {
+    const tiny = ensureTinyModels(dirs.models);
+    if (tiny.built) log(`built the tiny default models into ${dirs.models}`);
+  }
+  const models = createModelRuntime({ modelsDir: dirs.models, device: options.device ?? 'auto', memoryBudgetBytes: options.memoryBudgetBytes, log });
+  const services: NodeServices = { dirs, models };
+  const engine = new Engine({ registry: defaultRegistry(), services, log });
+  return {
+    engine,
+    dirs,
+    models,
+    workflowsDir,
+    deviceInfo() {
+      const s = models.pool.stats();
+      return [
+        {
+          name: `onnxruntime:${s.provider ?? s.device}`,
+          type: s.provider ?? 'cpu',
+          index: 0,
+          device: s.device,
+          sessions_loaded: s.sessionsLoaded,
+          memory_held: s.bytesHeld,
+          memory_budget: s.budgetBytes,
+          unavailable_providers: s.unavailable,
+          ram_total: os.totalmem(),
+          ram_free: os.freemem(),
+        },
+      ];
+    },
+    modelFolders() {
+      return Object.fromEntries(MODEL_KINDS.map((k) => [k, models.store.names(k)]));
+    },
+    close: () => models.dispose(),
+  };
+}
