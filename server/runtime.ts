@@ -52,6 +52,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     if (tiny.built) log(`built the tiny default models into ${dirs.models}`);
   }
   const models = createModelRuntime({ modelsDir: dirs.models, device: options.device ?? 'auto', memoryBudgetBytes: options.memoryBudgetBytes, log });
+  for (const p of models.store.problems()) log(`model store: ${p.kind}/${p.name} is unusable: ${p.problems.join('; ')}`);
   const services: NodeServices = { dirs, models };
   const engine = new Engine({ registry: defaultRegistry(), services, log });
   return {

@@ -10,6 +10,7 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve-command.js')).serveCommand,
   run: async () => (await import('./run-command.js')).runCommand,
+  setup: async () => (await import('./setup-command.js')).setupCommand,
 };
 
 /** Registers a further command (packs that add CLI tools call this from their module). */

@@ -1,0 +1,18 @@
+/** `perceptgraph setup`: builds the tiny default models into the data directory (idempotent, a few seconds). */
+import { parseArgs } from 'node:util';
+import type { CliCommand } from './main.js';
+import { dataDirs } from '../data-dir.js';
+import { ensureTinyModels } from '../../models/tiny/setup.js';
+
+export const setupCommand: CliCommand = {
+  summary: 'build the tiny default models into the data directory',
+  async run(args) {
+    const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' } } });
+    const dirs = dataDirs(values['data-dir']);
+    const t0 = performance.now();
+    const paths = ensureTinyModels(dirs.models, { force: values.force });
+    const ms = (performance.now() - t0).toFixed(0);
+    console.log(paths.built ? `tiny models built into ${dirs.models} in ${ms} ms` : `tiny models already present in ${dirs.models}`);
+    return 0;
+  },
+};
