@@ -48,12 +48,43 @@ function wireDrop(app: EditorApp): void {
   });
 }
 
+const DRAFT_KEY = 'perceptgraph.workflow';
+
+/**
+ * Like ComfyUI, the editor opens on the last graph the user had (kept in localStorage), or on the txt2img
+ * example for a first visit, rather than on an empty canvas.
+ */
+async function loadInitialWorkflow(app: EditorApp): Promise<void> {
+  const draft = localStorage.getItem(DRAFT_KEY);
+  try {
+    if (draft) return void (await app.loadWorkflow(JSON.parse(draft)));
+    const names = await app.api.workflows();
+    if (names.includes('txt2img')) await app.loadWorkflow(await app.api.workflow('txt2img'));
+  } catch (err) {
+    app.notify(`Could not restore the last workflow: ${(err as Error).message}`, 'error');
+  }
+}
+
+function keepDraft(app: EditorApp): void {
+  const save = () => {
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(app.serialize()));
+    } catch {
+      // Storage full or disabled: drafts are a convenience, never an error.
+    }
+  };
+  window.addEventListener('beforeunload', save);
+  setInterval(save, 5000);
+}
+
 async function main(): Promise<void> {
   const canvas = document.getElementById('graph-canvas') as HTMLCanvasElement;
   const app = await EditorApp.start(canvas);
   fitCanvas(canvas, app);
   mountPanels(app);
   wireDrop(app);
+  await loadInitialWorkflow(app);
+  keepDraft(app);
   window.perceptgraph = {
     app,
     graph: app.graph,
