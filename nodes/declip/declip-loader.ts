@@ -1,0 +1,51 @@
+/**
+ * DeCLIPLoader: a CLIP ONNX folder from `models/clip/` (split or full layout) plus a DeCLIP projector file from
+ * `models/declip/`. With projector "none" the projectors are zero-initialised and DeCLIP equals CLIP exactly.
+ */
+import { statSync } from 'node:fs';
+import { combo } from '../../server/engine/inputs.js';
+import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { loadDeclipModel, NO_PROJECTOR } from '../../models/declip/declip-model.js';
+import type { ModelStore } from '../../models/store/model-store.js';
+import { graphDir, modelRuntime, storeNames } from './services.js';
+
+/** Sizes and mtimes of the files behind a (clip, projector) choice, or the reason they cannot be read. */
+function modelFilesStamp(store: ModelStore, clip: string, projector: string): string {
+  try {
+    const m = store.resolveClip(clip);
+    const files = [m.vision?.model, m.text?.model, m.full?.model, projector === NO_PROJECTOR ? undefined : store.resolveDeclip(projector).file];
+    return files.map((f) => (f ? `${f}:${statSync(f).size}:${statSync(f).mtimeMs}` : '-')).join('|');
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export const declipLoaderNode = defineNode({
+  type: 'DeCLIPLoader',
+  category: 'declip',
+  displayName: 'Load DeCLIP',
+  description: 'Loads a CLIP model (vision_model.onnx + text_model.onnx, or model.onnx) and a DeCLIP projector file. '
+    + 'Projector "none" means zero-initialised projectors: the perceptual and semantic embeddings equal CLIP\'s.',
+  inputs: {
+    required: {
+      clip_name: combo((services?: NodeServices) => storeNames(services, 'clip'), { tooltip: 'a folder in models/clip' }),
+      projector: combo((services?: NodeServices) => [NO_PROJECTOR, ...storeNames(services, 'declip')], {
+        default: NO_PROJECTOR, tooltip: 'a projector .safetensors in models/declip, or none (vanilla CLIP)',
+      }),
+      layout: combo(['auto', 'split', 'full'], { default: 'auto', tooltip: 'auto takes the split files when present' }),
+    },
+  },
+  outputs: [{ type: 'DECLIP', name: 'DECLIP' }],
+  // Replacing a model file on disk (a retrained projector) must re-run the loader, not reuse the cached model.
+  fingerprint(inputs, services) {
+    return modelFilesStamp(modelRuntime(services).store, String(inputs.clip_name), String(inputs.projector));
+  },
+  async run(ctx, inputs) {
+    const models = modelRuntime(ctx.services);
+    const model = await loadDeclipModel({
+      pool: models.pool, store: models.store, clip: inputs.clip_name, projector: inputs.projector,
+      layout: inputs.layout as 'auto' | 'split' | 'full', graphDir: graphDir(ctx.services),
+    });
+    return { outputs: [model] };
+  },
+});

@@ -1,0 +1,48 @@
+/**
+ * IPAdapterLoader: an `ip-adapter_sd15.safetensors` file from `<data>/models/ipadapter` → IPADAPTER. The file is
+ * checked against the reference layout (36 tensors, reference §3.2) and every mismatch is named: a missing key, or
+ * a wrong shape with expected vs actual.
+ */
+import path from 'node:path';
+import { combo } from '../../server/engine/inputs.js';
+import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
+import type { ModelRuntime } from '../../models/onnx/runtime.js';
+import type { ModelStore } from '../../models/store/model-store.js';
+import { modelRuntime } from '../sd/services.js';
+
+/**
+ * Every file in models/ipadapter, broken ones included, so choosing a file that does not match the layout reaches
+ * the loader's exact message instead of a bare "value not in list". Empty when the runtime is absent.
+ */
+function adapterNames(services?: NodeServices): readonly string[] {
+  const models = (services as { models?: ModelRuntime } | undefined)?.models;
+  return models ? models.store.listModels('ipadapter').map((e) => e.name) : [];
+}
+
+/** The file to load: the store's manifest for a good entry, the plain path for one the store found broken. */
+function adapterFile(store: ModelStore, name: string): string {
+  const entry = store.listModels('ipadapter').find((e) => e.name === name);
+  // resolve() names what is available when absent, and why a non-safetensors file (a .bin pickle) is refused.
+  if (!entry || entry.ok || path.extname(name).toLowerCase() !== '.safetensors') return store.resolveIpAdapter(name).file;
+  return path.join(store.dirOf('ipadapter'), entry.name);
+}
+
+export const ipAdapterLoaderNode = defineNode({
+  type: 'IPAdapterLoader',
+  category: 'dp-adapter',
+  displayName: 'Load IP-Adapter',
+  description:
+    'Loads a base SD1.5 IP-Adapter (ip-adapter_sd15.safetensors) from models/ipadapter and validates its keys and shapes. ' +
+    'Its image projection turns (De)CLIP ViT-H image embeddings into 4 image tokens; its attention layers must be baked into the checkpoint’s unet_ip/.',
+  inputs: {
+    required: {
+      ipadapter_file: combo(adapterNames, { tooltip: 'The IP-Adapter safetensors file (base ip-adapter_sd15 layout).' }),
+    },
+  },
+  outputs: [{ type: 'IPADAPTER', name: 'IPADAPTER', tooltip: 'The validated adapter with its image projection weights.' }],
+  async run(ctx, inputs) {
+    const adapter = await loadIpAdapterWeights(adapterFile(modelRuntime(ctx.services).store, inputs.ipadapter_file));
+    return { outputs: [adapter] };
+  },
+});
