@@ -108,6 +108,8 @@ function addMultiline(node: LGraphNode, slot: WidgetSlot): EditorWidget {
 function addControl(node: LGraphNode, target: EditorWidget): void {
   const w = node.addWidget('combo', controlWidgetName(target.name), 'randomize', null, { values: [...CONTROL_MODES] }) as unknown as EditorWidget;
   w.controls = target.name;
+  // The internal name keeps it unique per target; the canvas shows ComfyUI's label.
+  (w as unknown as { label?: string }).label = 'control_after_generate';
 }
 
 function addUpload(node: LGraphNode, target: EditorWidget, upload: (file: File) => Promise<string>): void {
