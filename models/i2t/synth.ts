@@ -76,6 +76,47 @@ export const SYNTH_FACTORS = {
 /** Factor name. */
 export type SynthFactor = keyof typeof SYNTH_FACTORS;
 
+/** Levels of every factor: applied values (mildest first) and the vocabulary phrases that describe each level. */
+export type SynthFactorTable = {
+  readonly [F in SynthFactor]: { readonly values: readonly number[]; readonly phrases: readonly (readonly string[])[] };
+};
+
+/**
+ * The 'controlled' factor set: fewer, wider-spaced levels (blur up to 4 px on 64 px images) so each level is
+ * visibly distinct, and exactly two phrases per level that are always used together, in factor order. A
+ * perceptual text is thus a function of the level combination alone (no random wording), and the wording of the
+ * blur levels grades from "sharp" to "very blurry", the words of the usual sharp/blurry IQA antonym prompts.
+ * Factors still vary independently and uniformly.
+ */
+export const SYNTH_CONTROLLED_FACTORS = {
+  blur: {
+    values: [0, 1.2, 2.4, 4],
+    phrases: [['sharp', 'crisp'], ['slightly blurry', 'soft'], ['blurry', 'soft focus'], ['very blurry', 'out of focus']],
+  },
+  noise: {
+    values: [0, 0.05, 0.12],
+    phrases: [['clean', 'noise-free'], ['slightly noisy', 'fine grain'], ['very noisy', 'heavy noise']],
+  },
+  brightness: {
+    values: [-0.2, 0, 0.2],
+    phrases: [['dark', 'underexposed'], ['well-exposed', 'balanced brightness'], ['bright', 'overexposed']],
+  },
+  contrast: {
+    values: [0.5, 1, 1.6],
+    phrases: [['low contrast', 'flat'], ['natural contrast', 'even tones'], ['high contrast', 'punchy']],
+  },
+  jpeg: {
+    values: [95, 15],
+    phrases: [['high quality', 'no compression'], ['heavily compressed', 'jpeg artifacts']],
+  },
+} as const satisfies SynthFactorTable;
+
+/** Which factor table and wording a set uses. */
+export const SYNTH_FACTOR_SETS = { default: SYNTH_FACTORS, controlled: SYNTH_CONTROLLED_FACTORS } as const satisfies Record<string, SynthFactorTable>;
+
+/** Name of a factor set: 'default' (mixed levels, two random phrases per factor) or 'controlled'. */
+export type SynthFactorSet = keyof typeof SYNTH_FACTOR_SETS;
+
 /** One generated image with its ground truth. */
 export interface SynthItem extends Scene {
   /** Image path relative to the output folder ('images/img_00000.jpg'). */
@@ -104,6 +145,8 @@ export interface SynthOptions {
   readonly format?: 'csv' | 'jsonl';
   /** Images encoded in parallel (default 8). */
   readonly concurrency?: number;
+  /** Factor levels and wording (default 'default'; see {@link SYNTH_CONTROLLED_FACTORS}). */
+  readonly factorSet?: SynthFactorSet;
 }
 
 /** What {@link generateSyntheticI2t} wrote. */
@@ -114,16 +157,18 @@ export interface SynthResult {
   readonly items: readonly SynthItem[];
 }
 
-const defaults = { n: 300, size: 64, seed: 0, format: 'csv', concurrency: 8 } satisfies Omit<SynthOptions, 'outDir'>;
+const defaults = { n: 300, size: 64, seed: 0, format: 'csv', concurrency: 8, factorSet: 'default' } satisfies Omit<SynthOptions, 'outDir'>;
 
 /** Generates the set into `outDir` (images/, i2t.csv or i2t.jsonl, factors.json). */
 export async function generateSyntheticI2t(options: SynthOptions): Promise<SynthResult> {
-  const { n, size, seed, format, concurrency } = { ...defaults, ...options };
+  const { n, size, seed, format, concurrency, factorSet } = { ...defaults, ...options };
+  const table: SynthFactorTable = SYNTH_FACTOR_SETS[factorSet];
+  if (!table) throw new Error(`synth: unknown factorSet '${factorSet}' (expected ${Object.keys(SYNTH_FACTOR_SETS).join(' or ')})`);
   const outDir = path.resolve(options.outDir);
   const imageDir = path.join(outDir, 'images');
   mkdirSync(imageDir, { recursive: true });
   const rng = createRng(seed);
-  const items = Array.from({ length: n }, (_, i) => planItem(rng, i));
+  const items = Array.from({ length: n }, (_, i) => planItem(rng, i, factorSet));
   await forEachLimited(items, concurrency, async (item, i) => {
     const bytes = await renderDegraded(item, degradationOf(item), { size, noiseSeed: deriveSeed(seed, i) });
     writeFileSync(path.join(outDir, item.image), bytes);
@@ -131,18 +176,21 @@ export async function generateSyntheticI2t(options: SynthOptions): Promise<Synth
   const dataFile = path.join(outDir, format === 'jsonl' ? 'i2t.jsonl' : 'i2t.csv');
   writeI2tDataset(dataFile, items.map((it) => ({ ...it, imagePath: path.join(outDir, it.image) })), format);
   const factorsFile = path.join(outDir, 'factors.json');
-  const factorValues = Object.fromEntries(Object.entries(SYNTH_FACTORS).map(([k, f]) => [k, f.values]));
-  writeFileSync(factorsFile, JSON.stringify({ version: 1, seed, size, n, factors: factorValues, items }, null, 1) + '\n');
+  const factorValues = Object.fromEntries(Object.entries(table).map(([k, f]) => [k, f.values]));
+  // The default set keeps its original factors.json bytes (no factorSet key), so existing files stay comparable.
+  const setKey = factorSet === 'default' ? {} : { factorSet };
+  writeFileSync(factorsFile, JSON.stringify({ version: 1, seed, size, n, ...setKey, factors: factorValues, items }, null, 1) + '\n');
   return { dataFile, factorsFile, imageDir, items };
 }
 
-function planItem(rng: Rng, index: number): SynthItem {
+function planItem(rng: Rng, index: number, factorSet: SynthFactorSet): SynthItem {
+  const table: SynthFactorTable = SYNTH_FACTOR_SETS[factorSet];
+  const factors = Object.keys(SYNTH_FACTORS) as SynthFactor[];
   const scene = randomScene(rng);
-  const levels = Object.fromEntries(
-    (Object.keys(SYNTH_FACTORS) as SynthFactor[]).map((f) => [f, rng.int(SYNTH_FACTORS[f].values.length)]),
-  ) as Record<SynthFactor, number>;
-  const phrases = (Object.keys(SYNTH_FACTORS) as SynthFactor[]).flatMap((f) => pickTwo(rng, SYNTH_FACTORS[f].phrases[levels[f]]!));
-  const value = <F extends SynthFactor>(f: F) => SYNTH_FACTORS[f].values[levels[f]]! as number;
+  const levels = Object.fromEntries(factors.map((f) => [f, rng.int(table[f].values.length)])) as Record<SynthFactor, number>;
+  // The default set words each level with two random phrases; the controlled set always with the same two.
+  const phrases = factors.flatMap((f) => (factorSet === 'default' ? pickTwo(rng, table[f].phrases[levels[f]]!) : table[f].phrases[levels[f]]!));
+  const value = (f: SynthFactor) => table[f].values[levels[f]]!;
   return {
     ...scene,
     image: `images/img_${String(index).padStart(5, '0')}.jpg`,
