@@ -9,7 +9,7 @@ import path from 'node:path';
 import { GraphBuilder } from '../models/onnx-builder/graph-builder.js';
 import { SessionPool } from '../models/onnx/session-pool.js';
 import { ADAMW_GRAPH_DEFAULTS, adamwUpdateTs } from '../models/declip/train/adamw.js';
-import { writeGraphFile } from '../models/declip/train/graph-sessions.js';
+import { writeGraphFile } from '../models/declip/graph-file.js';
 import { trainProjectors } from '../models/declip/train/trainer.js';
 import type { EmbeddingSet } from '../models/declip/train/embedding-set.js';
 

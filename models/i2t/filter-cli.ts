@@ -5,18 +5,13 @@
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadVocabulary } from '../vocab/vocabulary.js';
 import { readI2tDataset, type I2tProblem, type ImageCheck } from './dataset.js';
 import { filterDescriptions, type CountStats, type FilterField, type FilterReport } from './filter.js';
 import { writeI2tDataset } from './write-dataset.js';
+import { parseCommandArgs, usageError, type CliIo, type CommandUsage } from './cli-args.js';
 
-/** Where the command prints; `cwd` resolves relative paths (default process.cwd()). */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd?: string;
-}
+export type { CliIo };
 
 /** Usage text of the command. */
 export const I2T_FILTER_USAGE = `usage: perceptgraph i2t filter <input.csv|.jsonl> [options]
@@ -69,44 +64,34 @@ interface FilterArgs {
   readonly report?: string;
 }
 
+const FILTER_COMMAND: CommandUsage = { command: 'i2t filter', usage: I2T_FILTER_USAGE };
+
 function parseOptions(args: readonly string[], io: CliIo): FilterArgs | number {
-  const usageError = (message: string) => {
-    io.stderr(`i2t filter: ${message}\n${I2T_FILTER_USAGE}`);
-    return 2;
-  };
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        'min-terms': { type: 'string', short: 'n' },
-        vocab: { type: 'string' },
-        field: { type: 'string' },
-        'check-images': { type: 'string' },
-        report: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
-  if (values.help) {
-    io.stdout(I2T_FILTER_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) return usageError(`expected one input file, got ${positionals.length}`);
+  const parsed = parseCommandArgs(args, io, {
+    ...FILTER_COMMAND,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      'min-terms': { type: 'string', short: 'n' },
+      vocab: { type: 'string' },
+      field: { type: 'string' },
+      'check-images': { type: 'string' },
+      report: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const fail = (message: string) => usageError(io, FILTER_COMMAND, message);
+  if (positionals.length !== 1) return fail(`expected one input file, got ${positionals.length}`);
   const minTerms = Number(values['min-terms'] ?? 7);
   if (!Number.isInteger(minTerms) || minTerms < 0) {
-    return usageError(`--min-terms must be an integer ≥ 0, got '${values['min-terms']}'`);
+    return fail(`--min-terms must be an integer ≥ 0, got '${values['min-terms']}'`);
   }
   const field = (values.field ?? 'perceptual') as string;
-  if (field !== 'perceptual' && field !== 'both') return usageError(`--field must be perceptual or both, got '${field}'`);
+  if (field !== 'perceptual' && field !== 'both') return fail(`--field must be perceptual or both, got '${field}'`);
   const checkImages = (values['check-images'] ?? 'decode') as string;
   if (!['decode', 'exists', 'none'].includes(checkImages)) {
-    return usageError(`--check-images must be decode, exists or none, got '${checkImages}'`);
+    return fail(`--check-images must be decode, exists or none, got '${checkImages}'`);
   }
   return {
     input: positionals[0]!,

@@ -1,8 +1,7 @@
 /** `perceptgraph i2t synth`: writes a synthetic I&2T set (see `synth.ts`). The lead's CLI calls {@link runI2tSynthCli}. */
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliIo } from './filter-cli.js';
+import { parseCommandArgs, usageError, type CliIo, type CommandUsage } from './cli-args.js';
 import { generateSyntheticI2t } from './synth.js';
 
 /** Usage text of the command. */
@@ -15,43 +14,34 @@ export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth --out DIR [options
   -h, --help          show this help
 `;
 
+const SYNTH_COMMAND: CommandUsage = { command: 'i2t synth', usage: I2T_SYNTH_USAGE };
+
 /** Runs the command; returns 0 done, 1 generation failed, 2 bad arguments. Never throws. */
 export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promise<number> {
-  const usageError = (message: string) => {
-    io.stderr(`i2t synth: ${message}\n${I2T_SYNTH_USAGE}`);
-    return 2;
-  };
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        out: { type: 'string', short: 'o' },
-        count: { type: 'string', short: 'n' },
-        size: { type: 'string' },
-        seed: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return usageError((err as Error).message);
-  }
-  if (values.help) {
-    io.stdout(I2T_SYNTH_USAGE);
-    return 0;
-  }
-  if (typeof values.out !== 'string') return usageError('--out DIR is required');
+  const parsed = parseCommandArgs(args, io, {
+    ...SYNTH_COMMAND,
+    options: {
+      out: { type: 'string', short: 'o' },
+      count: { type: 'string', short: 'n' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const fail = (message: string) => usageError(io, SYNTH_COMMAND, message);
+  if (typeof values.out !== 'string') return fail('--out DIR is required');
   const n = Number(values.count ?? 300);
   const size = Number(values.size ?? 64);
   const seed = Number(values.seed ?? 0);
   const format = values.format ?? 'csv';
-  if (!Number.isInteger(n) || n < 1) return usageError(`--count must be an integer ≥ 1, got '${values.count}'`);
+  if (!Number.isInteger(n) || n < 1) return fail(`--count must be an integer ≥ 1, got '${values.count}'`);
   if (!Number.isInteger(size) || size < 8 || size > 4096) {
-    return usageError(`--size must be an integer in 8..4096, got '${values.size}'`);
+    return fail(`--size must be an integer in 8..4096, got '${values.size}'`);
   }
-  if (!Number.isInteger(seed)) return usageError(`--seed must be an integer, got '${values.seed}'`);
-  if (format !== 'csv' && format !== 'jsonl') return usageError(`--format must be csv or jsonl, got '${format}'`);
+  if (!Number.isInteger(seed)) return fail(`--seed must be an integer, got '${values.seed}'`);
+  if (format !== 'csv' && format !== 'jsonl') return fail(`--format must be csv or jsonl, got '${format}'`);
   try {
     const outDir = path.resolve(io.cwd ?? process.cwd(), values.out);
     const r = await generateSyntheticI2t({ outDir, n, size, seed, format });

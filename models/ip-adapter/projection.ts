@@ -3,9 +3,8 @@
  * `projection-graph.ts` is written once per adapter file into the cache folder and loaded like any model.
  * DPAdapterApply calls this once per run (cond embeds plus the zero embedding), never per sampling step.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureGraphFile } from '../declip/graph-file.js';
 import { floatOutput } from '../onnx/tensor-types.js';
 import type { SessionSource } from '../sd/sessions.js';
 import type { FloatTensor } from '../tensors.js';
@@ -13,20 +12,17 @@ import { buildProjectionModel, PROJECTION_GRAPH_VERSION, PROJECTION_INPUT, PROJE
 import type { IpAdapterWeights } from './weights.js';
 
 /**
- * The projection model file of an adapter under `cacheDir` (`<cache>/ip-adapter/<hash>.onnx`), built when absent.
+ * The projection model file of an adapter under `cacheDir` (`<cache>/ip-adapter/image-proj-<hash>.onnx`), built when absent.
  * The name hashes the adapter's identity (path, size, mtime) and the graph version, so an edited file or a new
  * graph gets a new model.
  */
 export function ensureProjectionModel(weights: IpAdapterWeights, cacheDir: string): string {
-  const hash = createHash('sha256').update(`${PROJECTION_GRAPH_VERSION}\0${weights.key}`).digest('hex').slice(0, 24);
-  const file = path.join(cacheDir, 'ip-adapter', `image-proj-${hash}.onnx`);
-  if (existsSync(file)) return file;
-  mkdirSync(path.dirname(file), { recursive: true });
-  // Temp file + rename: a concurrent run never loads a half-written model.
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, buildProjectionModel(weights));
-  renameSync(tmp, file);
-  return file;
+  return ensureGraphFile({
+    dir: path.join(cacheDir, 'ip-adapter'),
+    prefix: 'image-proj',
+    key: `${PROJECTION_GRAPH_VERSION}\0${weights.key}`,
+    build: () => buildProjectionModel(weights),
+  });
 }
 
 /** Options of {@link projectImageEmbeds}. */

@@ -1,6 +1,7 @@
 /**
- * IEEE 754 half-precision conversion. onnxruntime-node on Node 20 carries float16 tensors as raw bits in a
- * Uint16Array (there is no Float16Array), so fp16 models are converted at the model boundary.
+ * IEEE 754 half-precision and bfloat16 conversion, in plain TS (no onnxruntime import, so the graph builder and
+ * the safetensors reader/writer use it too). onnxruntime-node on Node 20 carries float16 tensors as raw bits in a
+ * Uint16Array (there is no Float16Array), and safetensors F16/BF16 are raw bits as well, so we convert ourselves.
  */
 
 const scratchF32 = new Float32Array(1);
@@ -69,4 +70,13 @@ export function fromBfloat16(bits: Uint16Array): Float32Array {
   const outBits = new Uint32Array(out.buffer);
   for (let i = 0; i < bits.length; i++) outBits[i] = bits[i]! << 16;
   return out;
+}
+
+/** Rounds one float to bfloat16 (the top 16 bits of its float32, ties to even) and returns those bits; NaN stays NaN. */
+export function toBfloat16Bits(x: number): number {
+  scratchF32[0] = x;
+  const bits = scratchU32[0]!;
+  // A NaN must keep a mantissa bit set after the shift (rounding could otherwise turn it into Infinity).
+  if ((bits & 0x7fffffff) > 0x7f800000) return (bits >>> 16) | 0x40;
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
 }

@@ -5,8 +5,8 @@
 import { randomInt } from 'node:crypto';
 import { socket } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
-import { saveImageBatch } from '../../models/image/save-images.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { imageOutputHidden, writeImageOutput } from './image-output.js';
 
 // ComfyUI's alphabet, including its typo (a second 'p' where 'q' would be); only the name's shape matters.
 const LETTERS = 'abcdefghijklmnopqrstupvxyz';
@@ -23,20 +23,9 @@ export const previewImageNode = defineNode({
   description: 'Saves the input images to the temporary directory for previewing.',
   inputs: {
     required: { images: socket<ImageBatch>('IMAGE', { tooltip: 'The images to preview.' }) },
-    hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' },
+    hidden: imageOutputHidden,
   },
   outputs: [],
   outputNode: true,
-  async run(ctx, inputs) {
-    const images = await saveImageBatch(inputs.images, {
-      root: ctx.services.dirs.temp,
-      prefix: 'ComfyUI' + tempSuffix(),
-      type: 'temp',
-      compressionLevel: 1,
-      prompt: inputs.prompt,
-      extraPngInfo: inputs.extra_pnginfo,
-      signal: ctx.signal,
-    });
-    return { outputs: [], ui: { images } };
-  },
+  run: (ctx, inputs) => writeImageOutput(ctx, inputs, { type: 'temp', prefix: 'ComfyUI' + tempSuffix(), compressionLevel: 1 }),
 });

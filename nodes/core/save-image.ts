@@ -4,8 +4,8 @@
  */
 import { socket, string } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
-import { saveImageBatch } from '../../models/image/save-images.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { imageOutputHidden, writeImageOutput } from './image-output.js';
 
 export const saveImageNode = defineNode({
   type: 'SaveImage',
@@ -21,20 +21,9 @@ export const saveImageNode = defineNode({
           'The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.',
       }),
     },
-    hidden: { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' },
+    hidden: imageOutputHidden,
   },
   outputs: [],
   outputNode: true,
-  async run(ctx, inputs) {
-    const images = await saveImageBatch(inputs.images, {
-      root: ctx.services.dirs.output,
-      prefix: inputs.filename_prefix,
-      type: 'output',
-      compressionLevel: 4,
-      prompt: inputs.prompt,
-      extraPngInfo: inputs.extra_pnginfo,
-      signal: ctx.signal,
-    });
-    return { outputs: [], ui: { images } };
-  },
+  run: (ctx, inputs) => writeImageOutput(ctx, inputs, { type: 'output', prefix: inputs.filename_prefix, compressionLevel: 4 }),
 });

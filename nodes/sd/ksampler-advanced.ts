@@ -4,9 +4,7 @@
  */
 import { combo, int } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
-import {
-  cfgInput, latentInput, modelInput, negativeInput, positiveInput, runSampler, samplerInput, schedulerInput, seedInput, stepsInput,
-} from './sampler-inputs.js';
+import { modelInput, runSampler, samplingInputs, samplingOptions, seedInput } from './sampler-inputs.js';
 
 export const ksamplerAdvancedNode = defineNode({
   type: 'KSamplerAdvanced',
@@ -18,13 +16,7 @@ export const ksamplerAdvancedNode = defineNode({
       model: modelInput,
       add_noise: combo(['enable', 'disable']),
       noise_seed: seedInput('The random seed used for creating the noise.'),
-      steps: stepsInput,
-      cfg: cfgInput,
-      sampler_name: samplerInput,
-      scheduler: schedulerInput,
-      positive: positiveInput,
-      negative: negativeInput,
-      latent_image: latentInput,
+      ...samplingInputs,
       start_at_step: int({ default: 0, min: 0, max: 10000 }),
       end_at_step: int({ default: 10000, min: 0, max: 10000 }),
       return_with_leftover_noise: combo(['disable', 'enable']),
@@ -33,8 +25,9 @@ export const ksamplerAdvancedNode = defineNode({
   outputs: [{ type: 'LATENT', name: 'LATENT' }],
   async run(ctx, i) {
     const latent = await runSampler(ctx, {
-      model: i.model, positive: i.positive, negative: i.negative, latent: i.latent_image,
-      seed: i.noise_seed, steps: i.steps, cfg: i.cfg, sampler: i.sampler_name, scheduler: i.scheduler, denoise: 1,
+      ...samplingOptions(i),
+      seed: i.noise_seed,
+      denoise: 1,
       addNoise: i.add_noise !== 'disable',
       startStep: i.start_at_step,
       lastStep: i.end_at_step,

@@ -24,6 +24,40 @@ export const positiveInput = socket<Conditioning>('CONDITIONING', { tooltip: 'Th
 export const negativeInput = socket<Conditioning>('CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to exclude from the image.' });
 export const latentInput = socket<Latent>('LATENT', { tooltip: 'The latent image to denoise.' });
 
+/**
+ * The inputs after the seed that KSampler and KSamplerAdvanced share, in ComfyUI's order (the editor maps widget
+ * values by position, so the order is part of the wire format).
+ */
+export const samplingInputs = {
+  steps: stepsInput,
+  cfg: cfgInput,
+  sampler_name: samplerInput,
+  scheduler: schedulerInput,
+  positive: positiveInput,
+  negative: negativeInput,
+  latent_image: latentInput,
+};
+
+/** The run values of `model` plus {@link samplingInputs}. */
+export interface SamplingInputValues {
+  readonly model: SdModel;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly sampler_name: NodeSampleOptions['sampler'];
+  readonly scheduler: NodeSampleOptions['scheduler'];
+  readonly positive: Conditioning;
+  readonly negative: Conditioning;
+  readonly latent_image: Latent;
+}
+
+/** The sampler options named by those inputs (ComfyUI's names → ours); seed and denoise stay with the node. */
+export function samplingOptions(i: SamplingInputValues): Pick<NodeSampleOptions, 'model' | 'positive' | 'negative' | 'latent' | 'steps' | 'cfg' | 'sampler' | 'scheduler'> {
+  return {
+    model: i.model, positive: i.positive, negative: i.negative, latent: i.latent_image,
+    steps: i.steps, cfg: i.cfg, sampler: i.sampler_name, scheduler: i.scheduler,
+  };
+}
+
 /** The sampler options a node decides; the runtime, progress and previews come from `ctx`. */
 export type NodeSampleOptions = Omit<SdSampleOptions, 'sessions' | 'signal' | 'onProgress' | 'previewEvery' | 'previewFormat'>;
 

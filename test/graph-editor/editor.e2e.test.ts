@@ -228,7 +228,8 @@ describe.skipIf(!existsSync(chromiumPath))(`graph editor in Chromium (${chromium
     await page.mouse.dblclick(700, 500);
     await page.waitForSelector('.litesearchbox input');
     await page.keyboard.type('Stub Widgets');
-    await page.waitForSelector('.litesearchbox .lite-search-item');
+    // The list refreshes after each keystroke; wait until it reflects the whole query before choosing.
+    await page.waitForFunction(() => document.querySelector('.litesearchbox .lite-search-item')?.textContent?.includes('Widgets'));
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 1);
     expect(await page.evaluate(() => window.perceptgraph!.graph.nodes[0]!.type)).toBe('StubWidgets');

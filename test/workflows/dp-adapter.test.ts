@@ -9,29 +9,35 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirs } from '../../server/data-dir.js';
-import { REPO, runCli } from '../nodes/sd/sd-server.js';
-import { loadDpWorkflow, startDpServer, withWidget, writeReference, type DpServer, type DpWorkflowName } from '../nodes/dp-adapter/dp-server.js';
+import { coreNodes } from '../../nodes/core/index.js';
+import { declipNodes } from '../../nodes/declip/index.js';
+import { dpAdapterNodes } from '../../nodes/dp-adapter/index.js';
+import { sdNodes } from '../../nodes/sd/index.js';
+import { runCli } from '../support/cli.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { loadWorkflow, withWidget, workflowFile, writeGradientPng } from '../support/workflows.js';
 
 /** Node ids in both workflows. */
 const LOAD_IMAGE = 2;
 const DP_APPLY = 9;
 const SAVE = 13;
-const WORKFLOWS: DpWorkflowName[] = ['dp-adapter-perceptual-image', 'dp-adapter-semantic-image'];
+const WORKFLOWS = ['dp-adapter-perceptual-image', 'dp-adapter-semantic-image'];
 
 async function pixels(png: Buffer): Promise<Buffer> {
   return sharp(png).raw().toBuffer();
 }
 
 describe('DP-Adapter workflows through the API', () => {
-  let s: DpServer;
+  let s: TestServer;
   beforeAll(async () => {
-    s = await startDpServer();
-    await writeReference(s.fx.dirs.input, 'other.png', 100);
+    s = await startTestServer({ nodes: [...coreNodes, ...sdNodes, ...declipNodes, ...dpAdapterNodes], tinyModels: true });
+    await writeGradientPng(s.dirs.input);
+    await writeGradientPng(s.dirs.input, 'other.png', 100);
   });
   afterAll(() => s?.close());
 
   async function run(workflow: Record<string, any>): Promise<Buffer> {
-    const entry = await s.waitForHistory(await s.queueWorkflow(workflow));
+    const entry = await s.waitForHistory(await s.queueWorkflow(workflow), 60_000);
     expect(entry.status.status_str, JSON.stringify(entry.status.messages)).toBe('success');
     const img = entry.outputs[String(SAVE)].images[0];
     return s.view(img);
@@ -39,7 +45,7 @@ describe('DP-Adapter workflows through the API', () => {
 
   for (const name of WORKFLOWS) {
     it(`${name}: runs, and the reference image steers the result (not at weight 0)`, async () => {
-      const workflow = loadDpWorkflow(name);
+      const workflow = loadWorkflow(name);
       const png = await run(workflow);
       const a = await pixels(png);
       const meta = await sharp(png).metadata();
@@ -64,8 +70,8 @@ describe('DP-Adapter workflows through the CLI', () => {
     it(`${name}: node bin/perceptgraph.mjs run saves an image`, async () => {
       const root = mkdtempSync(path.join(os.tmpdir(), 'pg-dp-cli-'));
       roots.push(root);
-      await writeReference(dataDirs(root).input);
-      const r = await runCli(path.join(REPO, 'workflows', `${name}.json`), root);
+      await writeGradientPng(dataDirs(root).input);
+      const r = await runCli(workflowFile(name), root);
       expect(r.code, r.stderr).toBe(0);
       const outputs = JSON.parse(r.stdout) as Record<string, { images?: { filename: string; subfolder: string }[] }>;
       const img = outputs[String(SAVE)]!.images![0]!;

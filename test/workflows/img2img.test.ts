@@ -8,24 +8,20 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPngTextChunks } from '../../models/image/png-text.js';
-import { REPO, firstImage, loadWorkflow, runCli, setWidget, startSdServer, type SdServer } from '../nodes/sd/sd-server.js';
+import { coreNodes } from '../../nodes/core/index.js';
+import { sdNodes } from '../../nodes/sd/index.js';
+import { dataDirs } from '../../server/data-dir.js';
+import { runCli } from '../support/cli.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { firstImage, loadWorkflow, withWidget, workflowFile, writeGradientPng } from '../support/workflows.js';
 
 const KSAMPLER = 3;
 
-/** A 96×80 gradient saved as `<input>/example.png` (the name the workflow's LoadImage uses). */
-async function writeExample(inputDir: string): Promise<void> {
-  const w = 96;
-  const h = 80;
-  const px = Buffer.alloc(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.set([(x * 255) / w, (y * 255) / h, 128], (y * w + x) * 3);
-  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path.join(inputDir, 'example.png'));
-}
-
 describe('workflows/img2img.json through the API', () => {
-  let s: SdServer;
+  let s: TestServer;
   beforeAll(async () => {
-    s = await startSdServer();
-    await writeExample(s.fx.dirs.input);
+    s = await startTestServer({ nodes: [...coreNodes, ...sdNodes], tinyModels: true });
+    await writeGradientPng(s.dirs.input);
   });
   afterAll(() => s?.close());
 
@@ -46,7 +42,7 @@ describe('workflows/img2img.json through the API', () => {
     expect(prompt[String(KSAMPLER)].inputs.denoise).toBe(0.6);
     expect(prompt['11'].class_type).toBe('VAEEncode');
     expect(JSON.parse(text.workflow!).id).toBe(workflow.id);
-    const stronger = await run(setWidget(workflow, KSAMPLER, 6, 1));
+    const stronger = await run(withWidget(workflow, KSAMPLER, 6, 1));
     const [a, b] = await Promise.all([sharp(png).raw().toBuffer(), sharp(stronger).raw().toBuffer()]);
     expect(a.equals(b)).toBe(false);
   });
@@ -56,13 +52,12 @@ describe('workflows/img2img.json through the CLI', () => {
   let data: string;
   beforeAll(async () => {
     data = mkdtempSync(path.join(os.tmpdir(), 'pg-cli-'));
-    const { dataDirs } = await import('../../server/data-dir.js');
-    await writeExample(dataDirs(data).input);
+    await writeGradientPng(dataDirs(data).input);
   });
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
   it('runs headless and writes the PNG with prompt and workflow chunks', async () => {
-    const r = await runCli(path.join(REPO, 'workflows', 'img2img.json'), data);
+    const r = await runCli(workflowFile('img2img'), data);
     expect(r.code, r.stderr).toBe(0);
     const outputs = JSON.parse(r.stdout) as Record<string, { images: { filename: string; subfolder: string }[] }>;
     const img = Object.values(outputs).flatMap((o) => o.images ?? [])[0]!;

@@ -3,25 +3,17 @@
  * server (UI workflow → /prompt → /history) and through `perceptgraph run`. The tiny models are random, so only the
  * shape and consistency of the scores are checked, never whether they rank quality well.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import { coreNodes } from '../../nodes/core/index.js';
 import { declipNodes } from '../../nodes/declip/index.js';
+import { runCli } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { testServices, type TestServices } from '../support/services.js';
+import { loadWorkflow, workflowFile } from '../support/workflows.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 type Outputs = Record<string, { scores?: Record<string, number>[]; text?: string[]; images?: unknown[] }>;
-
-function loadWorkflow(name: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows', `${name}.json`), 'utf8'));
-}
 
 /** The two input images the workflows load: a smooth gradient and a noisy, darker copy. */
 async function writeInputs(inputDir: string): Promise<void> {
@@ -41,15 +33,6 @@ async function writeInputs(inputDir: string): Promise<void> {
   const png = (data: Buffer) => sharp(data, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
   fs.writeFileSync(path.join(inputDir, 'example.png'), await png(clean));
   fs.writeFileSync(path.join(inputDir, 'example-degraded.png'), await png(noisy));
-}
-
-function runCli(file: string, dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const args = [path.join(REPO, 'bin/perceptgraph.mjs'), 'run', file, '--data-dir', dataDir, '--device', 'cpu', '--json'];
-    execFile(process.execPath, args, { cwd: REPO, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 const values = (o: Outputs, id: string) => o[id]!.scores!.map((r) => r.score!);
@@ -80,39 +63,19 @@ function checkClipVsDeclip(o: Outputs): void {
 }
 
 describe('IQA workflows', () => {
-  let root: string;
-  let services: TestServices;
   let server: TestServer;
   const viaApi: Record<string, Outputs> = {};
 
   beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-iqa-wf-'));
-    services = testServices({ root, tinyModels: true });
-    await writeInputs(services.dirs.input);
-    server = await startTestServer({ nodes: [...coreNodes, ...declipNodes], dataRoot: root, services: { models: services.models } });
+    server = await startTestServer({ nodes: [...coreNodes, ...declipNodes], tinyModels: true });
+    await writeInputs(server.dirs.input);
   });
-  afterAll(async () => {
-    await server?.close();
-    await services?.dispose();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   async function runViaApi(name: string): Promise<Outputs> {
-    const workflow = loadWorkflow(name);
-    const prompt = uiToApi(workflow, server.engine.objectInfo() as unknown as ObjectInfo);
-    const queued = await server.postJson('/prompt', { prompt, extra_data: { extra_pnginfo: { workflow } } });
-    expect(queued.status, JSON.stringify(queued.body)).toBe(200);
-    const id = queued.body.prompt_id as string;
-    for (let i = 0; i < 1200; i++) {
-      const { body } = await server.getJson(`/history/${id}`);
-      const entry = body?.[id];
-      if (entry?.status?.completed || entry?.status?.status_str === 'error') {
-        expect(entry.status.status_str, JSON.stringify(entry.status.messages)).toBe('success');
-        return entry.outputs as Outputs;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`${name} did not finish`);
+    const entry = await server.waitForHistory(await server.queueWorkflow(loadWorkflow(name)), 60_000);
+    expect(entry.status.status_str, JSON.stringify(entry.status.messages)).toBe('success');
+    return entry.outputs as Outputs;
   }
 
   it('iqa-score.json scores technical and aesthetic quality plus the attributes through the API', async () => {
@@ -127,7 +90,7 @@ describe('IQA workflows', () => {
 
   for (const name of ['iqa-score', 'clip-vs-declip']) {
     it(`perceptgraph run ${name}.json gives the same scores as the API`, async () => {
-      const r = await runCli(path.join(REPO, 'workflows', `${name}.json`), root);
+      const r = await runCli(workflowFile(name), server.dirs.root);
       expect(r.code, `${r.stderr}\n(DeCLIP nodes must be registered in server/node-packs.ts: .addAll(declipNodes))`).toBe(0);
       const o = JSON.parse(r.stdout) as Outputs;
       if (name === 'iqa-score') checkIqaScore(o);

@@ -7,8 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../nodes/sd/sd-server.js';
-import { loadDpWorkflow, startDpServer, withWidget, type DpServer } from '../nodes/dp-adapter/dp-server.js';
+import { coreNodes } from '../../nodes/core/index.js';
+import { declipNodes } from '../../nodes/declip/index.js';
+import { dpAdapterNodes } from '../../nodes/dp-adapter/index.js';
+import { sdNodes } from '../../nodes/sd/index.js';
+import { runCli } from '../support/cli.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { loadWorkflow, withWidget, workflowFile, writeGradientPng } from '../support/workflows.js';
 
 const GATED = '6';
 const SAVE = '8';
@@ -43,9 +48,10 @@ function checkOutputs(outputs: Record<string, any>): any {
 }
 
 describe('workflows/quality-gated-txt2img.json through the API', () => {
-  let s: DpServer;
+  let s: TestServer;
   beforeAll(async () => {
-    s = await startDpServer();
+    s = await startTestServer({ nodes: [...coreNodes, ...sdNodes, ...declipNodes, ...dpAdapterNodes], tinyModels: true });
+    await writeGradientPng(s.dirs.input);
   });
   afterAll(() => s?.close());
 
@@ -58,7 +64,7 @@ describe('workflows/quality-gated-txt2img.json through the API', () => {
   let firstTry: number[] = [];
 
   it('when nothing can pass, runs every try and returns the best image with passed = false', async () => {
-    const outputs = await run(withWidget(loadDpWorkflow('quality-gated-txt2img'), Number(GATED), THRESHOLD, 1));
+    const outputs = await run(withWidget(loadWorkflow('quality-gated-txt2img'), Number(GATED), THRESHOLD, 1));
     const gated = checkOutputs(outputs);
     expect(gated.passed).toEqual([false]);
     expect(gated.tries).toHaveLength(3 * N);
@@ -71,7 +77,7 @@ describe('workflows/quality-gated-txt2img.json through the API', () => {
     // exactly K images of try 1 reach it.
     expect(firstTry).toHaveLength(N);
     const threshold = [...firstTry].sort((a, b) => b - a)[K - 1]!;
-    const outputs = await run(withWidget(loadDpWorkflow('quality-gated-txt2img'), Number(GATED), THRESHOLD, threshold));
+    const outputs = await run(withWidget(loadWorkflow('quality-gated-txt2img'), Number(GATED), THRESHOLD, threshold));
     const gated = checkOutputs(outputs);
     expect(gated.passed).toEqual([true]);
     expect(gated.tries.map((r: { score: number }) => r.score)).toEqual(firstTry);
@@ -86,7 +92,7 @@ describe('workflows/quality-gated-txt2img.json through the CLI', () => {
 
   it('node bin/perceptgraph.mjs run saves the kept images and prints every try', async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'pg-gated-cli-'));
-    const r = await runCli(path.join(REPO, 'workflows', 'quality-gated-txt2img.json'), root);
+    const r = await runCli(workflowFile('quality-gated-txt2img'), root);
     expect(r.code, r.stderr).toBe(0);
     checkOutputs(JSON.parse(r.stdout));
   }, 180_000);

@@ -3,20 +3,41 @@
  * the worker thread, so /queue stays responsive) and through the CLI. The saved PNG carries the prompt and the
  * workflow as tEXt chunks; same seed → identical bytes, another seed → different ones.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPngTextChunks } from '../../models/image/png-text.js';
+import { TINY_DEFAULT_SEED } from '../../models/tiny/setup.js';
+import { MEDIUM_UNET_CONFIG, buildUnet } from '../../models/tiny/unet.js';
+import { writeFileAtomic } from '../../models/tiny/write-file.js';
+import { coreNodes } from '../../nodes/core/index.js';
+import { sdNodes } from '../../nodes/sd/index.js';
+import { runCli } from '../support/cli.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { firstImage, loadWorkflow, withWidget, workflowFile } from '../support/workflows.js';
 import { connectWs } from '../support/ws-client.js';
-import { REPO, firstImage, loadWorkflow, runCli, setWidget, startSdServer, type SdServer } from '../nodes/sd/sd-server.js';
 
 /** KSampler is node 3; its widgets are [seed, control, steps, cfg, sampler, scheduler, denoise]. */
 const KSAMPLER = 3;
 
+/** The core and SD packs over the tiny models. */
+const startSdServer = () => startTestServer({ nodes: [...coreNodes, ...sdNodes], tinyModels: true });
+
+/**
+ * Installs `medium-sd15`: the tiny checkpoint with the medium UNet stand-in (C = 320, 4 blocks), whose calls take
+ * long enough (hundreds of ms) that a blocked event loop would show in request latencies.
+ */
+function installMediumCheckpoint(s: TestServer): void {
+  const dir = path.join(s.dirs.models, 'checkpoints');
+  cpSync(path.join(dir, 'tiny-sd15'), path.join(dir, 'medium-sd15'), { recursive: true });
+  writeFileAtomic(path.join(dir, 'medium-sd15', 'unet', 'model.onnx'), buildUnet(MEDIUM_UNET_CONFIG, TINY_DEFAULT_SEED));
+  s.models.store.invalidate();
+}
+
 describe('workflows/txt2img.json through the API', () => {
-  let s: SdServer;
+  let s: TestServer;
   beforeAll(async () => {
     s = await startSdServer();
   });
@@ -53,8 +74,8 @@ describe('workflows/txt2img.json through the API', () => {
   });
 
   it('gives different pixels for a different seed', async () => {
-    const a = await pngOf(await s.queueWorkflow(setWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 1)));
-    const b = await pngOf(await s.queueWorkflow(setWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 2)));
+    const a = await pngOf(await s.queueWorkflow(withWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 1)));
+    const b = await pngOf(await s.queueWorkflow(withWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 2)));
     const [pa, pb] = await Promise.all([sharp(a).raw().toBuffer(), sharp(b).raw().toBuffer()]);
     expect(pa.equals(pb)).toBe(false);
     expect(new Set(pa).size).toBeGreaterThan(16); // a real image, not a flat field
@@ -62,17 +83,18 @@ describe('workflows/txt2img.json through the API', () => {
 });
 
 describe('server responsiveness while sampling', () => {
-  let s: SdServer;
+  let s: TestServer;
   beforeAll(async () => {
-    s = await startSdServer({ mediumCheckpoint: true });
+    s = await startSdServer();
+    installMediumCheckpoint(s);
   });
   afterAll(() => s?.close());
 
   it('keeps /queue answering in < 100 ms while the UNet samples in the worker thread', async () => {
     // The medium UNet takes hundreds of ms per call: run on the event loop, it would hold /queue that long.
-    let workflow = setWidget(loadWorkflow('txt2img'), 4, 0, 'medium-sd15');
-    workflow = setWidget(setWidget(workflow, 5, 0, 256), 5, 1, 256);
-    workflow = setWidget(workflow, KSAMPLER, 2, 4);
+    let workflow = withWidget(loadWorkflow('txt2img'), 4, 0, 'medium-sd15');
+    workflow = withWidget(withWidget(workflow, 5, 0, 256), 5, 1, 256);
+    workflow = withWidget(workflow, KSAMPLER, 2, 4);
     const ws = await connectWs(s.url, { clientId: 'c2' });
     try {
       const id = await s.queueWorkflow(workflow, 'c2');
@@ -88,7 +110,9 @@ describe('server responsiveness while sampling', () => {
       const timings: number[] = [];
       for (;;) {
         const during = sampling();
-        const { body, ms } = await s.getJson('/queue');
+        const t0 = performance.now();
+        const { body } = await s.getJson('/queue');
+        const ms = performance.now() - t0;
         if (during && sampling()) timings.push(ms);
         if (!body.queue_running.some((q: unknown[]) => q[1] === id) && !body.queue_pending.some((q: unknown[]) => q[1] === id)) break;
         await new Promise((r) => setTimeout(r, 20));
@@ -125,7 +149,7 @@ describe('workflows/txt2img.json through the CLI', () => {
   }
 
   it('runs headless; the same seed in two processes gives identical bytes, another seed different ones', async () => {
-    const file = path.join(REPO, 'workflows', 'txt2img.json');
+    const file = workflowFile('txt2img');
     const a = await cliPng(file);
     const b = await cliPng(file);
     expect(a.equals(b)).toBe(true);
@@ -133,7 +157,7 @@ describe('workflows/txt2img.json through the CLI', () => {
     expect(JSON.parse(text.workflow!).id).toBe(loadWorkflow('txt2img').id);
     expect(JSON.parse(text.prompt!)[String(KSAMPLER)].inputs.seed).toBe(156680208700286);
     const other = path.join(tmp(), 'seed.json');
-    writeFileSync(other, JSON.stringify(setWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 99)));
+    writeFileSync(other, JSON.stringify(withWidget(loadWorkflow('txt2img'), KSAMPLER, 0, 99)));
     const c = await cliPng(other);
     const [pa, pc] = await Promise.all([sharp(a).raw().toBuffer(), sharp(c).raw().toBuffer()]);
     expect(pa.equals(pc)).toBe(false);

@@ -2,11 +2,9 @@
  * Writes the training graphs to content-addressed files and opens them through the session pool, so the training
  * maths runs in the pool's worker threads on its execution provider like every other model.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ModelSession } from '../../onnx/model-session.js';
 import type { SessionPool } from '../../onnx/session-pool.js';
+import { writeGraphFile } from '../graph-file.js';
 import { ADAMW_GRAPH_DEFAULTS, type AdamwGraphConfig } from './adamw.js';
 import type { ProjectorShape } from './params.js';
 import { buildEmbedGraph, buildRetrievalGraph, buildStepGraph } from './train-graphs.js';
@@ -30,18 +28,6 @@ export interface TrainSessionOptions extends ProjectorShape {
 
 /** Cosine margin for retrieval ties; see `RetrievalGraphOptions.tieMargin`. */
 export const RETRIEVAL_TIE_MARGIN = 1e-5;
-
-/** Writes `bytes` to `dir/<prefix>-<sha>.onnx` unless present; returns the path. Atomic, so parallel runs are safe. */
-export function writeGraphFile(dir: string, prefix: string, bytes: Uint8Array): string {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const file = path.join(dir, `${prefix}-${hash}.onnx`);
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
-  return file;
-}
 
 /** Builds (or reuses) the three graphs and opens them in the pool. */
 export async function openTrainSessions(o: TrainSessionOptions): Promise<TrainSessions> {

@@ -3,35 +3,28 @@
  * cached embeddings of) an I&2T file with a frozen CLIP, train both projectors, write the projector file.
  */
 import path from 'node:path';
-import type { SessionPool } from '../../onnx/session-pool.js';
 import type { ClipManifest } from '../../store/manifests.js';
-import type { TrainConfig } from './config.js';
 import { embedDataset, type EmbeddedDataset } from './embedding-cache.js';
 import type { HeldOutMetrics } from './evaluate.js';
 import { writeProjectorFile, type EpochRecord } from './projector-file.js';
-import { trainProjectors, type StepProgress, type TrainResult } from './trainer.js';
+import { trainProjectors, type StepProgress, type TrainProjectorsOptions, type TrainResult } from './trainer.js';
 
-/** Options of {@link runTrainingJob}. */
-export interface TrainingJobOptions {
+/** Options of {@link runTrainingJob}; the pool, config, callbacks and signal go on to {@link trainProjectors}. */
+export interface TrainingJobOptions extends Pick<TrainProjectorsOptions, 'pool' | 'config' | 'onStep' | 'onEpoch' | 'signal'> {
   readonly dataFile: string;
   readonly clip: ClipManifest;
-  readonly pool: SessionPool;
   /** Cache root (the data dir's `cache/`): embeddings and generated graphs go below it. */
   readonly cacheDir: string;
   /** Projector safetensors to write. */
   readonly out: string;
   /** Crops per image K (default 4). */
   readonly views?: number;
-  readonly config?: Partial<TrainConfig>;
   /** Checkpoint written after each epoch. */
   readonly checkpointFile: string;
   /** Continue from `checkpointFile`. */
   readonly resume?: boolean;
   readonly onEmbedProgress?: (done: number, total: number) => void;
   readonly onEmbedded?: (e: EmbeddedDataset) => void;
-  readonly onStep?: (p: StepProgress) => void;
-  readonly onEpoch?: (r: EpochRecord, baseline: HeldOutMetrics | undefined, epochs: number) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** What a finished job returns. */

@@ -1,39 +1,22 @@
 /**
- * Shared fixture for the DeCLIP tests: the tiny model set in a temp data dir, a real session pool and store.
+ * Shared fixture for the DeCLIP tests: the tiny model fixture (temp data dir, real session pool and store) plus a
+ * DeCLIP model loader over it.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createModelRuntime, type ModelRuntime } from '../../../models/onnx/runtime.js';
-import { ensureTinyModels, type TinyModelPaths } from '../../../models/tiny/setup.js';
 import { loadDeclipModel, type DeclipModel } from '../../../models/declip/declip-model.js';
-import { dataDirs, type DataDirs } from '../../../server/data-dir.js';
+import { createModelFixture, type ModelFixture } from '../../support/services.js';
 
-/** A temp data dir with the tiny models, a model runtime on CPU, and cleanup. */
-export interface DeclipFixture {
-  readonly dirs: DataDirs;
-  readonly tiny: TinyModelPaths;
-  readonly models: ModelRuntime;
+/** A temp data dir with the tiny models, a model runtime on CPU, a DeCLIP loader, and cleanup. */
+export interface DeclipFixture extends ModelFixture {
   load(clip: string, projector: string, layout?: 'auto' | 'split' | 'full'): Promise<DeclipModel>;
-  close(): Promise<void>;
 }
 
 /** Builds the fixture (call in beforeAll, `close()` in afterAll). */
 export function declipFixture(): DeclipFixture {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-declip-'));
-  const dirs = dataDirs(root);
-  const tiny = ensureTinyModels(dirs.models);
-  const models = createModelRuntime({ modelsDir: dirs.models, device: 'cpu', log: () => {} });
+  const fx = createModelFixture('pg-declip-');
   return {
-    dirs,
-    tiny,
-    models,
+    ...fx,
     load: (clip, projector, layout = 'auto') =>
-      loadDeclipModel({ pool: models.pool, store: models.store, clip, projector, layout, graphDir: dirs.cache }),
-    async close() {
-      await models.dispose();
-      fs.rmSync(root, { recursive: true, force: true });
-    },
+      loadDeclipModel({ pool: fx.models.pool, store: fx.models.store, clip, projector, layout, graphDir: fx.dirs.cache }),
   };
 }
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { encodePngChunk } from '../../../models/image/png-text.js';
 import type { ImageBatch } from '../../../models/tensors.js';
+import { rawPng } from '../../support/png.js';
 
 /** A fresh temp dir, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -17,19 +17,8 @@ export function tempDir(): { dir: string; cleanup: () => void } {
  * `rowBytes` is the filtered scanline length without the filter byte; every row is zeros.
  */
 export function handMadePng(opts: { width: number; height: number; bitDepth: number; colorType: number; rowBytes: number }): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(opts.width, 0);
-  ihdr.writeUInt32BE(opts.height, 4);
-  ihdr.writeUInt8(opts.bitDepth, 8);
-  ihdr.writeUInt8(opts.colorType, 9);
   const raw = Buffer.alloc(opts.height * (opts.rowBytes + 1));
-  const idat = zlib.deflateSync(raw, { level: 9 });
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    encodePngChunk('IHDR', ihdr),
-    encodePngChunk('IDAT', idat),
-    encodePngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return rawPng({ ...opts, idat: zlib.deflateSync(raw, { level: 9 }) });
 }
 
 /** An IMAGE [batch,height,width,3] whose samples are k/255 for varied integer k, so 8-bit round trips are exact. */

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDpAdapter, DP_ADAPTER_MODES, meanEmbedding, MODE_EMBED_PART, type DpAdapterOptions } from '../../../models/ip-adapter/dp-adapter.js';
 import { loadIpAdapterWeights, type IpAdapterWeights } from '../../../models/ip-adapter/weights.js';
-import { createIpFixture, makeEmbeds, maxAbsDiff, referenceProjection, type IpFixture } from './fixture.js';
+import { createModelFixture, type ModelFixture } from '../../support/services.js';
+import { makeEmbeds, referenceProjection } from './references.js';
+import { maxAbsDiff } from '../../support/arrays.js';
 
-let fx: IpFixture;
+let fx: ModelFixture;
 let adapter: IpAdapterWeights;
 let base: Omit<DpAdapterOptions, 'mode'>;
 
 beforeAll(async () => {
-  fx = createIpFixture();
+  fx = createModelFixture();
   adapter = await loadIpAdapterWeights(fx.tiny.ipAdapter);
   base = {
     model: fx.ckpt.model, adapter, embeds: makeEmbeds(), weight: 0.8, startAt: 0.1, endAt: 0.9,

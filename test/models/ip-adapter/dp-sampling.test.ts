@@ -13,9 +13,11 @@ import { sdSample } from '../../../models/sd/sample.js';
 import type { Conditioning, SdModel } from '../../../models/sd/types.js';
 import { SdUnet } from '../../../models/sd/unet.js';
 import type { ImageEmbeds } from '../../../models/declip/types.js';
-import { createIpFixture, makeEmbeds, maxAbsDiff, pseudoRandom, referenceProjection, rmsDiff, type IpFixture } from './fixture.js';
+import { createModelFixture, type ModelFixture } from '../../support/services.js';
+import { makeEmbeds, referenceProjection } from './references.js';
+import { maxAbsDiff, pseudoRandom, rmsDiff } from '../../support/arrays.js';
 
-let fx: IpFixture;
+let fx: ModelFixture;
 let adapter: IpAdapterWeights;
 let raw: ort.InferenceSession;
 const embeds: ImageEmbeds = makeEmbeds(1024, 11);
@@ -24,7 +26,7 @@ const positive = cond(21);
 const negative = cond(22);
 
 beforeAll(async () => {
-  fx = createIpFixture();
+  fx = createModelFixture();
   adapter = await loadIpAdapterWeights(fx.tiny.ipAdapter);
   raw = await ort.InferenceSession.create(fx.ckpt.model.ipUnetPath!, { intraOpNumThreads: 1, executionProviders: ['cpu'] });
 });

@@ -3,13 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECTION_INPUT, PROJECTION_OUTPUT } from '../../../models/ip-adapter/projection-graph.js';
 import { ensureProjectionModel, projectImageEmbeds } from '../../../models/ip-adapter/projection.js';
 import { loadIpAdapterWeights, type IpAdapterWeights } from '../../../models/ip-adapter/weights.js';
-import { createIpFixture, maxAbsDiff, pseudoRandom, referenceProjection, type IpFixture } from './fixture.js';
+import { createModelFixture, type ModelFixture } from '../../support/services.js';
+import { maxAbsDiff, pseudoRandom } from '../../support/arrays.js';
+import { referenceProjection } from './references.js';
 
-let fx: IpFixture;
+let fx: ModelFixture;
 let adapter: IpAdapterWeights;
 
 beforeAll(async () => {
-  fx = createIpFixture();
+  fx = createModelFixture();
   adapter = await loadIpAdapterWeights(fx.tiny.ipAdapter);
 });
 afterAll(() => fx.close());

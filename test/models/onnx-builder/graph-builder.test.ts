@@ -3,7 +3,8 @@ import { fromHalfArray, toHalfArray } from '../../../models/onnx-builder/float16
 import { GraphBuilder } from '../../../models/onnx-builder/graph-builder.js';
 import { attention, expandToBatch, gelu, l2Normalize, layerNorm } from '../../../models/onnx-builder/layers.js';
 import { createRng } from '../../../models/onnx-builder/prng.js';
-import { f32, maxDiff, ort, runOut, session, signature } from '../tiny/ort-helpers.js';
+import { f32, ort, runOut, session, signature } from '../tiny/ort-helpers.js';
+import { maxAbsDiff } from '../../support/arrays.js';
 
 /** y = x·W + b with W = [[1,2],[3,4],[5,6]], b = [0.5, -1]. */
 function affineModel(precision?: 'float32' | 'float16'): Uint8Array {
@@ -60,7 +61,7 @@ describe('layers', () => {
     b.output('e', e, 'float32', ['batch', 2]);
     const s = await session(b.toBytes());
     const r = await s.run({ x: f32([3, 4, 0, 0, 1, 1, 1, 1, 0, 0, 0, 2], [3, 4]) });
-    expect(maxDiff(r.n!.data as Float32Array, [0.6, 0.8, 0, 0, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 1])).toBeLessThan(1e-6);
+    expect(maxAbsDiff(r.n!.data as Float32Array, [0.6, 0.8, 0, 0, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 1])).toBeLessThan(1e-6);
     expect(Array.from(r.e!.data as Float32Array)).toEqual([1, 2, 1, 2, 1, 2]);
   });
 
@@ -68,7 +69,7 @@ describe('layers', () => {
     const b = new GraphBuilder({ name: 'gelu' });
     b.output('y', gelu(b, b.input('x', 'float32', [3])), 'float32', [3]);
     const y = await runOut(await session(b.toBytes()), { x: f32([0, 1, -2], [3]) }, 'y');
-    expect(maxDiff(y, [0, 0.8413447, -0.0455003])).toBeLessThan(1e-5);
+    expect(maxAbsDiff(y, [0, 0.8413447, -0.0455003])).toBeLessThan(1e-5);
   });
 
   it('attention over a single key token returns the same row for every query', async () => {
@@ -81,7 +82,7 @@ describe('layers', () => {
     b.output('a', a, 'float32', [1, 'tq', 8]);
     const s = await session(b.toBytes());
     const out = await runOut(s, { q: f32([...Array(24).keys()].map((i) => Math.sin(i)), [1, 3, 8]), ctx: f32([1, -1, 2, 0, 1, 3], [1, 1, 6]) }, 'a');
-    expect(maxDiff(out.subarray(0, 8), out.subarray(8, 16))).toBeLessThan(1e-5);
-    expect(maxDiff(out.subarray(0, 8), out.subarray(16, 24))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.subarray(0, 8), out.subarray(8, 16))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.subarray(0, 8), out.subarray(16, 24))).toBeLessThan(1e-5);
   });
 });

@@ -2,8 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { rawPng } from '../../support/png.js';
 
 export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'pg-img-'));
@@ -15,31 +16,15 @@ export async function png8(width: number, height: number, channels: 1 | 3 | 4, p
   return (channels === 1 ? img.toColourspace('b-w') : img).png().toBuffer();
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
 /** A 16-bit PNG written by hand (greyscale or RGB), so the fixture does not depend on the code under test. */
 export function png16(width: number, height: number, channels: 1 | 3, samples: number[]): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 16;
-  ihdr[9] = channels === 1 ? 0 : 2;
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * channels * 2); // filter byte 0 = none
     for (let i = 0; i < width * channels; i++) row.writeUInt16BE(samples[y * width * channels + i]!, 1 + 2 * i);
     rows.push(row);
   }
-  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0))]);
+  return rawPng({ width, height, bitDepth: 16, colorType: channels === 1 ? 0 : 2, idat: deflateSync(Buffer.concat(rows)) });
 }
 
 /** width×height RGB pixels where `colour(x, y)` gives [r, g, b]. */

@@ -16,7 +16,8 @@ import { sigmaFromT } from '../../../models/sampling/sigmas.js';
 import type { FloatTensor } from '../../../models/tensors.js';
 import { TINY_DEFAULT_SEED } from '../../../models/tiny/setup.js';
 import { TINY_UNET_CONFIG, buildUnet } from '../../../models/tiny/unet.js';
-import { createSdFixture, maxAbsDiff, pseudoRandom, type SdFixture } from './sd-fixture.js';
+import { createSdFixture, type SdFixture } from './sd-fixture.js';
+import { maxAbsDiff, pseudoRandom } from '../../support/arrays.js';
 
 let fx: SdFixture;
 beforeAll(() => {

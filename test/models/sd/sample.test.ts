@@ -4,7 +4,8 @@ import type { EncodedPreview } from '../../../models/sd/preview.js';
 import { encodePrompt } from '../../../models/sd/text-encoder.js';
 import type { Conditioning } from '../../../models/sd/types.js';
 import { zeros } from '../../../models/tensors.js';
-import { createSdFixture, maxAbsDiff, pseudoRandom, relMaxDiff, type SdFixture } from './sd-fixture.js';
+import { createSdFixture, type SdFixture } from './sd-fixture.js';
+import { maxAbsDiff, pseudoRandom, relMaxDiff } from '../../support/arrays.js';
 
 let fx: SdFixture;
 let pos: Conditioning;

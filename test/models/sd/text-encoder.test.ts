@@ -5,7 +5,8 @@ import { TINY_DEFAULT_SEED } from '../../../models/tiny/setup.js';
 import { TINY_SD_TEXT_ENCODER_CONFIG, buildSdTextEncoder } from '../../../models/tiny/sd-text-encoder.js';
 import { buildTinyVocab } from '../../../models/tiny/vocab.js';
 import { TINY_VOCAB_WORDS } from '../../../models/tiny/vocab-words.js';
-import { createSdFixture, maxAbsDiff, type SdFixture } from './sd-fixture.js';
+import { createSdFixture, type SdFixture } from './sd-fixture.js';
+import { maxAbsDiff } from '../../support/arrays.js';
 
 let fx: SdFixture;
 beforeAll(() => {

@@ -4,7 +4,8 @@ import { imageToVaeInput, vaeDecode, vaeEncode } from '../../../models/sd/vae.js
 import type { ImageBatch } from '../../../models/tensors.js';
 import { TINY_DEFAULT_SEED } from '../../../models/tiny/setup.js';
 import { TINY_VAE_CONFIG, buildVaeEncoder } from '../../../models/tiny/vae.js';
-import { createSdFixture, maxAbsDiff, pseudoRandom, type SdFixture } from './sd-fixture.js';
+import { createSdFixture, type SdFixture } from './sd-fixture.js';
+import { maxAbsDiff, pseudoRandom } from '../../support/arrays.js';
 
 let fx: SdFixture;
 beforeAll(() => {

@@ -9,7 +9,8 @@ import {
   buildClipVision,
 } from '../../../models/tiny/clip.js';
 import { buildTinyVocab } from '../../../models/tiny/vocab.js';
-import { f32, i64, maxDiff, ort, pattern, runOut, session, signature } from './ort-helpers.js';
+import { f32, i64, ort, pattern, runOut, session, signature } from './ort-helpers.js';
+import { maxAbsDiff } from '../../support/arrays.js';
 
 const S = C.vision.imageSize;
 const SEED = 11;
@@ -46,7 +47,7 @@ function swapRB(img: Float32Array): Float32Array {
 
 /** Relative change: max |a−b| over max |a|. */
 function change(a: Float32Array, b: Float32Array): number {
-  return maxDiff(a, b) / Math.max(...Array.from(a, Math.abs));
+  return maxAbsDiff(a, b) / Math.max(...Array.from(a, Math.abs));
 }
 
 function padIds(ids: number[], len: number): number[] {
@@ -68,7 +69,7 @@ describe('buildClipVision', () => {
   it('is deterministic per seed and differs between seeds', async () => {
     const img = crop(0, 0);
     const a = await embed(img);
-    expect(maxDiff(a, await embed(img))).toBe(0);
+    expect(maxAbsDiff(a, await embed(img))).toBe(0);
     const other = await session(buildClipVision(C.vision, SEED + 1));
     expect(change(a, await runOut(other, { pixel_values: f32(img, [1, 3, S, S]) }, 'image_embeds'))).toBeGreaterThan(0.05);
   });
@@ -91,8 +92,8 @@ describe('buildClipVision', () => {
     both.set(b, a.length);
     const out = await runOut(vision, { pixel_values: f32(both, [2, 3, S, S]) }, 'image_embeds');
     const p = C.vision.projectionDim;
-    expect(maxDiff(out.subarray(0, p), await embed(a))).toBeLessThan(1e-5);
-    expect(maxDiff(out.subarray(p), await embed(b))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.subarray(0, p), await embed(a))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out.subarray(p), await embed(b))).toBeLessThan(1e-5);
   });
 
   it('builds at P = 1024 and as float16 with the same values (within fp16 precision)', async () => {
@@ -137,7 +138,7 @@ describe('buildClipText', () => {
   it('pools at the first EOS: padding after it does not change the embedding (causal attention)', async () => {
     const ids = [BOS, vocab.vocab['sharp</w>']!, vocab.vocab['photo</w>']!, EOS];
     const short = await embed(ids);
-    expect(maxDiff(short, await embed(padIds(ids, 77)))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(short, await embed(padIds(ids, 77)))).toBeLessThan(1e-5);
     // Moving EOS one token later pools a different position.
     expect(change(short, await embed(padIds([...ids.slice(0, 3), vocab.vocab['a</w>']!, EOS], 77)))).toBeGreaterThan(0.01);
   });
@@ -147,7 +148,7 @@ describe('buildClipText', () => {
     expect(signature(s.inputMetadata)).toEqual(['input_ids: int32 [batch,sequence]']);
     const ids = [BOS, 5, 9, EOS];
     const out = await runOut(s, { input_ids: new ort.Tensor('int32', Int32Array.from(ids), [1, 4]) }, 'text_embeds');
-    expect(maxDiff(out, await embed(ids))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(out, await embed(ids))).toBeLessThan(1e-6);
   });
 });
 
@@ -172,10 +173,10 @@ describe('buildClipFull', () => {
     const text = await session(buildClipText(C.text, SEED));
     const norm = (v: Float32Array) => v.map((x) => x / Math.hypot(...v));
     const imgEmb = norm(await runOut(vision, { pixel_values: f32(img, [1, 3, S, S]) }, 'image_embeds'));
-    expect(maxDiff(r.image_embeds!.data as Float32Array, imgEmb)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(r.image_embeds!.data as Float32Array, imgEmb)).toBeLessThan(1e-5);
     const t0 = norm(await runOut(text, { input_ids: i64(ids.slice(0, 4), [1, 4]) }, 'text_embeds'));
     const textEmb = r.text_embeds!.data as Float32Array;
-    expect(maxDiff(textEmb.subarray(0, 64), t0)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(textEmb.subarray(0, 64), t0)).toBeLessThan(1e-5);
     const cos = t0.reduce((s, v, i) => s + v * imgEmb[i]!, 0);
     const perImage = r.logits_per_image!.data as Float32Array;
     expect(r.logits_per_image!.dims).toEqual([1, 2]);

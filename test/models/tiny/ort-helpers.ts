@@ -5,6 +5,8 @@
 import * as ort from 'onnxruntime-node';
 
 export { ort };
+/** Largest absolute element difference: the shared `maxAbsDiff` (kept under this name for existing imports). */
+export { maxAbsDiff as maxDiff } from '../../support/arrays.js';
 
 /** Creates a CPU session from model bytes. */
 export function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
@@ -32,14 +34,6 @@ export async function runOut(s: ort.InferenceSession, feeds: Record<string, ort.
   const t = r[output];
   if (!t) throw new Error(`no output '${output}'; got ${Object.keys(r).join(', ')}`);
   return t.data as Float32Array;
-}
-
-/** Largest absolute element difference. */
-export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 /** Deterministic pseudo-random float32 values in [-1, 1] (a smooth-ish pattern, not constant). */

@@ -4,14 +4,15 @@ import { TINY_SD_TEXT_ENCODER_CONFIG, buildSdTextEncoder } from '../../../models
 import { SD15_IP, TINY_UNET_CONFIG as U, type UnetConfig, buildUnet } from '../../../models/tiny/unet.js';
 import { TINY_VAE_CONFIG, buildVaeDecoder, buildVaeEncoder } from '../../../models/tiny/vae.js';
 import { buildTinyVocab } from '../../../models/tiny/vocab.js';
-import { f32, i32, i64, maxDiff, ort, pattern, runOut, session, signature } from './ort-helpers.js';
+import { f32, i32, i64, ort, pattern, runOut, session, signature } from './ort-helpers.js';
+import { maxAbsDiff } from '../../support/arrays.js';
 
 const SEED = 5;
 const vocab = buildTinyVocab();
 const D = 768;
 
 function change(a: Float32Array, b: Float32Array): number {
-  return maxDiff(a, b) / Math.max(...Array.from(a, Math.abs));
+  return maxAbsDiff(a, b) / Math.max(...Array.from(a, Math.abs));
 }
 
 describe('buildSdTextEncoder', () => {
@@ -24,7 +25,7 @@ describe('buildSdTextEncoder', () => {
     const r = await s.run({ input_ids: i32(ids, [1, 77]) });
     const hidden = r.last_hidden_state!.data as Float32Array;
     expect(r.last_hidden_state!.dims).toEqual([1, 77, D]);
-    expect(maxDiff(r.pooler_output!.data as Float32Array, hidden.subarray(3 * D, 4 * D))).toBe(0);
+    expect(maxAbsDiff(r.pooler_output!.data as Float32Array, hidden.subarray(3 * D, 4 * D))).toBe(0);
   });
 
   it('has an int64 variant with the same weights', async () => {
@@ -33,7 +34,7 @@ describe('buildSdTextEncoder', () => {
     expect(signature(s64.inputMetadata)).toEqual(['input_ids: int64 [batch,sequence]']);
     const ids = [vocab.bosId, 10, 20, vocab.eosId];
     const a = await runOut(s32, { input_ids: i32(ids, [1, 4]) }, 'last_hidden_state');
-    expect(maxDiff(a, await runOut(s64, { input_ids: i64(ids, [1, 4]) }, 'last_hidden_state'))).toBe(0);
+    expect(maxAbsDiff(a, await runOut(s64, { input_ids: i64(ids, [1, 4]) }, 'last_hidden_state'))).toBe(0);
   });
 });
 
@@ -83,7 +84,7 @@ describe('buildUnet', () => {
     expect(signature(s.inputMetadata)[1]).toBe(sig);
     const ctx = f32(ehs(77), [1, 77, D]);
     const out = await runOut(s, { sample, timestep: tensor(500), encoder_hidden_states: ctx }, 'out_sample');
-    expect(maxDiff(out, await run(ehs(77), 77))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(out, await run(ehs(77), 77))).toBeLessThan(1e-5);
   });
 });
 
@@ -119,10 +120,10 @@ describe('buildUnet with the IP branch', () => {
   it('ignores the IP tokens at scale 0 and then equals the plain UNet on the text tokens', async () => {
     const zero = Array(16).fill(0);
     const a = await run(ipA, zero);
-    expect(maxDiff(a, await run(ipB, zero))).toBe(0);
+    expect(maxAbsDiff(a, await run(ipB, zero))).toBe(0);
     const plain = await session(buildUnet(U, SEED));
     const ref = await runOut(plain, { sample, timestep: ts, encoder_hidden_states: f32(text, [1, 77, D]) }, 'out_sample');
-    expect(maxDiff(a, ref)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(a, ref)).toBeLessThan(1e-5);
   });
 
   it('changes with the scale and, at scale 1, with the IP tokens', async () => {

@@ -3,14 +3,14 @@ import type { DataDirs } from '../../../server/data-dir.js';
 import { imageBatchNode } from '../../../nodes/core/image-batch.js';
 import type { ImageBatch } from '../../../models/tensors.js';
 import { patternImage } from '../../models/image/fixtures.js';
-import { nodeContext, tempDataDirs } from './context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 let dirs: DataDirs;
 let cleanup: () => void;
 beforeEach(() => ({ dirs, cleanup } = tempDataDirs()));
 afterEach(() => cleanup());
 
-const batch = async (image1: ImageBatch, image2: ImageBatch) => (await imageBatchNode.run(nodeContext(dirs), { image1, image2 })).outputs![0] as ImageBatch;
+const batch = async (image1: ImageBatch, image2: ImageBatch) => (await imageBatchNode.run(nodeContext({ dirs }), { image1, image2 })).outputs![0] as ImageBatch;
 
 describe('ImageBatch', () => {
   it('concatenates same-size batches without touching the pixels', async () => {

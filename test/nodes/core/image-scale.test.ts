@@ -3,7 +3,7 @@ import type { DataDirs } from '../../../server/data-dir.js';
 import { imageScaleNode } from '../../../nodes/core/image-scale.js';
 import type { ImageBatch } from '../../../models/tensors.js';
 import { patternImage } from '../../models/image/fixtures.js';
-import { nodeContext, tempDataDirs } from './context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 let dirs: DataDirs;
 let cleanup: () => void;
@@ -12,7 +12,7 @@ afterEach(() => cleanup());
 
 async function scale(image: ImageBatch, width: number, height: number, opts: { method?: string; crop?: string } = {}): Promise<ImageBatch> {
   const inputs = { image, upscale_method: opts.method ?? 'bilinear', width, height, crop: opts.crop ?? 'disabled' };
-  return (await imageScaleNode.run(nodeContext(dirs), inputs as never)).outputs![0] as ImageBatch;
+  return (await imageScaleNode.run(nodeContext({ dirs }), inputs as never)).outputs![0] as ImageBatch;
 }
 
 describe('ImageScale', () => {

@@ -7,7 +7,7 @@ import { comboChoices, type ComboSpec } from '../../../server/engine/inputs.js';
 import type { DataDirs } from '../../../server/data-dir.js';
 import { loadImageNode } from '../../../nodes/core/load-image.js';
 import { patternImage } from '../../models/image/fixtures.js';
-import { nodeContext, tempDataDirs } from './context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 let dirs: DataDirs;
 let cleanup: () => void;
@@ -22,7 +22,7 @@ async function writeInput(name: string, png?: Buffer): Promise<void> {
 describe('LoadImage', () => {
   it('loads IMAGE and a 64x64 zero MASK for an opaque image', async () => {
     await writeInput('photo.png');
-    const { outputs } = await loadImageNode.run(nodeContext(dirs), { image: 'photo.png' });
+    const { outputs } = await loadImageNode.run(nodeContext({ dirs }), { image: 'photo.png' });
     const [image, mask] = outputs as [{ dims: number[]; data: Float32Array }, { dims: number[]; data: Float32Array }];
     expect(image.dims).toEqual([1, 3, 5, 3]);
     expect(image.data).toEqual(patternImage(1, 3, 5).data);
@@ -33,25 +33,25 @@ describe('LoadImage', () => {
   it('returns 1 - alpha as the MASK, and loads from subfolders and annotated names', async () => {
     const rgba = await sharp(Buffer.from([9, 9, 9, 0, 9, 9, 9, 255]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
     await writeInput('sub/alpha.png', rgba);
-    const { outputs } = await loadImageNode.run(nodeContext(dirs), { image: 'sub/alpha.png' });
+    const { outputs } = await loadImageNode.run(nodeContext({ dirs }), { image: 'sub/alpha.png' });
     expect((outputs![1] as { data: Float32Array }).data).toEqual(Float32Array.from([1, 0]));
     fs.copyFileSync(path.join(dirs.input, 'sub', 'alpha.png'), path.join(dirs.output, 'out.png'));
-    const fromOutput = await loadImageNode.run(nodeContext(dirs), { image: 'out.png [output]' });
+    const fromOutput = await loadImageNode.run(nodeContext({ dirs }), { image: 'out.png [output]' });
     expect((fromOutput.outputs![0] as { dims: number[] }).dims).toEqual([1, 1, 2, 3]);
   });
 
   it('validates with a clear message when the file is missing or outside input/', async () => {
     await writeInput('ok.png');
-    const services = nodeContext(dirs).services;
+    const services = nodeContext({ dirs }).services;
     expect(loadImageNode.validate!({ image: 'ok.png' }, services)).toBe(true);
     expect(loadImageNode.validate!({ image: 'gone.png' }, services)).toMatch(/^Invalid image file: gone.png \(no such file in /);
     expect(loadImageNode.validate!({ image: '../output/x.png' }, services)).toMatch(/Invalid image file: \.\.\/output\/x.png \(.*outside/);
-    await expect(loadImageNode.run(nodeContext(dirs), { image: 'gone.png' })).rejects.toThrow(/Invalid image file: gone.png/);
+    await expect(loadImageNode.run(nodeContext({ dirs }), { image: 'gone.png' })).rejects.toThrow(/Invalid image file: gone.png/);
   });
 
   it('fingerprints the file content, so an edit on disk changes it', async () => {
     await writeInput('edit.png');
-    const services = nodeContext(dirs).services;
+    const services = nodeContext({ dirs }).services;
     const before = await loadImageNode.fingerprint!({ image: 'edit.png' }, services);
     expect(await loadImageNode.fingerprint!({ image: 'edit.png' }, services)).toBe(before);
     await writeInput('edit.png', await encodePng(patternImage(1, 4, 4), 0));
@@ -67,7 +67,7 @@ describe('LoadImage', () => {
     await writeInput('b.png');
     await writeInput('a.png');
     fs.writeFileSync(path.join(dirs.input, 'readme.txt'), '');
-    expect(choices(nodeContext(dirs).services)).toEqual(['a.png', 'b.png']);
+    expect(choices(nodeContext({ dirs }).services)).toEqual(['a.png', 'b.png']);
     expect(Array.isArray(comboChoices(spec))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { readPngTextChunks } from '../../../models/image/png-text.js';
 import type { DataDirs } from '../../../server/data-dir.js';
 import { previewImageNode } from '../../../nodes/core/preview-image.js';
 import { patternImage } from '../../models/image/fixtures.js';
-import { nodeContext, tempDataDirs } from './context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 let dirs: DataDirs;
 let cleanup: () => void;
@@ -14,7 +14,7 @@ afterEach(() => cleanup());
 
 describe('PreviewImage', () => {
   it('writes temp files named ComfyUI_temp_<5 letters>_<counter>_.png with type temp', async () => {
-    const result = await previewImageNode.run(nodeContext(dirs), { images: patternImage(2, 2, 2), prompt: { a: 1 }, extra_pnginfo: undefined });
+    const result = await previewImageNode.run(nodeContext({ dirs }), { images: patternImage(2, 2, 2), prompt: { a: 1 }, extra_pnginfo: undefined });
     const images = result.ui!.images as { filename: string; subfolder: string; type: string }[];
     expect(images).toHaveLength(2);
     expect(images[0]!.filename).toMatch(/^ComfyUI_temp_[a-z]{5}_00001_\.png$/);

@@ -6,7 +6,7 @@ import { readPngTextChunks } from '../../../models/image/png-text.js';
 import type { DataDirs } from '../../../server/data-dir.js';
 import { saveImageNode } from '../../../nodes/core/save-image.js';
 import { patternImage } from '../../models/image/fixtures.js';
-import { nodeContext, tempDataDirs } from './context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 let dirs: DataDirs;
 let cleanup: () => void;
@@ -14,7 +14,7 @@ beforeEach(() => ({ dirs, cleanup } = tempDataDirs()));
 afterEach(() => cleanup());
 
 const run = (inputs: Record<string, unknown>) =>
-  saveImageNode.run(nodeContext(dirs, { nodeType: 'SaveImage' }), { images: patternImage(1, 2, 2), filename_prefix: 'ComfyUI', prompt: {}, extra_pnginfo: undefined, ...inputs } as never);
+  saveImageNode.run(nodeContext({ dirs }, { nodeType: 'SaveImage' }), { images: patternImage(1, 2, 2), filename_prefix: 'ComfyUI', prompt: {}, extra_pnginfo: undefined, ...inputs } as never);
 
 describe('SaveImage', () => {
   it("names files like ComfyUI: prefix_00001_.png, then _00002_", async () => {

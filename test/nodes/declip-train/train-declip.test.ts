@@ -6,7 +6,7 @@ import { createModelRuntime, type ModelRuntime } from '../../../models/onnx/runt
 import { readDeclip } from '../../../models/store/weight-layout.js';
 import type { NodeServices } from '../../../server/engine/node-definition.js';
 import { declipTrainNodes, trainDeclipNode } from '../../../nodes/declip-train/index.js';
-import { nodeContext, tempDataDirs } from '../core/context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 import { writeSynthSet, writeTestClip } from '../../models/declip/train/fixtures.js';
 
 describe('TrainDeCLIP', () => {
@@ -33,7 +33,7 @@ describe('TrainDeCLIP', () => {
   });
 
   it('trains, reports progress and epoch lines, and saves a projector file DeCLIPLoader can list', async () => {
-    const ctx = nodeContext(dirs, { nodeType: 'TrainDeCLIP' });
+    const ctx = nodeContext({ dirs }, { nodeType: 'TrainDeCLIP' });
     (ctx.services as { models?: ModelRuntime }).models = models;
     const result = await trainDeclipNode.run(ctx, inputs);
     const progress = ctx.events.filter((e): e is { progress: [number, number] } => 'progress' in (e as object)).map((e) => e.progress);
@@ -47,7 +47,7 @@ describe('TrainDeCLIP', () => {
   }, 60_000);
 
   it('refuses a data file outside input/ and an output name with folders', async () => {
-    const ctx = nodeContext(dirs);
+    const ctx = nodeContext({ dirs });
     (ctx.services as { models?: ModelRuntime }).models = models;
     await expect(trainDeclipNode.run(ctx, { ...inputs, data_file: '../state/x.csv' })).rejects.toThrow();
     await expect(trainDeclipNode.run(ctx, { ...inputs, output_name: '../evil' })).rejects.toThrow(/plain file name/);
@@ -55,7 +55,7 @@ describe('TrainDeCLIP', () => {
   });
 
   it('needs the model runtime in its services', async () => {
-    const ctx = nodeContext(dirs);
+    const ctx = nodeContext({ dirs });
     expect((ctx.services as Partial<NodeServices>).models).toBeUndefined();
     await expect(trainDeclipNode.run(ctx, inputs)).rejects.toThrow(/ctx\.services\.models/);
   });

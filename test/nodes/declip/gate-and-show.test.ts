@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scores } from '../../../models/declip/types.js';
 import type { ImageBatch } from '../../../models/tensors.js';
 import { qualityGateNode, showScoresNode } from '../../../nodes/declip/index.js';
-import { nodeContext, tempDataDirs } from '../core/context.js';
+import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 
 /** Image i is filled with the value i (so a kept image can be identified by its pixels). */
 function batch(n: number, h = 2, w = 3): ImageBatch {
@@ -16,7 +16,7 @@ const scores = (values: number[], attributes?: Record<string, number[]>): Scores
 
 function gate(image: ImageBatch, s: Scores, mode: 'threshold' | 'top_k' | 'best_of', extra: { threshold?: number; k?: number } = {}) {
   const { dirs, cleanup } = tempDataDirs();
-  const ctx = nodeContext(dirs);
+  const ctx = nodeContext({ dirs });
   try {
     const out = qualityGateNode.run(ctx, { image, scores: s, mode, threshold: extra.threshold ?? 0.5, k: extra.k ?? 1 }) as { outputs: unknown[] };
     const [kept, rejected, keptScores] = out.outputs as [ImageBatch, ImageBatch, Scores];
@@ -80,7 +80,7 @@ describe('ShowScores', () => {
     const { dirs, cleanup } = tempDataDirs();
     try {
       const s: Scores = { label: 'Technical quality (CLIP)', values: [0.25, 0.75], attributes: { noise: [0.4, 0.6] }, directions: { noise: 'higher = cleaner (less noise)' } };
-      const r = showScoresNode.run(nodeContext(dirs), { scores: s }) as { ui: Record<string, unknown[]> };
+      const r = showScoresNode.run(nodeContext({ dirs }), { scores: s }) as { ui: Record<string, unknown[]> };
       expect(r.ui.scores).toEqual([{ image: 0, score: 0.25, noise: 0.4 }, { image: 1, score: 0.75, noise: 0.6 }]);
       expect(r.ui.text).toEqual(['Technical quality (CLIP): 2 image(s)', 'noise: higher = cleaner (less noise)']);
       expect(showScoresNode.outputNode).toBe(true);

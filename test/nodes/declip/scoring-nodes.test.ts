@@ -8,7 +8,7 @@ import {
   attributeScoresNode, declipImageEncodeNode, declipLoaderNode, declipTextEncodeNode, qualityScoreNode, splitEmbedsNode,
 } from '../../../nodes/declip/index.js';
 import { declipFixture, patternImages, type DeclipFixture } from '../../models/declip/fixtures.js';
-import { declipContext } from './context.js';
+import { nodeContext } from '../../support/node-context.js';
 
 let fx: DeclipFixture;
 let vanilla: DeclipModel;
@@ -16,13 +16,13 @@ let declip: DeclipModel;
 const images = patternImages(3);
 
 async function load(projector: string): Promise<DeclipModel> {
-  const r = await declipLoaderNode.run(declipContext(fx), { clip_name: 'tiny-clip', projector, layout: 'auto' });
+  const r = await declipLoaderNode.run(nodeContext(fx), { clip_name: 'tiny-clip', projector, layout: 'auto' });
   return r.outputs![0] as DeclipModel;
 }
 
 async function score(inputs: Record<string, unknown>): Promise<Scores> {
   const base = { declip, space: 'perceptual', prompt_pair: 'technical', logit_scale: 100 };
-  const r = await qualityScoreNode.run(declipContext(fx), { ...base, ...inputs } as never);
+  const r = await qualityScoreNode.run(nodeContext(fx), { ...base, ...inputs } as never);
   return r.outputs![0] as Scores;
 }
 
@@ -63,7 +63,7 @@ describe('DeCLIPLoader', () => {
 
 describe('DeCLIPImageEncode', () => {
   it('gives raw, perceptual and semantic [B, d] and reports progress', async () => {
-    const ctx = declipContext(fx);
+    const ctx = nodeContext(fx);
     const r = await declipImageEncodeNode.run(ctx, { declip, image: images, batch_size: 2 });
     const e = r.outputs![0] as ImageEmbeds;
     expect([e.count, e.dim]).toEqual([3, 64]);
@@ -74,8 +74,8 @@ describe('DeCLIPImageEncode', () => {
 
 describe('SplitEmbeds', () => {
   it('routes each half on its own and refuses the missing half downstream', async () => {
-    const e = (await declipImageEncodeNode.run(declipContext(fx), { declip, image: images, batch_size: 16 })).outputs![0] as ImageEmbeds;
-    const [p, s] = (await splitEmbedsNode.run(declipContext(fx), { embeds: e })).outputs as [ImageEmbeds, ImageEmbeds];
+    const e = (await declipImageEncodeNode.run(nodeContext(fx), { declip, image: images, batch_size: 16 })).outputs![0] as ImageEmbeds;
+    const [p, s] = (await splitEmbedsNode.run(nodeContext(fx), { embeds: e })).outputs as [ImageEmbeds, ImageEmbeds];
     expect(Array.from(p.perceptual!.data)).toEqual(Array.from(e.perceptual!.data));
     expect(p.semantic).toBeUndefined();
     expect(Array.from(s.semantic!.data)).toEqual(Array.from(e.semantic!.data));
@@ -86,7 +86,7 @@ describe('SplitEmbeds', () => {
 
 describe('DeCLIPTextEncode', () => {
   it('encodes one embedding per non-empty line', async () => {
-    const r = await declipTextEncodeNode.run(declipContext(fx), { declip, text: 'Good photo.\n\n  Bad photo.  \n' });
+    const r = await declipTextEncodeNode.run(nodeContext(fx), { declip, text: 'Good photo.\n\n  Bad photo.  \n' });
     const t = r.outputs![0] as TextEmbeds;
     expect(t.texts).toEqual(['Good photo.', 'Bad photo.']);
     expect(t.embeds.dims).toEqual([2, 64]);
@@ -94,7 +94,7 @@ describe('DeCLIPTextEncode', () => {
   });
 
   it('refuses an empty text', async () => {
-    await expect(declipTextEncodeNode.run(declipContext(fx), { declip, text: ' \n ' })).rejects.toThrow(/no prompt given/);
+    await expect(declipTextEncodeNode.run(nodeContext(fx), { declip, text: ' \n ' })).rejects.toThrow(/no prompt given/);
   });
 });
 
@@ -133,7 +133,7 @@ describe('QualityScore', () => {
 
   it('says what is wrong with its inputs', async () => {
     await expect(score({})).rejects.toThrow(/nothing to score/);
-    const e = (await declipImageEncodeNode.run(declipContext(fx), { declip, image: images, batch_size: 16 })).outputs![0];
+    const e = (await declipImageEncodeNode.run(nodeContext(fx), { declip, image: images, batch_size: 16 })).outputs![0];
     await expect(score({ image: images, embeds: e })).rejects.toThrow(/either image or embeds, not both/);
     await expect(score({ image: images, prompt_pair: 'custom', positive: 'x' })).rejects.toThrow(/two non-empty prompts/);
     await expect(score({ embeds: e, declip: vanilla })).rejects.toThrow(/encode with the same DECLIP model/);
@@ -147,7 +147,7 @@ describe('QualityScore', () => {
 
 describe('AttributeScores', () => {
   it('scores the ten attributes with noise oriented as higher = cleaner, and averages them', async () => {
-    const r = await attributeScoresNode.run(declipContext(fx), { declip, space: 'perceptual', group: 'all', logit_scale: 100, image: images });
+    const r = await attributeScoresNode.run(nodeContext(fx), { declip, space: 'perceptual', group: 'all', logit_scale: 100, image: images });
     const s = r.outputs![0] as Scores;
     expect(Object.keys(s.attributes!)).toEqual([
       'brightness', 'colorfulness', 'contrast', 'noise', 'sharpness',
@@ -163,7 +163,7 @@ describe('AttributeScores', () => {
   });
 
   it('limits to one group', async () => {
-    const r = await attributeScoresNode.run(declipContext(fx), { declip, space: 'clip', group: 'technical', logit_scale: 100, image: images });
+    const r = await attributeScoresNode.run(nodeContext(fx), { declip, space: 'clip', group: 'technical', logit_scale: 100, image: images });
     expect(Object.keys((r.outputs![0] as Scores).attributes!)).toEqual(['brightness', 'colorfulness', 'contrast', 'noise', 'sharpness']);
   });
 });

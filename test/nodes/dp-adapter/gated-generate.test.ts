@@ -10,16 +10,17 @@ import type { Conditioning } from '../../../models/sd/types.js';
 import { vaeDecode } from '../../../models/sd/vae.js';
 import type { ImageBatch, Latent } from '../../../models/tensors.js';
 import { gatedGenerateNode } from '../../../nodes/dp-adapter/index.js';
-import { createIpFixture, maxAbsDiff, pseudoRandom, type IpFixture } from '../../models/ip-adapter/fixture.js';
-import { dpContext } from './context.js';
+import { createModelFixture, type ModelFixture } from '../../support/services.js';
+import { maxAbsDiff, pseudoRandom } from '../../support/arrays.js';
+import { nodeContext } from '../../support/node-context.js';
 
-let fx: IpFixture;
+let fx: ModelFixture;
 let declip: DeclipModel;
 const cond = (seed: number): Conditioning => [{ embeds: { data: pseudoRandom(77 * 768, seed), dims: [1, 77, 768] } }];
 const latent = (b: number): Latent => ({ samples: { data: new Float32Array(b * 256), dims: [b, 4, 8, 8] } });
 
 beforeAll(async () => {
-  fx = createIpFixture();
+  fx = createModelFixture();
   declip = await loadDeclipModel({
     pool: fx.models.pool, store: fx.models.store, clip: 'tiny-clip', projector: 'tiny-declip.safetensors', graphDir: path.join(fx.dirs.cache, 'declip'),
   });
@@ -35,7 +36,7 @@ const inputs = (o: Partial<Record<string, unknown>>) => ({
 
 describe('GatedGenerate', () => {
   it('stops at the first try when it passes, keeping every passing image', async () => {
-    const ctx = dpContext(fx);
+    const ctx = nodeContext(fx);
     const out = (await gatedGenerateNode.run(ctx, inputs({ threshold: 0 }))) as Out;
     const [kept, keptScores, all, allScores, seeds, passed] = out.outputs as [ImageBatch, Scores, ImageBatch, Scores, string, boolean];
     expect(passed).toBe(true);
@@ -48,7 +49,7 @@ describe('GatedGenerate', () => {
   });
 
   it('re-samples with the next seeds, records every try, and returns the best image flagged when none passes', async () => {
-    const out = (await gatedGenerateNode.run(dpContext(fx), inputs({ threshold: 1 }))) as Out;
+    const out = (await gatedGenerateNode.run(nodeContext(fx), inputs({ threshold: 1 }))) as Out;
     const [kept, keptScores, all, allScores, seeds, passed] = out.outputs as [ImageBatch, Scores, ImageBatch, Scores, string, boolean];
     expect(passed).toBe(false);
     expect(seeds).toBe('100, 101, 102, 103, 104, 105');
@@ -81,7 +82,7 @@ describe('GatedGenerate', () => {
   });
 
   it('scores with the mean of an AttributeScores group', async () => {
-    const out = (await gatedGenerateNode.run(dpContext(fx), inputs({ scorer: 'attributes: technical', threshold: 0, latent_image: latent(1) }))) as Out;
+    const out = (await gatedGenerateNode.run(nodeContext(fx), inputs({ scorer: 'attributes: technical', threshold: 0, latent_image: latent(1) }))) as Out;
     const allScores = out.outputs[3] as Scores;
     expect(allScores.label).toMatch(/technical attributes/);
     expect(allScores.values).toHaveLength(1);

@@ -7,7 +7,7 @@ import { createRng } from '../../../../models/onnx-builder/prng.js';
 import { SessionPool } from '../../../../models/onnx/session-pool.js';
 import { floatOutput } from '../../../../models/onnx/tensor-types.js';
 import { ADAMW_GRAPH_DEFAULTS, adamwScalars, adamwUpdateTs } from '../../../../models/declip/train/adamw.js';
-import { writeGraphFile } from '../../../../models/declip/train/graph-sessions.js';
+import { writeGraphFile } from '../../../../models/declip/graph-file.js';
 import { initProjectorParams, paramDims, paramNames, zerosLike } from '../../../../models/declip/train/params.js';
 import { runTrainStep, type OptimizerState } from '../../../../models/declip/train/session-ops.js';
 import { buildStepGraph } from '../../../../models/declip/train/train-graphs.js';

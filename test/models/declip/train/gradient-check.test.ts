@@ -10,7 +10,7 @@ import { createRng } from '../../../../models/onnx-builder/prng.js';
 import type { ModelSession } from '../../../../models/onnx/model-session.js';
 import { SessionPool } from '../../../../models/onnx/session-pool.js';
 import { floatOutput } from '../../../../models/onnx/tensor-types.js';
-import { writeGraphFile } from '../../../../models/declip/train/graph-sessions.js';
+import { writeGraphFile } from '../../../../models/declip/graph-file.js';
 import { paramDims, paramNames, type ProjectorParams } from '../../../../models/declip/train/params.js';
 import { buildStepGraph } from '../../../../models/declip/train/train-graphs.js';
 

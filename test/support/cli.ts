@@ -1,0 +1,21 @@
+/** Runs the real CLI (`node bin/perceptgraph.mjs run`) in a child process, for end-to-end workflow tests. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { REPO } from './workflows.js';
+
+/** The outcome of one CLI run: exit code (1 when it was killed) and its output. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `perceptgraph run <file> --data-dir <dataDir> --device cpu --json` (killed after 120 s). */
+export function runCli(file: string, dataDir: string): Promise<CliResult> {
+  const args = [path.join(REPO, 'bin/perceptgraph.mjs'), 'run', file, '--data-dir', dataDir, '--device', 'cpu', '--json'];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: REPO, timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * A minimal real NodeContext for calling `def.run(ctx, inputs)` directly: services hold a data dir (and, for model
+ * nodes, a model runtime such as a test fixture's); progress, text and log lines are recorded in `events`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ModelRuntime } from '../../models/onnx/runtime.js';
+import { dataDirs, type DataDirs } from '../../server/data-dir.js';
+import type { NodeContext, NodeServices } from '../../server/engine/node-definition.js';
+
+/** A data directory in a fresh temp dir, and its cleanup. */
+export function tempDataDirs(): { dirs: DataDirs; cleanup: () => void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+  return { dirs: dataDirs(root), cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** What a test context's services hold; a fixture with these fields (and others) can be passed as is. */
+export interface ContextServices {
+  readonly dirs: DataDirs;
+  /** The model runtime, for model nodes (e.g. the SD / DeCLIP / IP-Adapter test fixtures' CPU runtime). */
+  readonly models?: ModelRuntime;
+}
+
+/** Options of {@link nodeContext}. */
+export interface NodeContextOptions {
+  /** `ctx.nodeType`; default `'Test'`. */
+  readonly nodeType?: string;
+  /** `ctx.signal`; default one that never aborts. */
+  readonly signal?: AbortSignal;
+}
+
+/** A context over `services.dirs` (and `services.models` when given); progress and text are recorded in `events`. */
+export function nodeContext(services: ContextServices, opts: NodeContextOptions = {}): NodeContext & { events: unknown[] } {
+  const signal = opts.signal ?? new AbortController().signal;
+  const events: unknown[] = [];
+  const { dirs, models } = services;
+  return {
+    nodeId: '1',
+    nodeType: opts.nodeType ?? 'Test',
+    promptId: 'test-prompt',
+    signal,
+    // Only the data dir and the model runtime: other services (previews, ...) keep their defaults.
+    services: (models ? { dirs, models } : { dirs }) as NodeServices,
+    events,
+    progress: (value, max) => void events.push({ progress: [value, max] }),
+    throwIfInterrupted: () => signal.throwIfAborted(),
+    text: (message) => void events.push({ text: message }),
+    log: (message) => void events.push({ log: message }),
+  };
+}
