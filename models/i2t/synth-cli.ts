@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 import { parseCommandArgs, usageError, type CliIo, type CommandUsage } from './cli-args.js';
-import { generateSyntheticI2t } from './synth.js';
+import { generateSyntheticI2t, SYNTH_FACTOR_SETS, type SynthFactorSet } from './synth.js';
 
 /** Usage text of the command. */
 export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth --out DIR [options]
@@ -11,6 +11,8 @@ export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth --out DIR [options
       --size PX       square image side (default 64)
       --seed S        RNG seed, an integer (default 0); equal seeds give identical files
       --format F      csv (default) or jsonl
+      --factor-set F  default (mixed factor levels) or controlled (independent, wider levels; one
+                      perceptual text per level combination)
   -h, --help          show this help
 `;
 
@@ -26,6 +28,7 @@ export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promis
       size: { type: 'string' },
       seed: { type: 'string' },
       format: { type: 'string' },
+      'factor-set': { type: 'string' },
     },
   });
   if (typeof parsed === 'number') return parsed;
@@ -42,9 +45,13 @@ export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promis
   }
   if (!Number.isInteger(seed)) return fail(`--seed must be an integer, got '${values.seed}'`);
   if (format !== 'csv' && format !== 'jsonl') return fail(`--format must be csv or jsonl, got '${format}'`);
+  const factorSet = (values['factor-set'] ?? 'default') as SynthFactorSet;
+  if (!Object.hasOwn(SYNTH_FACTOR_SETS, factorSet)) {
+    return fail(`--factor-set must be one of ${Object.keys(SYNTH_FACTOR_SETS).join(', ')}, got '${factorSet}'`);
+  }
   try {
     const outDir = path.resolve(io.cwd ?? process.cwd(), values.out);
-    const r = await generateSyntheticI2t({ outDir, n, size, seed, format });
+    const r = await generateSyntheticI2t({ outDir, n, size, seed, format, factorSet });
     io.stdout(`i2t synth: wrote ${r.items.length} images (${size}×${size}, seed ${seed}) to ${r.imageDir}\n` +
       `  data:    ${r.dataFile}\n  factors: ${r.factorsFile}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,14 @@ describe('runI2tSynthCli', () => {
     expect(c.out.join('')).toMatch(/wrote 5 images \(32×32, seed 4\)/);
   });
 
+  it('writes the controlled factor set with --factor-set controlled', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+    const c = capture(dir);
+    expect(await runI2tSynthCli(['--out', 'set', '-n', '4', '--size', '32', '--factor-set', 'controlled'], c.io)).toBe(0);
+    const factors = JSON.parse(readFileSync(path.join(dir, 'set', 'factors.json'), 'utf8'));
+    expect(JSON.stringify(factors)).toContain('controlled');
+  });
+
   it('returns 2 with a reason for bad arguments', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
     for (const [args, reason] of [
@@ -28,6 +36,7 @@ describe('runI2tSynthCli', () => {
       [['-o', 'x', '-n', '0'], /--count must be/],
       [['-o', 'x', '--format', 'xml'], /--format must be csv or jsonl/],
       [['-o', 'x', '--bogus'], /Unknown option/],
+      [['-o', 'x', '--factor-set', 'wild'], /--factor-set must be one of default, controlled/],
     ] as const) {
       const c = capture(dir);
       expect(await runI2tSynthCli(args, c.io)).toBe(2);
