@@ -51,7 +51,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     const tiny = ensureTinyModels(dirs.models);
     if (tiny.built) log(`built the tiny default models into ${dirs.models}`);
   }
-  const models = createModelRuntime({ modelsDir: dirs.models, device: options.device ?? 'auto', memoryBudgetBytes: options.memoryBudgetBytes, log });
+  // ORT's own log would print a red error for every GPU provider that `auto` probes and skips; the pool already
+  // logs the reason once in plain words, and real failures reach the caller as exceptions.
+  const models = createModelRuntime({
+    modelsDir: dirs.models,
+    device: options.device ?? 'auto',
+    memoryBudgetBytes: options.memoryBudgetBytes,
+    ortLogLevel: 'fatal',
+    log,
+  });
   for (const p of models.store.problems()) log(`model store: ${p.kind}/${p.name} is unusable: ${p.problems.join('; ')}`);
   const services: NodeServices = { dirs, models };
   const engine = new Engine({ registry: defaultRegistry(), services, log });

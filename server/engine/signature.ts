@@ -45,8 +45,9 @@ export async function computeSignatures(
     reachable.add(id);
     for (const input of Object.values(graph.get(id)!.inputs)) if (input.kind === 'link') stack.push(input.from);
   }
+  const withFingerprint = [...reachable].filter((id) => registry.get(graph.get(id)!.classType)!.fingerprint);
   await Promise.all(
-    [...reachable].map(async (id) => {
+    withFingerprint.map(async (id) => {
       const node = graph.get(id)!;
       const def = registry.get(node.classType)!;
       if (!def.fingerprint) return;
