@@ -37,9 +37,10 @@ const groups: Group[] = [
   {
     name: 'runtime',
     async run() {
-      const f = await benchClipPipeline();
+      // BENCH_PROVIDER=webgpu|cuda runs both sides on a GPU provider (the GPU check in BENCHMARKS.md).
+      const f = await benchClipPipeline({ provider: (process.env.BENCH_PROVIDER as 'cpu' | 'webgpu' | 'cuda' | undefined) ?? 'cpu' });
       console.log(
-        `runtime ViT-B/32 batch ${f.batch}: pool+preprocessing ${f.pipelineImagesPerSec.toFixed(2)} img/s vs raw session.run ${f.rawImagesPerSec.toFixed(2)} img/s ` +
+        `runtime ViT-B/32 batch ${f.batch} (${f.provider}): pool+preprocessing ${f.pipelineImagesPerSec.toFixed(2)} img/s vs raw session.run ${f.rawImagesPerSec.toFixed(2)} img/s ` +
           `= ${(f.ratio * 100).toFixed(1)}% (target ≥ 90%); first result ${f.firstResultMs.toFixed(0)} ms; peak RSS ${mb(f.peakRssBytes)}`,
       );
     },

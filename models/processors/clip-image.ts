@@ -10,7 +10,7 @@ import { CLIP_IMAGE_DEFAULTS, parseClipImageConfig, resizedSize } from './clip-i
 import type { ClipImageConfig } from './clip-image-config.js';
 import { cropNormalizeChw, floatRgbToUint8, normalizationTable } from './clip-image-core.js';
 import type { Rgb8Image } from './clip-image-core.js';
-import { decodeRgb8, resizeRgb8 } from './image-decode.js';
+import { decodeRgb8, decodeResizedRgb8, resizeRgb8 } from './image-decode.js';
 import type { EncodedImage } from './image-decode.js';
 
 export type { ClipImageConfig } from './clip-image-config.js';
@@ -102,6 +102,11 @@ export class ClipImageProcessor {
 
   /** Decodes (when encoded) and resizes one item per the config; exposed for tests and custom pipelines. */
   async resized(item: EncodedImage | Rgb8Image): Promise<Rgb8Image> {
+    if (typeof item === 'string' || item instanceof Uint8Array) {
+      const sizeFor = (w: number, h: number) => ({ ...resizedSize(w, h, this.config.resize), kernel: this.config.resample });
+      const direct = await decodeResizedRgb8(item, sizeFor);
+      if (direct) return direct;
+    }
     const image = typeof item === 'string' || item instanceof Uint8Array ? await decodeRgb8(item) : item;
     const size = resizedSize(image.width, image.height, this.config.resize);
     return resizeRgb8(image, { ...size, kernel: this.config.resample });
