@@ -62,7 +62,8 @@ export class ApiClient {
     const body = {
       prompt: opts.prompt,
       client_id: opts.clientId,
-      extra_data: { extra_pnginfo: { workflow: opts.workflow } },
+      // The editor draws step previews on the sampler nodes, so it asks for them (ComfyUI's preview_method).
+      extra_data: { extra_pnginfo: { workflow: opts.workflow }, preview_method: 'latent2rgb' },
       ...(opts.front ? { front: true } : {}),
     };
     const res = await fetch(this.url('/prompt'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

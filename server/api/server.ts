@@ -23,6 +23,8 @@ import { WsHub } from './ws-hub.js';
 export interface ServerOptions {
   readonly engine: EnginePort;
   readonly dirs: DataDirs;
+  /** Default step-preview method for prompts that don't set `extra_data.preview_method` (default `none`). */
+  readonly previewMethod?: string;
   /** Bind address (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 8188; 0 picks a free one). */
@@ -78,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const history = new HistoryStore({ stateDir: dirs.state, log });
   let worker: PromptWorker | undefined;
   const hub = new WsHub({ features, queueRemaining: () => queue.remaining(), running: () => worker?.current() ?? null, log });
-  worker = new PromptWorker({ engine, queue, history, sink: hub, log });
+  worker = new PromptWorker({ engine, queue, history, sink: hub, log, previewMethod: options.previewMethod });
   queue.subscribe(() => hub.broadcastStatus());
 
   const deps: RouteDeps = {

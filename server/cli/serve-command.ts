@@ -7,13 +7,15 @@ import type { CliCommand } from './main.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
 import { startServer } from '../api/server.js';
 
-const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--auth-token TOKEN]
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--auth-token TOKEN] [--preview-method M]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
   --data-dir     data directory with models/, input/, output/, temp/ (default ./data)
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
-  --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket`;
+  --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket
+  --preview-method  none|latent2rgb|auto: binary step previews for prompts whose extra_data.preview_method
+                 says nothing (default none, as ComfyUI; the editor asks for latent2rgb)`;
 
 /** The built editor bundle, served at `/`. */
 export function editorDist(): string {
@@ -31,6 +33,7 @@ export const serveCommand: CliCommand = {
         'data-dir': { type: 'string' },
         device: { type: 'string', default: 'auto' },
         'auth-token': { type: 'string' },
+        'preview-method': { type: 'string', default: 'none' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -51,6 +54,7 @@ export const serveCommand: CliCommand = {
       host,
       port,
       authToken: values['auth-token'],
+      previewMethod: values['preview-method'],
       staticDir,
       deviceInfo: runtime.deviceInfo,
       modelFolders: runtime.modelFolders,

@@ -15,6 +15,18 @@ export interface PromptWorkerOptions {
   readonly history: HistoryStore;
   readonly sink: MessageSink;
   readonly log?: (message: string) => void;
+  /**
+   * ComfyUI's `--preview-method` for prompts whose `extra_data.preview_method` says nothing: `none` (ComfyUI's
+   * default) sends no binary step previews; anything else sends them.
+   */
+  readonly previewMethod?: string;
+}
+
+/** Whether a prompt gets binary step previews: it asked through `extra_data.preview_method`, or the server default. */
+export function wantsPreviews(extraData: Readonly<Record<string, unknown>>, serverDefault = 'none'): boolean {
+  const asked = extraData.preview_method;
+  const method = typeof asked === 'string' && asked !== '' && asked !== 'default' ? asked : serverDefault;
+  return method !== 'none';
 }
 
 /** The prompt being executed. */
@@ -31,6 +43,7 @@ interface Run {
   readonly clientId: string | null;
   readonly controller: AbortController;
   readonly messages: HistoryMessage[];
+  readonly previews: boolean;
   node: string | null;
 }
 
@@ -113,7 +126,8 @@ export class PromptWorker {
 
   async #runOne(entry: QueueEntry): Promise<void> {
     const clientId = typeof entry.extraData.client_id === 'string' ? entry.extraData.client_id : null;
-    const run: Run = { entry, clientId, controller: new AbortController(), messages: [], node: null };
+    const previews = wantsPreviews(entry.extraData, this.options.previewMethod);
+    const run: Run = { entry, clientId, controller: new AbortController(), messages: [], previews, node: null };
     this.#run = run;
     const outcome = await this.#execute(run);
     if (this.#stop.signal.aborted && outcome.status === 'interrupted') return; // re-run by the next server
@@ -162,6 +176,7 @@ export class PromptWorker {
   #deliver(run: Run, msg: OutboundMessage): void {
     if (msg.kind === 'json' && HISTORY_MESSAGE_TYPES.has(msg.type)) run.messages.push([msg.type, msg.data]);
     if (msg.route === 'owner' && run.clientId === null) return;
+    if (msg.kind === 'preview' && !run.previews) return;
     const sid = run.clientId;
     const { sink } = this.options;
     if (msg.kind === 'json') sink.sendJson(msg.type, msg.data, sid);

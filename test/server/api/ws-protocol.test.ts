@@ -65,7 +65,7 @@ describe('WebSocket /ws', () => {
 
   it('sends type-4 previews to clients that support metadata, type 1 otherwise; text as type 3', async () => {
     for (const owner of [plain, modern]) {
-      const id = (await s.postJson('/prompt', { prompt: { p: { class_type: 'TestPreviewer', inputs: { n: owner === plain ? 1 : 2 } } }, client_id: owner === plain ? 'plain' : 'modern' })).body.prompt_id;
+      const id = (await s.postJson('/prompt', { prompt: { p: { class_type: 'TestPreviewer', inputs: { n: owner === plain ? 1 : 2 } } }, client_id: owner === plain ? 'plain' : 'modern', extra_data: { preview_method: 'latent2rgb' } })).body.prompt_id;
       await owner.waitForDone(id);
     }
     expect(plain.binary.map((b) => b.readUInt32BE(0))).toEqual([1, 3]);
@@ -79,6 +79,15 @@ describe('WebSocket /ws', () => {
     const m = modern.binary[0]!;
     const meta = JSON.parse(m.subarray(8, 8 + m.readUInt32BE(4)).toString());
     expect(meta).toMatchObject({ node_id: 'p', display_node_id: 'p', real_node_id: 'p', image_type: 'image/png' });
+  });
+
+  it('sends step previews only to prompts that asked for them (extra_data.preview_method, ComfyUI default none)', async () => {
+    const from = plain.binary.length;
+    const silent = (await s.postJson('/prompt', { prompt: { p: { class_type: 'TestPreviewer', inputs: { n: 5 } } }, client_id: 'plain' })).body.prompt_id;
+    await plain.waitForDone(silent);
+    const none = (await s.postJson('/prompt', { prompt: { p: { class_type: 'TestPreviewer', inputs: { n: 6 } } }, client_id: 'plain', extra_data: { preview_method: 'none' } })).body.prompt_id;
+    await plain.waitForDone(none);
+    expect(plain.binary.slice(from).map((b) => b.readUInt32BE(0))).toEqual([3, 3]);
   });
 
   it('owner-only messages go to the owner alone; without client_id they are not sent, progress is broadcast', async () => {
