@@ -3,7 +3,6 @@
  * and the two projectors as an ONNX session. Without a projector file the projectors are zero-initialised, which
  * makes DeCLIP equal CLIP exactly (DESIGN §1).
  */
-import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import type { ModelSession } from '../onnx/model-session.js';
 import type { SessionPool } from '../onnx/session-pool.js';
@@ -60,9 +59,7 @@ export async function loadDeclipModel(o: LoadDeclipOptions): Promise<DeclipModel
   const manifest = o.store.resolveClip(o.clip);
   const projector = o.projector === NO_PROJECTOR ? null : o.store.resolveDeclip(o.projector);
   const tokenizer = await ClipTokenizer.fromDir(manifest.tokenizer.dir);
-  const processor = manifest.preprocessorConfig
-    ? ClipImageProcessor.fromConfig(JSON.parse(await readFile(manifest.preprocessorConfig, 'utf8')), manifest.preprocessorConfig)
-    : new ClipImageProcessor();
+  const processor = await ClipImageProcessor.fromConfigFile(manifest.preprocessorConfig);
   const imageSize = processor.config.crop?.height ?? 224;
   const towers = await openClipTowers({ pool: o.pool, manifest, layout: o.layout, dummyText: [tokenizer.bosId, tokenizer.eosId], imageSize });
   const weights = projector ? await readProjectorWeights(projector.file) : null;

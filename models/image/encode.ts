@@ -3,14 +3,8 @@
  */
 import sharp from 'sharp';
 import type { ImageBatch } from '../tensors.js';
+import { floatRgbToUint8, type Rgb8Image } from '../processors/clip-image-core.js';
 import { insertPngTextChunks } from './png-text.js';
-
-/** 8-bit RGB pixels of one image, interleaved, row-major. */
-export interface Rgb8Image {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
 
 /**
  * Converts item `index` of an IMAGE batch to 8-bit RGB: v × 255, rounded to nearest (ties to even), clamped to
@@ -21,12 +15,8 @@ export function imageToRgb8(image: ImageBatch, index: number): Rgb8Image {
   const [batch, height, width, channels] = image.dims;
   if (channels !== 3) throw new Error(`expected an IMAGE [B,H,W,3], got dims [${image.dims.join(',')}]`);
   if (!Number.isInteger(index) || index < 0 || index >= batch) throw new Error(`image index ${index} is outside the batch of ${batch}`);
-  const per = height * width * 3;
-  const src = image.data.subarray(index * per, (index + 1) * per);
-  const out = new Uint8ClampedArray(per);
-  // Uint8ClampedArray stores round-half-even(clamp(v)) and maps NaN to 0, exactly the conversion we want.
-  for (let i = 0; i < per; i++) out[i] = src[i]! * 255;
-  return { data: new Uint8Array(out.buffer), width, height };
+  // The same quantisation CLIP preprocessing applies to an IMAGE, so a saved PNG and the IMAGE embed alike.
+  return { data: floatRgbToUint8(image.data, index * height * width * 3, height * width), width, height, channels: 3 };
 }
 
 export interface PngOptions {

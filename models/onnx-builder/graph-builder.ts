@@ -39,11 +39,6 @@ const TENSOR_TYPE: Record<DType, number> = {
   bool: onnx.TensorProto.DataType.BOOL,
 };
 
-/** ONNX TensorProto data type number of a dtype (for Cast's `to`). */
-export function onnxType(dtype: DType): number {
-  return TENSOR_TYPE[dtype];
-}
-
 function valueInfo(name: string, dtype: DType, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name, type: { tensorType: { elemType: TENSOR_TYPE[dtype], shape: { dim } } } };

@@ -65,7 +65,15 @@ export class ClipImageProcessor {
   /** From `dir/preprocessor_config.json`, or CLIP's defaults when the folder has none. */
   static async fromDir(dir: string): Promise<ClipImageProcessor> {
     const file = path.join(dir, 'preprocessor_config.json');
-    if (!existsSync(file)) return new ClipImageProcessor();
+    return ClipImageProcessor.fromConfigFile(existsSync(file) ? file : undefined);
+  }
+
+  /**
+   * From a preprocessor_config.json file (a CLIP manifest's `preprocessorConfig`), or CLIP's defaults when there is
+   * none.
+   */
+  static async fromConfigFile(file: string | undefined): Promise<ClipImageProcessor> {
+    if (file === undefined) return new ClipImageProcessor();
     let json: unknown;
     try {
       json = JSON.parse(await readFile(file, 'utf8'));

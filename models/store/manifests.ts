@@ -11,11 +11,6 @@ export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', '
 /** A folder under `<data>/models/`. */
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-/** True when `value` names a model kind (for `/models/{folder}`). */
-export function isModelKind(value: string): value is ModelKind {
-  return (MODEL_KINDS as readonly string[]).includes(value);
-}
-
 const absPath = z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path');
 
 /** One ONNX model: `model.onnx` plus the external-data files beside it (`model.onnx_data`, `weights.pb`). */

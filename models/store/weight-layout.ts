@@ -8,7 +8,6 @@ import { readSafetensorsHeaderSync, type SafetensorsTensorInfo } from '../safete
 import { declipManifestSchema, ipAdapterManifestSchema, type ModelEntry } from './manifests.js';
 
 type Tensors = Readonly<Record<string, SafetensorsTensorInfo>>;
-type WeightKind = 'ipadapter' | 'declip';
 
 /** Why a non-safetensors file in a weights folder is not loaded, or undefined for a .safetensors file. */
 function fileTypeProblem(name: string): string | undefined {
@@ -93,9 +92,4 @@ export function readDeclip(file: string, name: string): ModelEntry<'declip'> {
     kind: 'declip', name, file, embedDim: d, hiddenDim: h, metadata: header.metadata, warnings: [],
   });
   return { kind: 'declip', name, ok: true, manifest };
-}
-
-/** Reads a weights file of either kind. */
-export function readWeights(kind: WeightKind, file: string, name: string): ModelEntry<WeightKind> {
-  return kind === 'ipadapter' ? readIpAdapter(file, name) : readDeclip(file, name);
 }

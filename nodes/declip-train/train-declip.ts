@@ -11,16 +11,10 @@ import { defineNode, type NodeServices } from '../../server/engine/node-definiti
 import { resolveInside } from '../../models/image/image-files.js';
 import { TRAIN_DEFAULTS } from '../../models/declip/train/config.js';
 import { formatEpoch, runTrainingJob } from '../../models/declip/train/training-job.js';
-import type { ModelRuntime } from '../../models/onnx/runtime.js';
-
-function runtimeOf(services: NodeServices): ModelRuntime {
-  const models = (services as Partial<NodeServices>).models;
-  if (!models) throw new Error('TrainDeCLIP needs the model runtime in ctx.services.models (session pool and model store)');
-  return models;
-}
+import { modelRuntime, storeNames } from '../model-runtime.js';
 
 function clipNames(services?: NodeServices): readonly string[] {
-  return (services as Partial<NodeServices> | undefined)?.models?.store.names('clip') ?? [];
+  return storeNames(services, 'clip');
 }
 
 /** A plain file name for models/declip/ (no folders), with `.safetensors` appended when missing. */
@@ -68,7 +62,7 @@ export const trainDeclipNode = defineNode({
   },
   async run(ctx, inputs) {
     const { dirs } = ctx.services;
-    const models = runtimeOf(ctx.services);
+    const models = modelRuntime(ctx.services);
     const dataFile = resolveInside(dirs.input, inputs.data_file);
     const out = path.join(dirs.models, 'declip', outputFileName(inputs.output_name));
     const lines: string[] = [];

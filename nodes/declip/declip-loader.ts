@@ -7,14 +7,19 @@ import { combo } from '../../server/engine/inputs.js';
 import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
 import { loadDeclipModel, NO_PROJECTOR } from '../../models/declip/declip-model.js';
 import type { ModelStore } from '../../models/store/model-store.js';
-import { graphDir, modelRuntime, storeNames } from './services.js';
+import { modelRuntime, storeNames } from '../model-runtime.js';
+import { graphDir } from './services.js';
 
 /** Sizes and mtimes of the files behind a (clip, projector) choice, or the reason they cannot be read. */
 function modelFilesStamp(store: ModelStore, clip: string, projector: string): string {
   try {
     const m = store.resolveClip(clip);
     const files = [m.vision?.model, m.text?.model, m.full?.model, projector === NO_PROJECTOR ? undefined : store.resolveDeclip(projector).file];
-    return files.map((f) => (f ? `${f}:${statSync(f).size}:${statSync(f).mtimeMs}` : '-')).join('|');
+    return files.map((f) => {
+      if (!f) return '-';
+      const s = statSync(f);
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    }).join('|');
   } catch (err) {
     return (err as Error).message;
   }

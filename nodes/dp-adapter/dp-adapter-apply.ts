@@ -11,7 +11,7 @@ import type { ImageEmbeds } from '../../models/declip/types.js';
 import { applyDpAdapter, DP_ADAPTER_MODES } from '../../models/ip-adapter/dp-adapter.js';
 import type { IpAdapterWeights } from '../../models/ip-adapter/weights.js';
 import type { Conditioning, SdModel } from '../../models/sd/types.js';
-import { modelRuntime } from '../sd/services.js';
+import { modelRuntime } from '../model-runtime.js';
 
 export const dpAdapterApplyNode = defineNode({
   type: 'DPAdapterApply',

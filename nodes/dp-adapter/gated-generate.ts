@@ -17,7 +17,8 @@ import type { SdVae } from '../../models/sd/types.js';
 import {
   cfgInput, latentInput, modelInput, negativeInput, positiveInput, samplerInput, schedulerInput, seedInput, stepsInput,
 } from '../sd/sampler-inputs.js';
-import { modelRuntime, previewEvery } from '../sd/services.js';
+import { modelRuntime } from '../model-runtime.js';
+import { previewEvery } from '../sd/services.js';
 
 /** Per-image history rows plus previews of every try (temp files, as PreviewImage). */
 async function historyUi(ctx: NodeContext, r: GatedGenerationResult) {

@@ -9,7 +9,7 @@ import { defineNode, type NodeServices } from '../../server/engine/node-definiti
 import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
 import type { ModelRuntime } from '../../models/onnx/runtime.js';
 import type { ModelStore } from '../../models/store/model-store.js';
-import { modelRuntime } from '../sd/services.js';
+import { modelRuntime } from '../model-runtime.js';
 
 /**
  * Every file in models/ipadapter, broken ones included, so choosing a file that does not match the layout reaches

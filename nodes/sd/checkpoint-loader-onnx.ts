@@ -2,12 +2,11 @@
 import { combo } from '../../server/engine/inputs.js';
 import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
 import { checkpointFromManifest } from '../../models/sd/checkpoint.js';
-import { modelRuntime } from './services.js';
+import { modelRuntime, storeNames } from '../model-runtime.js';
 
 /** Usable checkpoint folders; empty when the runtime is absent (listing must never throw). */
 function checkpointNames(services?: NodeServices): readonly string[] {
-  const models = (services as { models?: { store: { names(kind: 'checkpoints'): string[] } } } | undefined)?.models;
-  return models ? models.store.names('checkpoints') : [];
+  return storeNames(services, 'checkpoints');
 }
 
 export const checkpointLoaderOnnxNode = defineNode({

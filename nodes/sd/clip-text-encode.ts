@@ -3,7 +3,7 @@ import { socket, string } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
 import { encodePrompt } from '../../models/sd/text-encoder.js';
 import type { Conditioning, SdClip } from '../../models/sd/types.js';
-import { modelRuntime } from './services.js';
+import { modelRuntime } from '../model-runtime.js';
 
 export const clipTextEncodeNode = defineNode({
   type: 'CLIPTextEncode',

@@ -6,7 +6,8 @@ import { schedulerNames } from '../../models/sampling/schedulers/index.js';
 import { sdSample, type SdSampleOptions } from '../../models/sd/sample.js';
 import type { Conditioning, SdModel } from '../../models/sd/types.js';
 import type { Latent } from '../../models/tensors.js';
-import { modelRuntime, previewEvery } from './services.js';
+import { modelRuntime } from '../model-runtime.js';
+import { previewEvery } from './services.js';
 
 /** 0 … 2^64−1, kept as a bigint so no seed loses precision. */
 export const seedInput = (tooltip: string) =>

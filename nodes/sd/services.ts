@@ -1,8 +1,7 @@
 /**
- * What the SD nodes need from `ctx.services`: the model runtime (session pool + store) and the preview settings.
- * `previews` is optional; the server or CLI may set it from ComfyUI's `--preview-method` (none / latent2rgb).
+ * The preview settings the SD nodes read from `ctx.services` (the model runtime comes through
+ * `nodes/model-runtime.ts`). `previews` is optional; the server or CLI may set it from ComfyUI's `--preview-method` (none / latent2rgb).
  */
-import type { ModelRuntime } from '../../models/onnx/runtime.js';
 import type { NodeServices } from '../../server/engine/node-definition.js';
 
 /** How KSampler nodes send step previews. */
@@ -32,11 +31,4 @@ export function previewEvery(services: NodeServices, steps: number): number {
   const p = services.previews;
   if (p?.method === 'none') return 0;
   return p?.every ?? defaultPreviewEvery(steps);
-}
-
-/** The model runtime, or an error saying the server was started without one. */
-export function modelRuntime(services: NodeServices): ModelRuntime {
-  const models = (services as { models?: ModelRuntime }).models;
-  if (!models) throw new Error('no model runtime in ctx.services.models: the server or CLI must be created with createModelRuntime()');
-  return models;
 }

@@ -4,7 +4,7 @@ import { defineNode } from '../../server/engine/node-definition.js';
 import type { SdVae } from '../../models/sd/types.js';
 import { vaeDecode } from '../../models/sd/vae.js';
 import type { Latent } from '../../models/tensors.js';
-import { modelRuntime } from './services.js';
+import { modelRuntime } from '../model-runtime.js';
 
 export const vaeDecodeNode = defineNode({
   type: 'VAEDecode',

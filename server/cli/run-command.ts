@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parse as parseLosslessJson, isSafeNumber } from 'lossless-json';
 import type { CliCommand } from './main.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
 import { uiToApi } from '../protocol/ui-to-api.js';
+import { parseJson } from '../api/json-codec.js';
 import type { ExecutionEvent } from '../engine/execution-events.js';
 import type { NodeErrors } from '../engine/validate.js';
 import type { GraphError } from '../engine/errors.js';
@@ -18,14 +18,6 @@ const HELP = `usage: perceptgraph run <workflow.json> [--data-dir DIR] [--device
 
 Runs an API-format workflow (File > Export (API)) or a UI-format workflow saved from the editor.
   --json   print the outputs as JSON on stdout`;
-
-/** JSON with integers beyond 2^53 kept as bigint, so 64-bit seeds survive. */
-export function parseWorkflowJson(text: string): unknown {
-  return parseLosslessJson(text, null, (value: string) => {
-    if (isSafeNumber(value)) return Number(value);
-    return /^-?\d+$/.test(value) ? BigInt(value) : Number(value);
-  });
-}
 
 /** True for the editor's (litegraph) format rather than the API prompt format. */
 export function isUiWorkflow(doc: unknown): doc is { nodes: unknown[] } {
@@ -68,7 +60,8 @@ export const runCommand: CliCommand = {
     const file = positionals[0]!;
     let doc: unknown;
     try {
-      doc = parseWorkflowJson(await readFile(file, 'utf8'));
+      // The server's codec, so a workflow's 64-bit seeds parse the same here as over /prompt.
+      doc = parseJson(await readFile(file, 'utf8'));
     } catch (err) {
       console.error(`cannot read workflow ${file}: ${err instanceof Error ? err.message : String(err)}`);
       return 2;

@@ -72,7 +72,8 @@ function apiHelpers(url: string, engine: Engine): ApiHelpers {
     getJson, postJson,
     async queueWorkflow(workflow, clientId) {
       const prompt = uiToApi(workflow, engine.objectInfo() as unknown as ObjectInfo);
-      const reply = await postJson('/prompt', { client_id: clientId, prompt, extra_data: { extra_pnginfo: { workflow } } });
+      // As the editor queues: the UI workflow for the PNG metadata, and step previews asked for.
+      const reply = await postJson('/prompt', { client_id: clientId, prompt, extra_data: { extra_pnginfo: { workflow }, preview_method: 'latent2rgb' } });
       if (reply.status !== 200 || !reply.body?.prompt_id) throw new Error(`POST /prompt → ${reply.status}: ${JSON.stringify(reply.body)}`);
       return reply.body.prompt_id as string;
     },

@@ -3,7 +3,7 @@
  * them on disk as safetensors keyed by model and data hash (see fingerprint.ts). Training then reads only the cache.
  * Bad rows (reported by the I&2T reader, or images that fail to decode here) are listed, counted and skipped.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRng, deriveSeed } from '../../onnx-builder/prng.js';
 import type { SessionPool } from '../../onnx/session-pool.js';
@@ -100,8 +100,7 @@ interface Computed {
 
 async function computeEmbeddings(o: EmbedDatasetOptions, rows: readonly I2tRow[], views: number): Promise<Computed> {
   const tokenizer = await ClipTokenizer.fromDir(o.clip.tokenizer.dir);
-  const pre = o.clip.preprocessorConfig;
-  const processor = pre ? ClipImageProcessor.fromConfig(JSON.parse(readFileSync(pre, 'utf8')), pre) : new ClipImageProcessor();
+  const processor = await ClipImageProcessor.fromConfigFile(o.clip.preprocessorConfig);
   const encoders = await openClipEncoders({ pool: o.pool, manifest: o.clip, tokenizer, processor });
   const images = await embedImages({ o, encoders, processor, rows, views });
   const kept = rows.filter((r) => images.ok.has(r.row));

@@ -58,11 +58,6 @@ export function zerosLike(params: ProjectorParams): ProjectorParams {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, new Float32Array(v.length)]));
 }
 
-/** Deep copy. */
-export function cloneParams(params: ProjectorParams): ProjectorParams {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()]));
-}
-
 /** Throws naming the parameter when one is missing or has the wrong number of values for `shape`. */
 export function checkParams(params: ProjectorParams, shape: ProjectorShape, source: string): void {
   for (const name of paramNames()) {
