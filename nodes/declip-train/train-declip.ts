@@ -64,7 +64,7 @@ export const trainDeclipNode = defineNode({
     const { dirs } = ctx.services;
     const models = modelRuntime(ctx.services);
     const dataFile = resolveInside(dirs.input, inputs.data_file);
-    const out = path.join(dirs.models, 'declip', outputFileName(inputs.output_name));
+    const out = path.join(models.store.dirOf('declip'), outputFileName(inputs.output_name));
     const lines: string[] = [];
     const job = await runTrainingJob({
       dataFile, clip: models.store.resolveClip(inputs.clip_name), pool: models.pool, cacheDir: dirs.cache, out,

@@ -30,9 +30,9 @@ export class Engine {
     this.#log = options.log ?? (() => {});
   }
 
-  /** ComfyUI's `/object_info` dict, generated from the node definitions. */
-  objectInfo(): Record<string, ObjectInfoEntry> {
-    return objectInfo(this.registry, (type, err) => this.#log(`object_info: skipped ${type}: ${String(err)}`), this.services);
+  /** ComfyUI's `/object_info` dict, generated from the node definitions; `only` limits it to one node type. */
+  objectInfo(only?: string): Record<string, ObjectInfoEntry> {
+    return objectInfo(this.registry, (type, err) => this.#log(`object_info: skipped ${type}: ${String(err)}`), this.services, only);
   }
 
   /** Validates an API-format prompt (see `validatePrompt`). */

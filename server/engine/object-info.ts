@@ -99,16 +99,19 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices)
 }
 
 /**
- * The whole `/object_info` dict. A definition that throws while being described (e.g. its combo source failed)
+ * The `/object_info` dict (all nodes, or only the node `only` when given). A definition that throws while being described (e.g. its combo source failed)
  * is skipped and reported through `onError`, as ComfyUI does, instead of failing the response.
  */
 export function objectInfo(
   registry: NodeRegistry,
   onError?: (type: string, err: unknown) => void,
   services?: NodeServices,
+  only?: string,
 ): Record<string, ObjectInfoEntry> {
   const out: Record<string, ObjectInfoEntry> = {};
-  for (const def of registry.all()) {
+  // `/object_info/{class}` describes one node: listing every other node's combo choices would be wasted I/O.
+  const defs = only === undefined ? registry.all() : [registry.get(only)].filter((d) => d !== undefined);
+  for (const def of defs) {
     try {
       out[def.type] = objectInfoEntry(def, services);
     } catch (err) {

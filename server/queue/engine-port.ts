@@ -10,7 +10,7 @@ export type { ExecuteRequest };
 
 export interface EnginePort {
   /** ComfyUI's `/object_info` dict: class name → node definition. */
-  objectInfo(): Record<string, unknown>;
+  objectInfo(only?: string): Record<string, unknown>;
   validate(prompt: unknown, options?: ValidateOptions): ValidationResult | Promise<ValidationResult>;
   execute(request: ExecuteRequest): Promise<ExecutionOutcome>;
   /** Drops every cached node result (ComfyUI's `/free` with `free_memory`). Optional. */

@@ -93,7 +93,8 @@ describe('server responsiveness while sampling', () => {
   it('keeps /queue answering in < 100 ms while the UNet samples in the worker thread', async () => {
     // The medium UNet takes hundreds of ms per call: run on the event loop, it would hold /queue that long.
     let workflow = withWidget(loadWorkflow('txt2img'), 4, 0, 'medium-sd15');
-    workflow = withWidget(withWidget(workflow, 5, 0, 256), 5, 1, 256);
+    // 512² (latent 64²): about 450 ms per step even on a quiet machine, well above the 100 ms bound.
+    workflow = withWidget(withWidget(workflow, 5, 0, 512), 5, 1, 512);
     workflow = withWidget(workflow, KSAMPLER, 2, 4);
     const ws = await connectWs(s.url, { clientId: 'c2' });
     try {

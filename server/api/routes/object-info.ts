@@ -7,7 +7,7 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/object_info', (_req, res) => sendJson(res, deps.engine.objectInfo()));
 
   router.get('/object_info/:nodeClass', (req, res) => {
-    const info = deps.engine.objectInfo()[req.params.nodeClass];
+    const info = deps.engine.objectInfo(req.params.nodeClass)[req.params.nodeClass];
     sendJson(res, info === undefined ? {} : { [req.params.nodeClass]: info });
   });
 }
