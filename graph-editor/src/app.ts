@@ -8,7 +8,7 @@ import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import { ApiClient, type NodeErrors, type QueuePromptResult } from './api-client.js';
 import { registerNodeTypes } from './node-types.js';
 import { drawRunState, RunState } from './run-state.js';
-import { applyControls } from './widgets.js';
+import { applyControls, type EditorWidget } from './widgets.js';
 import { loadAnyWorkflow, type LoadReport } from './workflow-io.js';
 import { ReconnectingSocket, type WsMessage } from './ws-client.js';
 
@@ -58,7 +58,9 @@ export class EditorApp {
         const r = await app.api.uploadImage(file);
         return r.subfolder ? `${r.subfolder}/${r.name}` : r.name;
       },
+      showInputImage: (node, name) => app.runState.showInputImage(String(node.id), name),
     });
+    app.graph.onNodeAdded = (node) => app.showInputImages(node);
     LiteGraph.release_link_on_empty_shows_menu = true;
     app.socket = new ReconnectingSocket(app.clientId, {
       onMessage: (msg) => app.onMessage(msg),
@@ -106,9 +108,17 @@ export class EditorApp {
     this.runState.clear();
     this.lastErrors = {};
     const report = loadAnyWorkflow(this.graph, json);
+    for (const node of this.graph.nodes) this.showInputImages(node);
     this.canvas.setDirty(true, true);
     if (report.missingTypes.length) this.notify(`Unknown node types (kept as placeholders): ${report.missingTypes.join(', ')}`, 'error');
     return report;
+  }
+
+  /** Shows the images chosen in a node's upload combos (LoadImage), after loading or adding it. */
+  showInputImages(node: LGraphNode): void {
+    for (const w of (node.widgets ?? []) as unknown as EditorWidget[]) {
+      if (w.slot?.upload && typeof w.value === 'string' && w.value) this.runState.showInputImage(String(node.id), w.value);
+    }
   }
 
   /** Creates a node of a registered type, adds it to the graph at `pos`; undefined for an unknown type. */

@@ -124,6 +124,19 @@ export class RunState {
     s.lines = outputLines(output);
   }
 
+  /**
+   * Shows an input image on a node (LoadImage's selection). `name` is the combo value: an optional subfolder path
+   * and ComfyUI's optional ` [input]`/` [output]`/` [temp]` annotation.
+   */
+  showInputImage(id: string, name: string): void {
+    const m = /^(.*?)(?: \[(input|output|temp)\])?$/.exec(name)!;
+    const file = m[1]!;
+    const slash = file.lastIndexOf('/');
+    const ref: FileRef = { filename: file.slice(slash + 1), subfolder: slash < 0 ? '' : file.slice(0, slash), type: m[2] ?? 'input' };
+    this.get(id).images = file ? [this.loadImage(this.api.viewUrl(ref))] : [];
+    this.redraw();
+  }
+
   /** Shows a binary preview on the node that sent it (or the running node). */
   setPreview(blob: Blob, nodeId?: string): void {
     const id = nodeId ?? this.runningNodeId;

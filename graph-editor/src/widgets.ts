@@ -30,6 +30,7 @@ export interface EditorWidget {
   controls?: string;
   /** The input this widget stands for (absent for control/upload widgets). */
   slot?: WidgetSlot;
+  callback?: (value: unknown) => void;
 }
 
 function num(v: unknown, fallback: number): number {
@@ -112,7 +113,8 @@ function addControl(node: LGraphNode, target: EditorWidget): void {
   (w as unknown as { label?: string }).label = 'control_after_generate';
 }
 
-function addUpload(node: LGraphNode, target: EditorWidget, upload: (file: File) => Promise<string>): void {
+function addUpload(node: LGraphNode, target: EditorWidget, deps: WidgetDeps): void {
+  target.callback = (value) => deps.showInputImage?.(node, String(value));
   const pick = () => {
     const input = document.createElement('input');
     input.type = 'file';
@@ -120,10 +122,11 @@ function addUpload(node: LGraphNode, target: EditorWidget, upload: (file: File) 
     input.onchange = async () => {
       const file = input.files?.[0];
       if (!file) return;
-      const name = await upload(file);
+      const name = await deps.upload(file);
       const values = target.options.values as string[];
       if (!values.includes(name)) values.push(name);
       target.value = name;
+      deps.showInputImage?.(node, name);
       node.setDirtyCanvas(true, true);
     };
     input.click();
@@ -136,6 +139,8 @@ function addUpload(node: LGraphNode, target: EditorWidget, upload: (file: File) 
 export interface WidgetDeps {
   /** Uploads an image and returns the name to select (LoadImage's combo). */
   upload(file: File): Promise<string>;
+  /** Shows the chosen input image on the node, as ComfyUI's LoadImage does. */
+  showInputImage?(node: LGraphNode, name: string): void;
 }
 
 /** Adds the widget(s) for one widget input; returns the main widget. */
@@ -154,7 +159,7 @@ export function addSlotWidget(node: LGraphNode, slot: WidgetSlot, deps: WidgetDe
   }
   w.slot = slot;
   if (slot.control) addControl(node, w);
-  if (slot.upload) addUpload(node, w, deps.upload);
+  if (slot.upload) addUpload(node, w, deps);
   return w;
 }
 

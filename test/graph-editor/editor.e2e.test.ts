@@ -223,6 +223,31 @@ describe.skipIf(!existsSync(chromiumPath))(`graph editor in Chromium (${chromium
     await expect(page.textContent('#status')).resolves.toMatch(/^connected/);
   });
 
+  it('shows the chosen input image on LoadImage, after an upload through its button path', async () => {
+    const shown = await page.evaluate(async () => {
+      // A 2×2 PNG made in the page, uploaded as the upload button does.
+      const canvas = document.createElement('canvas');
+      canvas.width = 2;
+      canvas.height = 2;
+      canvas.getContext('2d')!.fillRect(0, 0, 2, 2);
+      const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
+      const form = new FormData();
+      form.append('image', new File([blob], 'shown.png', { type: 'image/png' }));
+      const up = await (await fetch('/upload/image', { method: 'POST', body: form })).json();
+      const app = window.perceptgraph!.app;
+      const node = app.createNode('LoadImage')!;
+      const combo = node.widgets!.find((w) => w.name === 'image') as unknown as { value: unknown; callback: (v: unknown) => void };
+      combo.value = up.name;
+      combo.callback(up.name);
+      const img = app.runState.get(node.id).images[0]!;
+      await new Promise((r) => (img.complete ? r(null) : img.addEventListener('load', r)));
+      return { src: img.src, width: img.naturalWidth };
+    });
+    expect(shown.src).toContain('filename=shown.png');
+    expect(shown.src).toContain('type=input');
+    expect(shown.width).toBe(2);
+  });
+
   it('adds a node through the double-click search box', async () => {
     await page.evaluate(() => window.perceptgraph!.loadWorkflow({ nodes: [], links: [], version: 0.4 }));
     // litegraph reads a double click from two pointer events' timing; on a busy machine one attempt can be read
