@@ -108,10 +108,23 @@ export class EditorApp {
     this.runState.clear();
     this.lastErrors = {};
     const report = loadAnyWorkflow(this.graph, json);
+    this.restoreView(json);
     for (const node of this.graph.nodes) this.showInputImages(node);
     this.canvas.setDirty(true, true);
     if (report.missingTypes.length) this.notify(`Unknown node types (kept as placeholders): ${report.missingTypes.join(', ')}`, 'error');
     return report;
+  }
+
+  /**
+   * Restores the saved view (`extra.ds`, as ComfyUI saves it), or a view that keeps the top row of nodes clear of
+   * the toolbar.
+   */
+  private restoreView(json: unknown): void {
+    const ds = (json as { extra?: { ds?: { scale?: unknown; offset?: unknown } } } | null)?.extra?.ds;
+    const offset = Array.isArray(ds?.offset) && ds.offset.length === 2 ? (ds.offset as [number, number]) : [10, 60];
+    this.canvas.ds.scale = typeof ds?.scale === 'number' && ds.scale > 0 ? ds.scale : 1;
+    this.canvas.ds.offset[0] = Number(offset[0]) || 0;
+    this.canvas.ds.offset[1] = Number(offset[1]) || 0;
   }
 
   /** Shows the images chosen in a node's upload combos (LoadImage), after loading or adding it. */
@@ -132,7 +145,10 @@ export class EditorApp {
 
   /** The graph as a UI workflow (schema 0.4). */
   serialize(): Record<string, unknown> {
-    return this.graph.serialize() as unknown as Record<string, unknown>;
+    const workflow = this.graph.serialize() as unknown as Record<string, unknown>;
+    const extra = (workflow.extra ?? {}) as Record<string, unknown>;
+    workflow.extra = { ...extra, ds: { scale: this.canvas.ds.scale, offset: [this.canvas.ds.offset[0], this.canvas.ds.offset[1]] } };
+    return workflow;
   }
 
   /** The graph as an API prompt. */
