@@ -7,7 +7,11 @@ import { ensureTinyModels } from '../../models/tiny/setup.js';
 export const setupCommand: CliCommand = {
   summary: 'build the tiny default models into the data directory',
   async run(args) {
-    const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' } } });
+    const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      console.log('usage: perceptgraph setup [--data-dir DIR] [--force]\n\nBuilds the tiny default models into DIR/models (default ./data); --force rebuilds them.');
+      return 0;
+    }
     const dirs = dataDirs(values['data-dir']);
     const t0 = performance.now();
     const paths = ensureTinyModels(dirs.models, { force: values.force });
