@@ -72,7 +72,12 @@ function addNumber(node: LGraphNode, slot: WidgetSlot): EditorWidget {
   return w;
 }
 
-function drawMultiline(this: EditorWidget, ctx: CanvasRenderingContext2D, _node: LGraphNode, width: number, y: number): void {
+/** True when the widget's input socket is linked, so the value comes from upstream (ComfyUI greys it out). */
+function isLinked(node: LGraphNode, name: string): boolean {
+  return node.inputs.some((i) => (i as { widget?: { name: string } }).widget?.name === name && i.link != null);
+}
+
+function drawMultiline(this: EditorWidget, ctx: CanvasRenderingContext2D, node: LGraphNode, width: number, y: number): void {
   const h = 64;
   ctx.save();
   ctx.fillStyle = '#222';
@@ -82,9 +87,10 @@ function drawMultiline(this: EditorWidget, ctx: CanvasRenderingContext2D, _node:
   ctx.fill();
   ctx.stroke();
   ctx.clip();
-  ctx.fillStyle = '#ddd';
-  ctx.font = '12px sans-serif';
-  const lines = String(this.value ?? '').split('\n').slice(0, 4);
+  const linked = isLinked(node, this.name);
+  ctx.fillStyle = linked ? '#888' : '#ddd';
+  ctx.font = linked ? 'italic 12px sans-serif' : '12px sans-serif';
+  const lines = linked ? [`${this.name}: from the linked input`] : String(this.value ?? '').split('\n').slice(0, 4);
   lines.forEach((line, i) => ctx.fillText(line, 22, y + 16 + i * 14));
   ctx.restore();
 }
@@ -98,7 +104,7 @@ function addMultiline(node: LGraphNode, slot: WidgetSlot): EditorWidget {
     computeSize: (width: number) => [width, 68],
     draw: drawMultiline,
     mouse(this: EditorWidget, e: PointerEvent) {
-      if (e.type !== 'pointerdown') return false;
+      if (e.type !== 'pointerdown' || isLinked(node, slot.name)) return false;
       openTextEditor({ title: slot.name, value: String(this.value ?? ''), onSave: (v) => { this.value = v; node.setDirtyCanvas(true, true); } });
       return true;
     },
