@@ -6,9 +6,7 @@ import { combo, int, socket } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
 import { CROP_MODES, RESIZE_METHODS, resizeImage, targetSize } from '../../models/image/resize.js';
 import type { ImageBatch } from '../../models/tensors.js';
-
-/** ComfyUI's MAX_RESOLUTION. */
-const MAX_RESOLUTION = 16384;
+import { MAX_RESOLUTION } from '../limits.js';
 
 export const imageScaleNode = defineNode({
   type: 'ImageScale',

@@ -3,9 +3,7 @@ import { int } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
 import { SD15_LATENT_FORMAT } from '../../models/sd/latent-format.js';
 import { zeros, type Latent } from '../../models/tensors.js';
-
-/** ComfyUI's MAX_RESOLUTION. */
-const MAX_RESOLUTION = 16384;
+import { MAX_RESOLUTION } from '../limits.js';
 
 export const emptyLatentImageNode = defineNode({
   type: 'EmptyLatentImage',
