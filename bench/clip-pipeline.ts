@@ -12,7 +12,7 @@ import type { ExecutionProvider } from '../models/onnx/providers.js';
 import { SessionPool } from '../models/onnx/session-pool.js';
 import { ClipImageProcessor } from '../models/processors/clip-image.js';
 import type { FloatTensor } from '../models/tensors.js';
-import { buildClipVision, VIT_B32_CONFIG } from '../models/tiny/clip.js';
+import { buildClipVision, VIT_B32_CONFIG } from '../models/clip/graphs.js';
 
 export interface ClipPipelineFigures {
   readonly batch: number;

@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { createRawRunner } from '../models/onnx/in-process.js';
 import { createModelRuntime } from '../models/onnx/runtime.js';
 import { ClipImageProcessor } from '../models/processors/clip-image.js';
-import { buildClipText, buildClipVision, VIT_B32_CONFIG } from '../models/tiny/clip.js';
+import { buildClipText, buildClipVision, VIT_B32_CONFIG } from '../models/clip/graphs.js';
 import { preprocessorConfig } from '../models/tiny/clip-folder.js';
 import { buildTinyVocab, tokenizerFiles } from '../models/tiny/vocab.js';
 import { writeFileAtomic } from '../models/tiny/write-file.js';

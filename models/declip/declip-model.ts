@@ -11,7 +11,7 @@ import { ClipImageProcessor, type ClipImageInput } from '../processors/clip-imag
 import type { ModelStore } from '../store/model-store.js';
 import { ClipTokenizer } from '../tokenizers/clip-bpe.js';
 import { concatBatch, sliceBatch, type FloatTensor } from '../tensors.js';
-import { openClipTowers, type ClipLayout, type ClipTowers } from './clip-towers.js';
+import { openClipTowers, type ClipLayout, type ClipTowers } from '../clip/clip-towers.js';
 import { writeGraphFile } from './graph-file.js';
 import { readProjectorWeights } from './projector-file.js';
 import { buildProjectorGraph, zeroInitProjectors, type ProjectorWeights } from './projector-graph.js';

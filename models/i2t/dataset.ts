@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { parseCsv, type CsvRecord } from './csv.js';
+import { parseCsv, type CsvRecord } from '../csv.js';
 
 /** One usable I&2T triple. */
 export interface I2tRow {

@@ -7,7 +7,7 @@
 
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatCsv } from './csv.js';
+import { formatCsv } from '../csv.js';
 import { createRng, deriveSeed, forEachLimited, randomScene, renderDegraded, type Degradation } from './synth-render.js';
 
 /** Distortion kinds and their values per level (level 0 = pristine, 4 = worst). */

@@ -1,5 +1,5 @@
 /** I&2T data: reading, filtering, prompt splitting, synthetic generation, and the two `i2t` commands. */
-export { formatCsv, formatCsvField, parseCsv, type CsvParseResult, type CsvProblem, type CsvRecord } from './csv.js';
+export { formatCsv, formatCsvField, parseCsv, type CsvParseResult, type CsvProblem, type CsvRecord } from '../csv.js';
 export {
   detectI2tFormat,
   readI2tDataset,

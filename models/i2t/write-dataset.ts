@@ -2,7 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatCsv } from './csv.js';
+import { formatCsv } from '../csv.js';
 import { detectI2tFormat, type I2tFormat } from './dataset.js';
 
 /** What is written per row: the image path plus the two texts. */

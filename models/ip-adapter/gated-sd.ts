@@ -5,7 +5,7 @@
  *   AttributeScores (`scoreAttributes`) maths, in the chosen embedding space.
  */
 import type { DeclipModel } from '../declip/declip-model.js';
-import { scoreAttributes, scorePair, spaceLabel, type ScoreSpace } from '../declip/iqa-scoring.js';
+import { scoreAttributes, scorePair, spaceLabel, type ScoreSpace } from '../iqa/iqa-scoring.js';
 import type { Scores } from '../declip/types.js';
 import { QUALITY_PROMPTS } from '../iqa/prompts.js';
 import { sdSample, type SdSampleOptions } from '../sd/sample.js';

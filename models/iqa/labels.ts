@@ -7,7 +7,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsv, type CsvRecord } from '../i2t/csv.js';
+import { parseCsv, type CsvRecord } from '../csv.js';
 import { imageDecodeFault } from '../i2t/dataset.js';
 
 

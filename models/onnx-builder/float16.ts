@@ -1,5 +1,5 @@
 /**
- * The graph builder's names for the half-precision conversions, which live once in `models/onnx/float16.ts`
+ * The graph builder's names for the half-precision conversions, which live once in `models/float16.ts`
  * (plain TS: importing it loads no onnxruntime).
  */
 export {
@@ -12,4 +12,4 @@ export {
   /** float16 bits → float32 array. */
   fromFloat16 as fromHalfArray,
   toBfloat16Bits,
-} from '../onnx/float16.js';
+} from '../float16.js';

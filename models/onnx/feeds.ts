@@ -5,7 +5,7 @@
  */
 import { sizeOf } from '../tensors.js';
 import { ModelInputError } from './errors.js';
-import { fromFloat16, toFloat16 } from './float16.js';
+import { fromFloat16, toFloat16 } from '../float16.js';
 import type { HostData, HostTensor, OrtDtype, OutputTensor, TensorMeta, WireTensor } from './tensor-types.js';
 
 /** Feeds cast for the worker, plus the casts made here (safe to transfer instead of copy). */

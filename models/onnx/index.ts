@@ -5,4 +5,4 @@ export { ModelSession, type RunOptions } from './model-session.js';
 export { DEVICES, parseDevice, providerChain, type Device, type ExecutionProvider } from './providers.js';
 export { ModelInputError, ModelLoadError, ModelRunError } from './errors.js';
 export { floatOutput, formatShape, type HostTensor, type IntTensor, type OutputTensor, type TensorMeta } from './tensor-types.js';
-export { fromFloat16, toFloat16, fromBfloat16 } from './float16.js';
+export { fromFloat16, toFloat16, fromBfloat16 } from '../float16.js';

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
-import { fromBfloat16, fromFloat16 } from '../onnx/float16.js';
+import { fromBfloat16, fromFloat16 } from '../float16.js';
 
 /** Element types this reader decodes (floats are what models need; integer types are tolerated). */
 export const SAFETENSORS_DTYPES = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 } as const;

@@ -4,7 +4,7 @@
  * side then center crop) and the tiny tokenizer files (`vocab.json`, `merges.txt`, …) at the folder root.
  */
 import path from 'node:path';
-import { type ClipConfig, buildClipFull, buildClipText, buildClipVision, type BuildOptions } from './clip.js';
+import { type ClipConfig, buildClipFull, buildClipText, buildClipVision, type BuildOptions } from '../clip/graphs.js';
 import type { TinyVocab } from './vocab.js';
 import { tokenizerFiles } from './vocab.js';
 import { writeFileAtomic } from './write-file.js';

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import { expandToBatch, layerNorm, linear, transformerLayer } from '../onnx-builder/layers.js';
 import { rngFor, type Rng } from '../onnx-builder/prng.js';
-import { buildClipText, type ClipConfig } from './clip.js';
+import { buildClipText, type ClipConfig } from '../clip/graphs.js';
 import { clipConfigJson, preprocessorConfig } from './clip-folder.js';
-import type { ClipTextConfig, ClipVisionConfig } from './clip-towers.js';
+import type { ClipTextConfig, ClipVisionConfig } from '../clip/tower-graphs.js';
 import { tokenizerFiles, type TinyVocab } from './vocab.js';
 import { writeFileAtomic } from './write-file.js';
 

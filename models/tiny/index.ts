@@ -1,6 +1,6 @@
 /** Tiny stand-in model builders (real ONNX, safetensors and tokenizer files); see setup.ts for the default set. */
-export * from './clip.js';
-export { type TextTowerOutputs, textTower, visionTower } from './clip-towers.js';
+export * from '../clip/graphs.js';
+export { type TextTowerOutputs, textTower, visionTower } from '../clip/tower-graphs.js';
 export * from './clip-folder.js';
 export * from './declip.js';
 export * from './ip-adapter.js';

@@ -7,8 +7,8 @@
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import { linear } from '../onnx-builder/layers.js';
 import { rngFor } from '../onnx-builder/prng.js';
-import type { BuildOptions } from './clip.js';
-import { textTower } from './clip-towers.js';
+import type { BuildOptions } from '../clip/graphs.js';
+import { textTower } from '../clip/tower-graphs.js';
 
 /** Text encoder stand-in sizes. */
 export interface SdTextEncoderConfig {

@@ -15,7 +15,7 @@
  * folder; our store finds it by its path.
  */
 import path from 'node:path';
-import type { BuildOptions } from './clip.js';
+import type { BuildOptions } from '../clip/graphs.js';
 import { type SdTextEncoderConfig, TINY_SD_TEXT_ENCODER_CONFIG, buildSdTextEncoder } from './sd-text-encoder.js';
 import { MEDIUM_UNET_CONFIG, SD15_IP, TINY_UNET_CONFIG, type UnetConfig, buildUnet } from './unet.js';
 import { MEDIUM_VAE_CONFIG, TINY_VAE_CONFIG, type VaeConfig, buildVaeDecoder, buildVaeEncoder } from './vae.js';

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { encodeSafetensors } from '../safetensors/write.js';
-import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from './clip.js';
+import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from '../clip/graphs.js';
 import { writeClipFolder } from './clip-folder.js';
 import { type DeclipConfig, buildDeclipTensors, declipMetadata } from './declip.js';
 import { type IpAdapterConfig, TINY_IP_ADAPTER_CONFIG, buildIpAdapterTensors, ipAdapterMetadata } from './ip-adapter.js';

@@ -18,7 +18,7 @@
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import { attendWith, attention, conv2d, layerNorm, linear, projectQuery, splitHeads } from '../onnx-builder/layers.js';
 import { type Rng, rngFor } from '../onnx-builder/prng.js';
-import type { BuildOptions } from './clip.js';
+import type { BuildOptions } from '../clip/graphs.js';
 import { ipLayerWeights } from './ip-adapter.js';
 
 /** Sizes and I/O variants of the UNet stand-in. */

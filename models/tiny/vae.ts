@@ -9,7 +9,7 @@
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import { conv2d } from '../onnx-builder/layers.js';
 import { rngFor } from '../onnx-builder/prng.js';
-import type { BuildOptions } from './clip.js';
+import type { BuildOptions } from '../clip/graphs.js';
 
 /** VAE stand-in sizes. */
 export interface VaeConfig {

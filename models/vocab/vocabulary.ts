@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { parseCsv } from '../i2t/csv.js';
+import { parseCsv } from '../csv.js';
 import { DEFAULT_PERCEPTUAL_TERMS } from './perceptual-terms.js';
 
 /** A compiled vocabulary. Build one with {@link createVocabulary} or {@link loadVocabulary}. */

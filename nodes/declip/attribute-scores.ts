@@ -7,7 +7,7 @@
 import { combo, float, socket } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
 import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { ATTRIBUTE_GROUPS, SCORE_SPACES, scoreAttributes, type AttributeGroup, type ScoreSpace } from '../../models/declip/iqa-scoring.js';
+import { ATTRIBUTE_GROUPS, SCORE_SPACES, scoreAttributes, type AttributeGroup, type ScoreSpace } from '../../models/iqa/iqa-scoring.js';
 import type { ImageEmbeds } from '../../models/declip/types.js';
 import { DEFAULT_LOGIT_SCALE } from '../../models/declip/zero-shot.js';
 import type { ImageBatch } from '../../models/tensors.js';

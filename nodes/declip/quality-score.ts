@@ -6,7 +6,7 @@
 import { combo, float, socket, string } from '../../server/engine/inputs.js';
 import { defineNode } from '../../server/engine/node-definition.js';
 import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { SCORE_SPACES, scorePair, spaceLabel, type ScoreSpace } from '../../models/declip/iqa-scoring.js';
+import { SCORE_SPACES, scorePair, spaceLabel, type ScoreSpace } from '../../models/iqa/iqa-scoring.js';
 import type { ImageEmbeds, Scores } from '../../models/declip/types.js';
 import { DEFAULT_LOGIT_SCALE } from '../../models/declip/zero-shot.js';
 import { customPromptPair, promptPreset, PROMPT_PRESET_IDS } from '../../models/iqa/prompts.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { combo, float, int, socket } from '../../server/engine/inputs.js';
 import { defineNode, type NodeContext } from '../../server/engine/node-definition.js';
 import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { SCORE_SPACES } from '../../models/declip/iqa-scoring.js';
+import { SCORE_SPACES } from '../../models/iqa/iqa-scoring.js';
 import type { Scores } from '../../models/declip/types.js';
 import { saveImageBatch } from '../../models/image/save-images.js';
 import { runGatedGeneration, type GatedGenerationResult } from '../../models/ip-adapter/gated-generation.js';

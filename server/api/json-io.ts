@@ -4,7 +4,7 @@
  */
 import type { Request, Response } from 'express';
 import { HttpError } from './http-error.js';
-import { parseJson, stringifyJson } from './json-codec.js';
+import { parseJson, stringifyJson } from '../protocol/json-codec.js';
 
 /** True for multipart bodies, which the upload route streams itself. */
 export function isMultipart(req: Request): boolean {

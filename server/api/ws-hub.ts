@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { PreviewImage } from '../engine/node-definition.js';
 import type { MessageSink, PreviewMeta } from '../queue/message-sink.js';
 import type { RunningPrompt } from '../queue/prompt-worker.js';
-import { parseJson, stringifyJson } from './json-codec.js';
+import { parseJson, stringifyJson } from '../protocol/json-codec.js';
 import { previewFrame, previewWithMetadataFrame, textFrame } from './ws-frames.js';
 
 export interface WsHubOptions {

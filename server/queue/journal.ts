@@ -4,7 +4,7 @@
  * which `load` drops. Lines are written with the bigint-preserving codec so 64-bit seeds survive restarts.
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { parseJson, stringifyJson } from '../api/json-codec.js';
+import { parseJson, stringifyJson } from '../protocol/json-codec.js';
 
 /** A journal of operations of type `Op`, one JSON object per line. */
 export class Journal<Op> {

@@ -12,7 +12,7 @@ import { build } from 'vite';
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const distDir = path.join(repoRoot, 'graph-editor/dist');
 export const artifactsDir = path.join(repoRoot, 'test-artifacts/graph-editor');
 export const chromiumPath = '/usr/bin/chromium';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseJson, stringifyJson } from '../../server/api/json-codec.js';
+import { parseJson, stringifyJson } from '../../server/protocol/json-codec.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/api/server.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
 import { Engine } from '../../server/engine/engine.js';

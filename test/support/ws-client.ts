@@ -2,7 +2,7 @@
  * A real `ws` client that records every frame, for asserting exact message sequences.
  */
 import WebSocket from 'ws';
-import { parseJson, stringifyJson } from '../../server/api/json-codec.js';
+import { parseJson, stringifyJson } from '../../server/protocol/json-codec.js';
 
 /** A JSON frame `{type, data}` as received. */
 export interface WsMessage {

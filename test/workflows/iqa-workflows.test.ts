@@ -91,7 +91,7 @@ describe('IQA workflows', () => {
   for (const name of ['iqa-score', 'clip-vs-declip']) {
     it(`perceptgraph run ${name}.json gives the same scores as the API`, async () => {
       const r = await runCli(workflowFile(name), server.dirs.root);
-      expect(r.code, `${r.stderr}\n(DeCLIP nodes must be registered in server/node-packs.ts: .addAll(declipNodes))`).toBe(0);
+      expect(r.code, `${r.stderr}\n(DeCLIP nodes must be registered in app/node-packs.ts: .addAll(declipNodes))`).toBe(0);
       const o = JSON.parse(r.stdout) as Outputs;
       if (name === 'iqa-score') checkIqaScore(o);
       else checkClipVsDeclip(o);

@@ -9,7 +9,7 @@ import type { ClipImageProcessor } from '../../processors/clip-image.js';
 import type { ClipTokenizer } from '../../tokenizers/clip-bpe.js';
 import type { ClipManifest } from '../../store/manifests.js';
 import type { FloatTensor } from '../../tensors.js';
-import { openClipTowers } from '../clip-towers.js';
+import { openClipTowers } from '../../clip/clip-towers.js';
 
 /** Both towers of one CLIP model. */
 export interface ClipEncoders {

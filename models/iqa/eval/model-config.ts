@@ -4,7 +4,7 @@
  * image encoder.
  */
 import { NO_PROJECTOR } from '../../declip/declip-model.js';
-import { SCORE_SPACES, type ScoreSpace } from '../../declip/iqa-scoring.js';
+import { SCORE_SPACES, type ScoreSpace } from '../iqa-scoring.js';
 import { DEFAULT_LOGIT_SCALE } from '../../declip/zero-shot.js';
 import { customPromptPair, promptPreset, type PromptPair } from '../prompts.js';
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatCsv } from '../../i2t/csv.js';
+import { formatCsv } from '../../csv.js';
 import type { IqaEvalResult } from './run-eval.js';
 
 const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : 'NaN');

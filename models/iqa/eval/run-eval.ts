@@ -5,7 +5,7 @@
  * numbers and counted; none of them aborts the run.
  */
 import { loadDeclipModel, type DeclipModel } from '../../declip/declip-model.js';
-import { scorePair } from '../../declip/iqa-scoring.js';
+import { scorePair } from '../iqa-scoring.js';
 import { TextEmbeddingCache } from '../../declip/text-cache.js';
 import type { ImageEmbeds } from '../../declip/types.js';
 import { correlationReport, type CorrelationReport } from '../../metrics/index.js';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkFileName } from '../../files/safe-path.js';
 import { HttpError } from '../http-error.js';
-import { parseJson } from '../json-codec.js';
+import { parseJson } from '../../protocol/json-codec.js';
 import { sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
 

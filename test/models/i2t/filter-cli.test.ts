@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../models/i2t/csv.js';
+import { parseCsv } from '../../../models/csv.js';
 import { runI2tFilterCli } from '../../../models/i2t/filter-cli.js';
 
 let dir: string;

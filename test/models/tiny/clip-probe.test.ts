@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, randomScene, renderDegraded } from '../../../models/i2t/synth-render.js';
 import { spearman } from '../../../models/metrics/correlation.js';
-import { buildClipVision } from '../../../models/tiny/clip.js';
+import { buildClipVision } from '../../../models/clip/graphs.js';
 import { CLIP_MEAN, CLIP_STD } from '../../../models/tiny/clip-folder.js';
 import { buildProbeClipVision, PROBE_VISION_CONFIG as C, writeProbeClipFolder, probeTextConfig } from '../../../models/tiny/clip-probe.js';
 import { readClip } from '../../../models/store/clip-layout.js';

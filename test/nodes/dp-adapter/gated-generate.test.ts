@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeclipModel, type DeclipModel } from '../../../models/declip/declip-model.js';
-import { scorePair } from '../../../models/declip/iqa-scoring.js';
+import { scorePair } from '../../../models/iqa/iqa-scoring.js';
 import type { Scores } from '../../../models/declip/types.js';
 import { QUALITY_PROMPTS } from '../../../models/iqa/prompts.js';
 import { sdSample } from '../../../models/sd/sample.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeDegradedIqaSet, type DegradedIqaSet } from '../../../../models/i2t/synth.js';
 import { ProgressBar } from '../../../../models/iqa/eval/progress-bar.js';
-import { main } from '../../../../server/cli/main.js';
+import { main } from '../../../../app/cli/main.js';
 
 let work: string;
 let set: DegradedIqaSet;

@@ -13,7 +13,7 @@ import { readClip } from '../../models/store/clip-layout.js';
 import type { ClipManifest } from '../../models/store/manifests.js';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../models/declip/train/config.js';
 import { formatEpoch, formatProgressBar, runTrainingJob } from '../../models/declip/train/training-job.js';
-import { dataDirs } from '../data-dir.js';
+import { dataDirs } from '../../server/data-dir.js';
 import { processIo } from './i2t-command.js';
 import type { CliCommand } from './main.js';
 

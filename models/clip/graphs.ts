@@ -11,9 +11,9 @@
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import { l2Normalize } from '../onnx-builder/layers.js';
 import { rngFor } from '../onnx-builder/prng.js';
-import { type ClipTextConfig, type ClipVisionConfig, textTower, visionTower } from './clip-towers.js';
+import { type ClipTextConfig, type ClipVisionConfig, textTower, visionTower } from './tower-graphs.js';
 
-export type { ClipTextConfig, ClipVisionConfig } from './clip-towers.js';
+export type { ClipTextConfig, ClipVisionConfig } from './tower-graphs.js';
 
 /** Both towers plus the full model's logit scale. */
 export interface ClipConfig {

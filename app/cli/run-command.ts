@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './main.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
-import { uiToApi } from '../protocol/ui-to-api.js';
-import { parseJson } from '../api/json-codec.js';
-import type { ExecutionEvent } from '../engine/execution-events.js';
-import type { NodeErrors } from '../engine/validate.js';
-import type { GraphError } from '../engine/errors.js';
+import { uiToApi } from '../../server/protocol/ui-to-api.js';
+import { parseJson } from '../../server/protocol/json-codec.js';
+import type { ExecutionEvent } from '../../server/engine/execution-events.js';
+import type { NodeErrors } from '../../server/engine/validate.js';
+import type { GraphError } from '../../server/engine/errors.js';
 import { randomUUID } from 'node:crypto';
 
 const HELP = `usage: perceptgraph run <workflow.json> [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--json]

@@ -1,7 +1,7 @@
 /**
  * The node packs this build ships, assembled explicitly (STYLE §1): a duplicate type throws at startup.
  */
-import { NodeRegistry } from './engine/registry.js';
+import { NodeRegistry } from '../server/engine/registry.js';
 import { coreNodes } from '../nodes/core/index.js';
 import { sdNodes } from '../nodes/sd/index.js';
 import { declipNodes } from '../nodes/declip/index.js';

@@ -1,7 +1,7 @@
 /** `perceptgraph setup`: builds the tiny default models into the data directory (idempotent, a few seconds). */
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './main.js';
-import { dataDirs } from '../data-dir.js';
+import { dataDirs } from '../../server/data-dir.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 
 export const setupCommand: CliCommand = {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/api/server.js';
-import { createRuntime, type AppRuntime } from '../../server/runtime.js';
+import { createRuntime, type AppRuntime } from '../../app/runtime.js';
 
 describe('createRuntime', () => {
   let runtime: AppRuntime;

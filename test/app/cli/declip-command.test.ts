@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeclip } from '../../../models/store/weight-layout.js';
 import { openSafetensors } from '../../../models/safetensors/read.js';
-import { runDeclipCli } from '../../../server/cli/declip-command.js';
+import { runDeclipCli } from '../../../app/cli/declip-command.js';
 import { writeSynthSet, writeTestClip } from '../../models/declip/train/fixtures.js';
 
 function captureIo(cwd: string) {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './main.js';
-import { dataDirs } from '../data-dir.js';
+import { dataDirs } from '../../server/data-dir.js';
 import { deviceChoices, type DeviceChoice } from '../runtime.js';
 import { createModelRuntime } from '../../models/onnx/runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as builder from '../../../models/onnx-builder/float16.js';
-import { floatToHalfBits, fromBfloat16, fromFloat16, halfBitsToFloat, toBfloat16Bits, toFloat16 } from '../../../models/onnx/float16.js';
+import * as builder from '../../models/onnx-builder/float16.js';
+import { floatToHalfBits, fromBfloat16, fromFloat16, halfBitsToFloat, toBfloat16Bits, toFloat16 } from '../../models/float16.js';
 
 describe('floatToHalfBits', () => {
   it.each([

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runI2tCli } from '../../../server/cli/i2t-command.js';
+import { runI2tCli } from '../../../app/cli/i2t-command.js';
 
 function captureIo(cwd: string) {
   const out: string[] = [];

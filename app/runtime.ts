@@ -5,9 +5,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataDirs, type DataDirs } from './data-dir.js';
-import { Engine } from './engine/engine.js';
-import type { NodeServices } from './engine/node-definition.js';
+import { dataDirs, type DataDirs } from '../server/data-dir.js';
+import { Engine } from '../server/engine/engine.js';
+import type { NodeServices } from '../server/engine/node-definition.js';
 import { defaultRegistry } from './node-packs.js';
 import { createModelRuntime, type ModelRuntime } from '../models/onnx/runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';

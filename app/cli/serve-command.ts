@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { CliCommand } from './main.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
-import { startServer } from '../api/server.js';
+import { startServer } from '../../server/api/server.js';
 
 const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--auth-token TOKEN] [--preview-method M]
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCsv, parseCsv } from '../../../models/i2t/csv.js';
+import { formatCsv, parseCsv } from '../../models/csv.js';
 
 describe('parseCsv', () => {
   it('splits plain fields and reports 1-based start lines', () => {

@@ -7,9 +7,9 @@ import {
   buildClipFull,
   buildClipText,
   buildClipVision,
-} from '../../../models/tiny/clip.js';
+} from '../../../models/clip/graphs.js';
 import { buildTinyVocab } from '../../../models/tiny/vocab.js';
-import { f32, i64, ort, pattern, runOut, session, signature } from './ort-helpers.js';
+import { f32, i64, ort, pattern, runOut, session, signature } from '../tiny/ort-helpers.js';
 import { maxAbsDiff } from '../../support/arrays.js';
 
 const S = C.vision.imageSize;

@@ -3,10 +3,10 @@
  * (model, text) cache, and applies eq. 8 (see zero-shot.ts). Shared by the QualityScore / AttributeScores nodes and
  * the `iqa eval` harness, so all three score the same way.
  */
-import { ATTRIBUTE_PROMPTS, type PromptPair, type PromptPreset } from '../iqa/prompts.js';
-import type { DeclipModel } from './declip-model.js';
-import { embedPart, type EmbedPart, type ImageEmbeds, type Scores } from './types.js';
-import { antonymScores, meanScores } from './zero-shot.js';
+import { ATTRIBUTE_PROMPTS, type PromptPair, type PromptPreset } from './prompts.js';
+import type { DeclipModel } from '../declip/declip-model.js';
+import { embedPart, type EmbedPart, type ImageEmbeds, type Scores } from '../declip/types.js';
+import { antonymScores, meanScores } from '../declip/zero-shot.js';
 
 /** Where to score: DeCLIP's perceptual or semantic space, or vanilla CLIP ('raw' and 'clip' are the same f_I). */
 export const SCORE_SPACES = ['perceptual', 'semantic', 'raw', 'clip'] as const;
