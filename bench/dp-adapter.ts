@@ -17,7 +17,7 @@ import { runGatedGeneration } from '../models/ip-adapter/gated-generation.js';
 import { generateImages, scoreImages } from '../models/ip-adapter/gated-sd.js';
 import { loadIpAdapterWeights } from '../models/ip-adapter/weights.js';
 import type { Device } from '../models/onnx/providers.js';
-import { createModelRuntime, type ModelRuntime } from '../models/onnx/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../models/runtime.js';
 import { checkpointFromManifest } from '../models/sd/checkpoint.js';
 import { sdSample } from '../models/sd/sample.js';
 import type { Conditioning, SdModel } from '../models/sd/types.js';

@@ -2,7 +2,7 @@
  * How every node pack reaches the model runtime (session pool + model store) through `ctx.services.models`, with
  * one clear error when the host did not provide it, and the store listings that feed model COMBOs.
  */
-import type { ModelRuntime } from '../models/onnx/runtime.js';
+import type { ModelRuntime } from '../models/runtime.js';
 import type { ModelKind } from '../models/store/manifests.js';
 import type { NodeServices } from '../server/engine/node-definition.js';
 

@@ -15,7 +15,7 @@ import { TRAIN_DEFAULTS, type TrainConfig } from '../../models/declip/train/conf
 import { formatEpoch, formatProgressBar, runTrainingJob } from '../../models/declip/train/training-job.js';
 import { dataDirs } from '../../server/data-dir.js';
 import { processIo } from './i2t-command.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 /** Usage text. */
 export const DECLIP_TRAIN_USAGE = `usage: perceptgraph declip train <i2t.csv|.jsonl> --clip NAME|DIR [options]

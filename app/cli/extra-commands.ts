@@ -1,5 +1,5 @@
 /** Commands contributed by the model packs (iqa, i2t, declip), loaded lazily so `serve` starts fast. */
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 export const extraCommands: Record<string, () => Promise<CliCommand>> = {
   iqa: async () => (await import('./iqa-command.js')).iqaCommand,

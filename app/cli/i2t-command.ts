@@ -4,7 +4,7 @@
  */
 import { runI2tFilterCli, type CliIo } from '../../models/i2t/filter-cli.js';
 import { runI2tSynthCli } from '../../models/i2t/synth-cli.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 /** Usage of the command group. */
 export const I2T_USAGE = `usage: perceptgraph i2t <subcommand> [options]

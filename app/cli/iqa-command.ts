@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 import { dataDirs } from '../../server/data-dir.js';
 import { deviceChoices, type DeviceChoice } from '../runtime.js';
-import { createModelRuntime } from '../../models/onnx/runtime.js';
+import { createModelRuntime } from '../../models/runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { LABEL_FORMATS, type ColumnRef, type LabelFormatId } from '../../models/iqa/labels.js';
 import { parseModelSpec, DEFAULT_EVAL_MODELS } from '../../models/iqa/eval/model-config.js';

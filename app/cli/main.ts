@@ -2,10 +2,9 @@
  * `perceptgraph <command>`: one entry point for the server and the headless tools. Each command lives in its own
  * module and returns an exit code; bad input gets a message on stderr and a non-zero code, never a stack trace.
  */
-export interface CliCommand {
-  readonly summary: string;
-  readonly run: (args: string[]) => Promise<number>;
-}
+import type { CliCommand } from './command.js';
+
+export type { CliCommand };
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve-command.js')).serveCommand,

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
 import { uiToApi } from '../../server/protocol/ui-to-api.js';
 import { parseJson } from '../../server/protocol/json-codec.js';

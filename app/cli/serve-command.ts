@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
 import { startServer } from '../../server/api/server.js';
 

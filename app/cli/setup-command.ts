@@ -1,6 +1,6 @@
 /** `perceptgraph setup`: builds the tiny default models into the data directory (idempotent, a few seconds). */
 import { parseArgs } from 'node:util';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 import { dataDirs } from '../../server/data-dir.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 

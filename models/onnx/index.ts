@@ -1,5 +1,5 @@
 /** The model runtime's public surface (the only module that imports onnxruntime-node is this folder). */
-export { createModelRuntime, type ModelRuntime, type ModelRuntimeOptions } from './runtime.js';
+export { createModelRuntime, type ModelRuntime, type ModelRuntimeOptions } from '../runtime.js';
 export { SessionPool, type PoolStats, type SessionInfo, type SessionPoolOptions } from './session-pool.js';
 export { ModelSession, type RunOptions } from './model-session.js';
 export { DEVICES, parseDevice, providerChain, type Device, type ExecutionProvider } from './providers.js';

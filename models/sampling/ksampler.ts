@@ -107,7 +107,7 @@ export interface KSamplerOptions extends StepWindow {
  * Runs ComfyUI KSampler semantics and resolves to the sampled latent (model space, same dims as `latent`).
  * Starting point: x = latent + noise·√(1+σ_0²) when σ_0 is the model's σ_max (full denoise, as ComfyUI's
  * `noise_scaling` with max_denoise), else x = latent + noise·σ_0 (img2img / partial schedules).
- * Throws `InterruptedError` when `signal` aborts (checked every step).
+ * Throws the signal's abort reason when `signal` aborts (checked every step).
  */
 export async function sampleKSampler(o: KSamplerOptions): Promise<FloatTensor> {
   const dims = [...o.latent.dims];

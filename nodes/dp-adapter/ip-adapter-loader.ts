@@ -7,7 +7,7 @@ import path from 'node:path';
 import { combo } from '../../server/engine/inputs.js';
 import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
 import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
-import type { ModelRuntime } from '../../models/onnx/runtime.js';
+import type { ModelRuntime } from '../../models/runtime.js';
 import type { ModelStore } from '../../models/store/model-store.js';
 import { modelRuntime } from '../model-runtime.js';
 

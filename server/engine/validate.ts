@@ -2,10 +2,10 @@
  * `validate(prompt)`: ComfyUI's validate_prompt. Returns the normalised graph and the outputs that validated, or
  * the top-level error; `nodeErrors` lists each failing node once, with the outputs that depend on it.
  */
-import { apiPromptSchema, fromGraph, toGraph, type ApiPrompt } from '../protocol/api-prompt.js';
+import { apiPromptSchema, type ApiPrompt } from '../protocol/api-prompt.js';
 import { checkConstant } from './check-value.js';
 import { graphError, type GraphError } from './errors.js';
-import type { Graph, GraphInput, GraphNode } from './graph.js';
+import { fromGraph, toGraph, type Graph, type GraphInput, type GraphNode } from './graph.js';
 import type { InputSpec } from './inputs.js';
 import type { NodeServices } from './node-definition.js';
 import { wireSpec } from './object-info.js';

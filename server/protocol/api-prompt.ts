@@ -1,9 +1,8 @@
 /**
- * ComfyUI's API prompt format on the wire, and its one conversion into the engine's tagged graph. The
- * `[node_id, slot]` link form is recognised here and nowhere else.
+ * ComfyUI's API prompt format on the wire (the engine converts it into its tagged graph in
+ * `server/engine/graph.ts`; see docs/comfyui-protocol.md).
  */
 import { z } from 'zod';
-import type { Graph, GraphInput, GraphNode } from '../engine/graph.js';
 
 /** One node of an API-format prompt: `{class_type, inputs, _meta}`. */
 export const apiNodeSchema = z
@@ -32,42 +31,3 @@ export const promptRequestSchema = z
   })
   .passthrough();
 export type PromptRequest = z.infer<typeof promptRequestSchema>;
-
-/** A wire value is a link when it is a list; a valid one is `[string|number, integer]` (ComfyUI's is_link). */
-export function toGraphInput(value: unknown): GraphInput {
-  if (value && typeof value === 'object' && !Array.isArray(value) && '__value__' in value) {
-    return { kind: 'const', value: (value as { __value__: unknown }).__value__ };
-  }
-  if (!Array.isArray(value)) return { kind: 'const', value };
-  const [from, slot] = value as unknown[];
-  if (value.length === 2 && (typeof from === 'string' || typeof from === 'number') && typeof slot === 'number' && Number.isInteger(slot)) {
-    return { kind: 'link', from: String(from), slot };
-  }
-  return { kind: 'bad_link', value };
-}
-
-/** Converts the wire prompt to the engine graph. Missing class types are kept as '' for validation to report. */
-export function toGraph(prompt: ApiPrompt): Graph {
-  const graph = new Map<string, GraphNode>();
-  for (const [id, node] of Object.entries(prompt)) {
-    const inputs: Record<string, GraphInput> = {};
-    for (const [name, v] of Object.entries(node.inputs ?? {})) inputs[name] = toGraphInput(v);
-    graph.set(id, { id, classType: node.class_type ?? '', inputs, title: node._meta?.title });
-  }
-  return graph;
-}
-
-/** Converts back to the wire form (used to store the normalised prompt in the queue and history). */
-export function fromGraph(graph: Graph): ApiPrompt {
-  const out: ApiPrompt = {};
-  for (const [id, node] of graph) {
-    const inputs: Record<string, unknown> = {};
-    for (const [name, input] of Object.entries(node.inputs)) {
-      if (input.kind === 'link') inputs[name] = [input.from, input.slot];
-      else if (input.kind === 'bad_link') inputs[name] = input.value;
-      else inputs[name] = Array.isArray(input.value) ? { __value__: input.value } : input.value;
-    }
-    out[id] = { class_type: node.classType, inputs, ...(node.title !== undefined ? { _meta: { title: node.title } } : {}) };
-  }
-  return out;
-}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelRuntime } from '../../models/onnx/runtime.js';
+import type { ModelRuntime } from '../../models/runtime.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
 import type { NodeContext, NodeServices } from '../../server/engine/node-definition.js';
 

@@ -35,7 +35,7 @@ export interface SampleOptions {
   readonly sigmas: ArrayLike<number>;
   /** Noise for stochastic steps; deterministic samplers never call it. */
   readonly noise: NoiseSource;
-  /** Checked before every step; when aborted the sampler throws `InterruptedError`. */
+  /** Checked before every step; when aborted the sampler throws the signal's abort reason. */
   readonly signal?: AbortSignal;
   /**
    * Called once per step after it completes. `step` is 0-based (progress value = step + 1), `total` the step

@@ -1,9 +1,12 @@
-import { InterruptedError } from '../../../server/engine/errors.js';
 import type { SampleOptions } from './sampler.js';
 
-/** Throws `InterruptedError` when the run was aborted (checked once per step, so interrupts land within one). */
+/**
+ * Throws the signal's own abort reason when the run was aborted (checked once per step, so interrupts land within
+ * one). The sampling maths knows nothing of the engine: the engine turns any failure of an aborted run into its
+ * interrupt outcome.
+ */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError();
+  signal?.throwIfAborted();
 }
 
 /** Calls the denoiser on `x` (shaped like the sampled latent) and checks the length of what comes back. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelRuntime, type ModelRuntime } from '../../../models/onnx/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../../../models/runtime.js';
 import { readDeclip } from '../../../models/store/weight-layout.js';
 import type { NodeServices } from '../../../server/engine/node-definition.js';
 import { declipTrainNodes, trainDeclipNode } from '../../../nodes/declip-train/index.js';

@@ -2,9 +2,9 @@
  * The model runtime that nodes reach through `ctx.services.models`: the session pool (inference in worker threads)
  * and the model store (what is in `<data>/models`).
  */
-import { ModelStore } from '../store/model-store.js';
-import type { Device } from './providers.js';
-import { SessionPool, type SessionPoolOptions } from './session-pool.js';
+import { ModelStore } from './store/model-store.js';
+import type { Device } from './onnx/providers.js';
+import { SessionPool, type SessionPoolOptions } from './onnx/session-pool.js';
 
 /** Pool plus store. One per server process (or CLI run). */
 export interface ModelRuntime {
@@ -14,11 +14,6 @@ export interface ModelRuntime {
   dispose(): Promise<void>;
 }
 
-declare module '../../server/engine/node-definition.js' {
-  interface NodeServices {
-    readonly models: ModelRuntime;
-  }
-}
 
 /** Options of {@link createModelRuntime}. */
 export interface ModelRuntimeOptions extends Omit<SessionPoolOptions, 'device' | 'memoryBudgetBytes'> {
