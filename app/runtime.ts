@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataDirs, type DataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
-import type { NodeServices } from '../server/engine/node-definition.js';
+import type { NodeServices } from '../nodes/services.js';
 import { defaultRegistry } from './node-packs.js';
-import { createModelRuntime, type ModelRuntime } from '../models/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
 

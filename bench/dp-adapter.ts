@@ -17,7 +17,7 @@ import { runGatedGeneration } from '../models/ip-adapter/gated-generation.js';
 import { generateImages, scoreImages } from '../models/ip-adapter/gated-sd.js';
 import { loadIpAdapterWeights } from '../models/ip-adapter/weights.js';
 import type { Device } from '../models/onnx/providers.js';
-import { createModelRuntime, type ModelRuntime } from '../models/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { checkpointFromManifest } from '../models/sd/checkpoint.js';
 import { sdSample } from '../models/sd/sample.js';
 import type { Conditioning, SdModel } from '../models/sd/types.js';
@@ -129,7 +129,7 @@ async function measureGated(rt: ModelRuntime, dir: string, o: { tries: number; b
   const sample = {
     sessions: rt.pool, model: ckpt.model, vae: ckpt.vae, positive: conditioning(1), negative: conditioning(2),
     latent: { samples: zeros([o.batch, 4, 64, 64]) }, steps: o.steps, cfg: 7.5, sampler: 'euler', scheduler: 'normal',
-  };
+  } as const;
   const score = (images: Parameters<typeof scoreImages>[0]['images']) => scoreImages({ declip, images, scorer: 'quality: technical', space: 'perceptual' });
   await score((await time(() => generateImages(sample, 0n)))[1]); // warm-up
   let generateMs = 0;

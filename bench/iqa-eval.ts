@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createRawRunner } from '../models/onnx/in-process.js';
-import { createModelRuntime } from '../models/runtime.js';
+import { createModelRuntime } from '../models/runtime/model-runtime.js';
 import { ClipImageProcessor } from '../models/processors/clip-image.js';
 import { buildClipText, buildClipVision, VIT_B32_CONFIG } from '../models/clip/graphs.js';
 import { preprocessorConfig } from '../models/tiny/clip-folder.js';

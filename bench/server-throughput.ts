@@ -14,12 +14,13 @@ import { Engine } from '../server/engine/engine.js';
 import { int, socket } from '../server/engine/inputs.js';
 import { defineNode } from '../server/engine/node-definition.js';
 import { NodeRegistry } from '../server/engine/registry.js';
+import { INT } from '../server/engine/socket-type.js';
 
 const BenchConst = defineNode({
   type: 'BenchConst',
   category: 'bench',
   inputs: { required: { a: int({ default: 0, min: 0, max: 1_000_000 }) } },
-  outputs: [{ type: 'INT' }],
+  outputs: [{ type: INT }],
   run: (_ctx, { a }) => ({ outputs: [a] }),
 });
 
@@ -27,7 +28,7 @@ const BenchSink = defineNode({
   type: 'BenchSink',
   category: 'bench',
   outputNode: true,
-  inputs: { required: { value: socket<number>('INT') } },
+  inputs: { required: { value: socket(INT) } },
   outputs: [],
   run: (_ctx, { value }) => ({ ui: { value: [value] } }),
 });

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.js';
 import { dataDirs } from '../../server/data-dir.js';
 import { deviceChoices, type DeviceChoice } from '../runtime.js';
-import { createModelRuntime } from '../../models/runtime.js';
+import { createModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { LABEL_FORMATS, type ColumnRef, type LabelFormatId } from '../../models/iqa/labels.js';
 import { parseModelSpec, DEFAULT_EVAL_MODELS } from '../../models/iqa/eval/model-config.js';

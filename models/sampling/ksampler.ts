@@ -8,9 +8,10 @@
 import { sizeOf, type FloatTensor } from '../tensors.js';
 import { latentNoise, stepNoiseSource, type NoiseRule, type Seed } from './noise.js';
 import { getSampler } from './samplers/index.js';
-import type { Denoiser, SamplerName } from './samplers/sampler.js';
+import type { Denoiser } from './samplers/sampler.js';
+import type { SamplerName } from './samplers/index.js';
 import { getScheduler } from './schedulers/index.js';
-import type { SchedulerName } from './schedulers/scheduler.js';
+import type { SchedulerName } from './schedulers/index.js';
 import type { ModelSamplingInfo } from './sigmas.js';
 
 /** Options for {@link ksamplerSigmas}. */

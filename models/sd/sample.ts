@@ -8,8 +8,8 @@
  */
 import { sampleKSampler } from '../sampling/ksampler.js';
 import type { NoiseRule, Seed } from '../sampling/noise.js';
-import type { SamplerName } from '../sampling/samplers/sampler.js';
-import type { SchedulerName } from '../sampling/schedulers/scheduler.js';
+import type { SamplerName } from '../sampling/samplers/index.js';
+import type { SchedulerName } from '../sampling/schedulers/index.js';
 import type { Latent } from '../tensors.js';
 import { createGuidance } from './guidance.js';
 import { ipUnetPathOf } from './ip-adapter-feed.js';
@@ -32,8 +32,8 @@ export interface SdSampleOptions {
   readonly seed: Seed;
   readonly steps: number;
   readonly cfg: number;
-  readonly sampler: string;
-  readonly scheduler: string;
+  readonly sampler: SamplerName;
+  readonly scheduler: SchedulerName;
   /** 0 … 1 (KSampler); < 1 starts part-way down the schedule (img2img). Default 1. */
   readonly denoise?: number;
   /** KSamplerAdvanced add_noise; default true. */
@@ -82,8 +82,8 @@ export async function sdSample(o: SdSampleOptions): Promise<Latent> {
     latent: { data: scaled(o.latent.samples.data, scale), dims },
     seed: o.seed,
     steps: o.steps,
-    sampler: o.sampler as SamplerName,
-    scheduler: o.scheduler as SchedulerName,
+    sampler: o.sampler,
+    scheduler: o.scheduler,
     denoise: o.denoise,
     addNoise: o.addNoise,
     startStep: o.startStep,

@@ -3,9 +3,10 @@
  * image1's size (bilinear, center crop) when the sizes differ.
  */
 import { socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import { resizeImage } from '../../models/image/resize.js';
 import { concatBatch, type ImageBatch } from '../../models/tensors.js';
+import { IMAGE } from '../socket-types.js';
 
 export const imageBatchNode = defineNode({
   type: 'ImageBatch',
@@ -14,11 +15,11 @@ export const imageBatchNode = defineNode({
   description: "Joins two image batches into one; image2 is resized and center-cropped to image1's size when they differ.",
   inputs: {
     required: {
-      image1: socket<ImageBatch>('IMAGE'),
-      image2: socket<ImageBatch>('IMAGE'),
+      image1: socket(IMAGE),
+      image2: socket(IMAGE),
     },
   },
-  outputs: [{ type: 'IMAGE', name: 'IMAGE' }],
+  outputs: [{ type: IMAGE, name: 'IMAGE' }],
   async run(ctx, inputs) {
     const { image1 } = inputs;
     const [, height, width] = image1.dims;

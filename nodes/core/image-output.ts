@@ -2,7 +2,7 @@
  * What SaveImage and PreviewImage share: the hidden prompt/workflow inputs and the run that writes the IMAGE
  * batch as PNG files (prompt and workflow embedded as tEXt chunks) and lists them in `ui.images`.
  */
-import type { NodeContext, NodeResult } from '../../server/engine/node-definition.js';
+import type { NodeCtx, NodeResult } from '../define-node.js';
 import { saveImageBatch } from '../../models/image/save-images.js';
 import type { ImageBatch } from '../../models/tensors.js';
 
@@ -27,7 +27,7 @@ export interface ImageOutputTarget {
 }
 
 /** Writes the batch into `target.type`'s folder and returns the node result with `ui.images` (one ref per image). */
-export async function writeImageOutput(ctx: NodeContext, inputs: ImageOutputInputs, target: ImageOutputTarget): Promise<NodeResult> {
+export async function writeImageOutput(ctx: NodeCtx, inputs: ImageOutputInputs, target: ImageOutputTarget): Promise<NodeResult> {
   const images = await saveImageBatch(inputs.images, {
     root: ctx.services.dirs[target.type],
     prefix: target.prefix,

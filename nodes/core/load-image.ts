@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { combo, socket } from '../../server/engine/inputs.js';
-import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
+import type { NodeServices } from '../services.js';
 import { decodeImage, type Mask } from '../../models/image/decode.js';
 import { isFile, listImageFiles, resolveAnnotatedPath } from '../../models/image/image-files.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { IMAGE, MASK } from '../socket-types.js';
 
 /**
  * The input folder when the engine lists choices without services: the default data directory. Combo choice
@@ -47,8 +49,8 @@ export const loadImageNode = defineNode({
     },
   },
   outputs: [
-    { type: 'IMAGE', name: 'IMAGE' },
-    { type: 'MASK', name: 'MASK' },
+    { type: IMAGE, name: 'IMAGE' },
+    { type: MASK, name: 'MASK' },
   ],
   validate(inputs, services) {
     const found = locate(inputs.image, services);

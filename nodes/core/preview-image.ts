@@ -4,9 +4,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import type { ImageBatch } from '../../models/tensors.js';
 import { imageOutputHidden, writeImageOutput } from './image-output.js';
+import { IMAGE } from '../socket-types.js';
 
 // ComfyUI's alphabet, including its typo (a second 'p' where 'q' would be); only the name's shape matters.
 const LETTERS = 'abcdefghijklmnopqrstupvxyz';
@@ -22,7 +23,7 @@ export const previewImageNode = defineNode({
   displayName: 'Preview Image',
   description: 'Saves the input images to the temporary directory for previewing.',
   inputs: {
-    required: { images: socket<ImageBatch>('IMAGE', { tooltip: 'The images to preview.' }) },
+    required: { images: socket(IMAGE, { tooltip: 'The images to preview.' }) },
     hidden: imageOutputHidden,
   },
   outputs: [],

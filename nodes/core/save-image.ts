@@ -3,9 +3,10 @@
  * PNG tEXt chunks (ComfyUI's node of the same name).
  */
 import { socket, string } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import type { ImageBatch } from '../../models/tensors.js';
 import { imageOutputHidden, writeImageOutput } from './image-output.js';
+import { IMAGE } from '../socket-types.js';
 
 export const saveImageNode = defineNode({
   type: 'SaveImage',
@@ -14,7 +15,7 @@ export const saveImageNode = defineNode({
   description: 'Saves the input images to your ComfyUI output directory.',
   inputs: {
     required: {
-      images: socket<ImageBatch>('IMAGE', { tooltip: 'The images to save.' }),
+      images: socket(IMAGE, { tooltip: 'The images to save.' }),
       filename_prefix: string({
         default: 'ComfyUI',
         tooltip:

@@ -7,11 +7,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { boolean, combo, float, int, string } from '../../server/engine/inputs.js';
-import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
+import type { NodeServices } from '../services.js';
 import { resolveInside } from '../../models/image/image-files.js';
 import { TRAIN_DEFAULTS } from '../../models/declip/train/config.js';
 import { formatEpoch, runTrainingJob } from '../../models/declip/train/training-job.js';
-import { modelRuntime, storeNames } from '../model-runtime.js';
+import { storeNames } from '../model-runtime.js';
 
 function clipNames(services?: NodeServices): readonly string[] {
   return storeNames(services, 'clip');
@@ -62,7 +63,7 @@ export const trainDeclipNode = defineNode({
   },
   async run(ctx, inputs) {
     const { dirs } = ctx.services;
-    const models = modelRuntime(ctx.services);
+    const models = ctx.services.models;
     const dataFile = resolveInside(dirs.input, inputs.data_file);
     const out = path.join(models.store.dirOf('declip'), outputFileName(inputs.output_name));
     const lines: string[] = [];

@@ -4,14 +4,11 @@
  * sharpness; aesthetic: composition, color, depth of field, light, object emphasis. Every attribute is oriented so
  * that higher = more of the positive word; for noise that means higher = CLEANER (less noise).
  */
-import { combo, float, socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
-import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { ATTRIBUTE_GROUPS, SCORE_SPACES, scoreAttributes, type AttributeGroup, type ScoreSpace } from '../../models/iqa/iqa-scoring.js';
-import type { ImageEmbeds } from '../../models/declip/types.js';
-import { DEFAULT_LOGIT_SCALE } from '../../models/declip/zero-shot.js';
-import type { ImageBatch } from '../../models/tensors.js';
-import { embedsToScore } from './score-input.js';
+import { combo, socket } from '../../server/engine/inputs.js';
+import { defineNode } from '../define-node.js';
+import { ATTRIBUTE_GROUPS, scoreAttributes } from '../../models/iqa/iqa-scoring.js';
+import { embedsToScore, logitScaleInput, spaceInput } from './score-input.js';
+import { DECLIP, EMBEDS, IMAGE, SCORES } from '../socket-types.js';
 
 export const attributeScoresNode = defineNode({
   type: 'AttributeScores',
@@ -21,21 +18,21 @@ export const attributeScoresNode = defineNode({
     + 'depth of field, light and object emphasis per image; SCORES values are their mean.',
   inputs: {
     required: {
-      declip: socket<DeclipModel>('DECLIP'),
-      space: combo(SCORE_SPACES, { default: 'perceptual' }),
+      declip: socket(DECLIP),
+      space: spaceInput(),
       group: combo(ATTRIBUTE_GROUPS, { default: 'all' }),
-      logit_scale: float({ default: DEFAULT_LOGIT_SCALE, min: 0.01, max: 1000, step: 0.01 }),
+      logit_scale: logitScaleInput(),
     },
     optional: {
-      image: socket<ImageBatch>('IMAGE'),
-      embeds: socket<ImageEmbeds>('EMBEDS'),
+      image: socket(IMAGE),
+      embeds: socket(EMBEDS),
     },
   },
-  outputs: [{ type: 'SCORES', name: 'SCORES' }],
+  outputs: [{ type: SCORES, name: 'SCORES' }],
   async run(ctx, inputs) {
     const embeds = await embedsToScore(ctx, inputs);
     const scores = await scoreAttributes({
-      model: inputs.declip, embeds, space: inputs.space as ScoreSpace, group: inputs.group as AttributeGroup,
+      model: inputs.declip, embeds, space: inputs.space, group: inputs.group,
       logitScale: inputs.logit_scale, signal: ctx.signal,
     });
     return { outputs: [scores] };

@@ -1,8 +1,9 @@
 /** DeCLIPImageEncode: IMAGE → EMBEDS with the raw f_I, perceptual f_I(p) and semantic f_I(s) of every image. */
 import { int, socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import type { DeclipModel } from '../../models/declip/declip-model.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { DECLIP, EMBEDS, IMAGE } from '../socket-types.js';
 
 export const declipImageEncodeNode = defineNode({
   type: 'DeCLIPImageEncode',
@@ -11,12 +12,12 @@ export const declipImageEncodeNode = defineNode({
   description: 'Encodes each image of the batch with CLIP and both DeCLIP projectors: raw, perceptual and semantic embeddings [B, d].',
   inputs: {
     required: {
-      declip: socket<DeclipModel>('DECLIP'),
-      image: socket<ImageBatch>('IMAGE'),
+      declip: socket(DECLIP),
+      image: socket(IMAGE),
       batch_size: int({ default: 16, min: 1, max: 1024, tooltip: 'images per encoder run' }),
     },
   },
-  outputs: [{ type: 'EMBEDS', name: 'EMBEDS' }],
+  outputs: [{ type: EMBEDS, name: 'EMBEDS' }],
   async run(ctx, { declip, image, batch_size }) {
     const embeds = await declip.encodeImages(image, {
       batchSize: batch_size,

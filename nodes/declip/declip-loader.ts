@@ -4,11 +4,13 @@
  */
 import { statSync } from 'node:fs';
 import { combo } from '../../server/engine/inputs.js';
-import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
+import type { NodeServices } from '../services.js';
 import { loadDeclipModel, NO_PROJECTOR } from '../../models/declip/declip-model.js';
 import type { ModelStore } from '../../models/store/model-store.js';
-import { modelRuntime, storeNames } from '../model-runtime.js';
+import { storeNames } from '../model-runtime.js';
 import { graphDir } from './services.js';
+import { DECLIP } from '../socket-types.js';
 
 /** Sizes and mtimes of the files behind a (clip, projector) choice, or the reason they cannot be read. */
 function modelFilesStamp(store: ModelStore, clip: string, projector: string): string {
@@ -40,16 +42,16 @@ export const declipLoaderNode = defineNode({
       layout: combo(['auto', 'split', 'full'], { default: 'auto', tooltip: 'auto takes the split files when present' }),
     },
   },
-  outputs: [{ type: 'DECLIP', name: 'DECLIP' }],
+  outputs: [{ type: DECLIP, name: 'DECLIP' }],
   // Replacing a model file on disk (a retrained projector) must re-run the loader, not reuse the cached model.
   fingerprint(inputs, services) {
-    return modelFilesStamp(modelRuntime(services).store, String(inputs.clip_name), String(inputs.projector));
+    return modelFilesStamp(services.models.store, String(inputs.clip_name), String(inputs.projector));
   },
   async run(ctx, inputs) {
-    const models = modelRuntime(ctx.services);
+    const models = ctx.services.models;
     const model = await loadDeclipModel({
       pool: models.pool, store: models.store, clip: inputs.clip_name, projector: inputs.projector,
-      layout: inputs.layout as 'auto' | 'split' | 'full', graphDir: graphDir(ctx.services),
+      layout: inputs.layout, graphDir: graphDir(ctx.services),
     });
     return { outputs: [model] };
   },

@@ -4,10 +4,9 @@
  * in kept or rejected; an empty batch passes through as [0, H, W, 3] tensors.
  */
 import { combo, float, int, socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
-import { applyGate, GATE_MODES, type GateMode } from '../../models/declip/quality-gate.js';
-import type { Scores } from '../../models/declip/types.js';
-import type { ImageBatch } from '../../models/tensors.js';
+import { defineNode } from '../define-node.js';
+import { applyGate, GATE_MODES } from '../../models/declip/quality-gate.js';
+import { IMAGE, SCORES } from '../socket-types.js';
 
 export const qualityGateNode = defineNode({
   type: 'QualityGate',
@@ -16,20 +15,20 @@ export const qualityGateNode = defineNode({
   description: 'Keeps images whose score clears a threshold, the top k, or the best one; the rest go to "rejected".',
   inputs: {
     required: {
-      image: socket<ImageBatch>('IMAGE'),
-      scores: socket<Scores>('SCORES'),
+      image: socket(IMAGE),
+      scores: socket(SCORES),
       mode: combo(GATE_MODES, { default: 'threshold' }),
       threshold: float({ default: 0.5, min: -1e6, max: 1e6, step: 0.01, tooltip: 'threshold mode: lowest score kept' }),
       k: int({ default: 1, min: 1, max: 4096, tooltip: 'top_k mode: how many to keep' }),
     },
   },
   outputs: [
-    { type: 'IMAGE', name: 'kept' },
-    { type: 'IMAGE', name: 'rejected' },
-    { type: 'SCORES', name: 'kept_scores' },
+    { type: IMAGE, name: 'kept' },
+    { type: IMAGE, name: 'rejected' },
+    { type: SCORES, name: 'kept_scores' },
   ],
   run(ctx, { image, scores, mode, threshold, k }) {
-    const result = applyGate(image, scores, { mode: mode as GateMode, threshold, k });
+    const result = applyGate(image, scores, { mode, threshold, k });
     for (const note of result.decision.notes) ctx.log(`QualityGate: ${note}`);
     ctx.text(`kept ${result.kept.dims[0]} of ${image.dims[0]}, rejected ${result.rejected.dims[0]} (${mode})`);
     return { outputs: [result.kept, result.rejected, result.keptScores] };

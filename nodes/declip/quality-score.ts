@@ -3,15 +3,13 @@
  * Presets: technical quality ('Good photo.' / 'Bad photo.'), aesthetic quality ('Aesthetic photo.' /
  * 'Not aesthetic photo.'), the ten attributes, or "custom" with the positive/negative inputs.
  */
-import { combo, float, socket, string } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
-import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { SCORE_SPACES, scorePair, spaceLabel, type ScoreSpace } from '../../models/iqa/iqa-scoring.js';
-import type { ImageEmbeds, Scores } from '../../models/declip/types.js';
-import { DEFAULT_LOGIT_SCALE } from '../../models/declip/zero-shot.js';
+import { combo, socket, string } from '../../server/engine/inputs.js';
+import { defineNode } from '../define-node.js';
+import { scorePair, spaceLabel } from '../../models/iqa/iqa-scoring.js';
+import type { Scores } from '../../models/declip/types.js';
 import { customPromptPair, promptPreset, PROMPT_PRESET_IDS } from '../../models/iqa/prompts.js';
-import type { ImageBatch } from '../../models/tensors.js';
-import { embedsToScore } from './score-input.js';
+import { embedsToScore, logitScaleInput, spaceInput } from './score-input.js';
+import { DECLIP, EMBEDS, IMAGE, SCORES } from '../socket-types.js';
 
 const PAIR_CHOICES = [...PROMPT_PRESET_IDS, 'custom'] as const;
 
@@ -24,24 +22,24 @@ export const qualityScoreNode = defineNode({
     + 'logit_scale does not change rankings (SRCC/KRCC), only how saturated the scores are.',
   inputs: {
     required: {
-      declip: socket<DeclipModel>('DECLIP'),
-      space: combo(SCORE_SPACES, { default: 'perceptual' }),
+      declip: socket(DECLIP),
+      space: spaceInput(),
       prompt_pair: combo(PAIR_CHOICES, { default: 'technical', tooltip: 'technical / aesthetic quality, an attribute, or custom' }),
-      logit_scale: float({ default: DEFAULT_LOGIT_SCALE, min: 0.01, max: 1000, step: 0.01, tooltip: '1/T of eq. 8: 100 as CLIP-IQA, 1 as the DeCLIP paper' }),
+      logit_scale: logitScaleInput('1/T of eq. 8: 100 as CLIP-IQA, 1 as the DeCLIP paper'),
     },
     optional: {
-      image: socket<ImageBatch>('IMAGE'),
-      embeds: socket<ImageEmbeds>('EMBEDS'),
+      image: socket(IMAGE),
+      embeds: socket(EMBEDS),
       positive: string({ default: '', tooltip: 'custom positive prompt (prompt_pair = custom)' }),
       negative: string({ default: '', tooltip: 'custom negative prompt (prompt_pair = custom)' }),
     },
   },
-  outputs: [{ type: 'SCORES', name: 'SCORES' }],
+  outputs: [{ type: SCORES, name: 'SCORES' }],
   async run(ctx, inputs) {
     const custom = inputs.prompt_pair === 'custom';
     const pair = custom ? customPromptPair(inputs.positive ?? '', inputs.negative ?? '') : promptPreset(inputs.prompt_pair);
     const name = custom ? `'${pair.positive}' vs '${pair.negative}'` : promptPreset(inputs.prompt_pair).label;
-    const space = inputs.space as ScoreSpace;
+    const { space } = inputs;
     const embeds = await embedsToScore(ctx, inputs);
     const values = await scorePair({ model: inputs.declip, embeds, space, pair, logitScale: inputs.logit_scale, signal: ctx.signal });
     const scores: Scores = { label: `${name} (${spaceLabel(space)})`, values, directions: { score: pair.direction } };

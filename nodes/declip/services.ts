@@ -1,6 +1,6 @@
-/** Where the DeCLIP nodes keep generated files under `ctx.services.dirs` (the model runtime comes through `nodes/model-runtime.ts`). */
+/** Where the DeCLIP nodes keep generated files under `ctx.services.dirs`. */
 import path from 'node:path';
-import type { NodeServices } from '../../server/engine/node-definition.js';
+import type { NodeServices } from '../services.js';
 
 /** Folder for generated projector graphs: `<data>/cache/declip`. */
 export function graphDir(services: NodeServices): string {

@@ -4,8 +4,9 @@
  * the label and what "higher" means for each column.
  */
 import { socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import type { Scores } from '../../models/declip/types.js';
+import { SCORES } from '../socket-types.js';
 
 /** One row per image: its index, its score and its attribute scores. */
 export function scoreRows(scores: Scores): Record<string, number>[] {
@@ -28,7 +29,7 @@ export const showScoresNode = defineNode({
   category: 'declip',
   displayName: 'Show Scores',
   description: 'Shows scores on the node and records them in the history.',
-  inputs: { required: { scores: socket<Scores>('SCORES') } },
+  inputs: { required: { scores: socket(SCORES) } },
   outputs: [],
   outputNode: true,
   run(_ctx, { scores }) {

@@ -6,9 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { combo, float, int, socket } from '../../server/engine/inputs.js';
-import { defineNode, type NodeContext } from '../../server/engine/node-definition.js';
+import { defineNode, type NodeCtx } from '../define-node.js';
 import type { DeclipModel } from '../../models/declip/declip-model.js';
-import { SCORE_SPACES } from '../../models/iqa/iqa-scoring.js';
 import type { Scores } from '../../models/declip/types.js';
 import { saveImageBatch } from '../../models/image/save-images.js';
 import { runGatedGeneration, type GatedGenerationResult } from '../../models/ip-adapter/gated-generation.js';
@@ -17,11 +16,12 @@ import type { SdVae } from '../../models/sd/types.js';
 import {
   cfgInput, latentInput, modelInput, negativeInput, positiveInput, samplerInput, schedulerInput, seedInput, stepsInput,
 } from '../sd/sampler-inputs.js';
-import { modelRuntime } from '../model-runtime.js';
 import { previewEvery } from '../sd/services.js';
+import { logitScaleInput, spaceInput } from '../declip/score-input.js';
+import { BOOLEAN, DECLIP, IMAGE, SCORES, STRING, VAE } from '../socket-types.js';
 
 /** Per-image history rows plus previews of every try (temp files, as PreviewImage). */
-async function historyUi(ctx: NodeContext, r: GatedGenerationResult) {
+async function historyUi(ctx: NodeCtx, r: GatedGenerationResult) {
   const images = await saveImageBatch(r.all, {
     root: ctx.services.dirs.temp, prefix: `GatedGenerate_temp_${randomBytes(3).toString('hex')}`, type: 'temp', compressionLevel: 1, signal: ctx.signal,
   });
@@ -43,38 +43,38 @@ export const gatedGenerateNode = defineNode({
       positive: positiveInput,
       negative: negativeInput,
       latent_image: latentInput,
-      vae: socket<SdVae>('VAE', { tooltip: 'Decodes each try for scoring.' }),
-      declip: socket<DeclipModel>('DECLIP', { tooltip: 'The scoring model (DeCLIPLoader).' }),
+      vae: socket(VAE, { tooltip: 'Decodes each try for scoring.' }),
+      declip: socket(DECLIP, { tooltip: 'The scoring model (DeCLIPLoader).' }),
       seed: seedInput('The first seed; try t uses seed + t·batch.'),
       steps: stepsInput,
       cfg: cfgInput,
       sampler_name: samplerInput,
       scheduler: schedulerInput,
       scorer: combo(GATE_SCORERS, { default: 'quality: technical', tooltip: 'QualityScore preset, or the mean of an AttributeScores group.' }),
-      space: combo(SCORE_SPACES, { default: 'perceptual', tooltip: 'Embedding space scored: DeCLIP perceptual/semantic or vanilla CLIP.' }),
-      logit_scale: float({ default: 100, min: 0.01, max: 1000, step: 0.01, tooltip: 'k of DeCLIP eq. 8; thresholds depend on it, ranks do not.' }),
+      space: spaceInput('Embedding space scored: DeCLIP perceptual/semantic or vanilla CLIP.'),
+      logit_scale: logitScaleInput('k of DeCLIP eq. 8; thresholds depend on it, ranks do not.'),
       threshold: float({ default: 0.5, min: 0, max: 1, step: 0.001, tooltip: 'Lowest passing score (inclusive).' }),
       max_tries: int({ default: 4, min: 1, max: 64, tooltip: 'Sampling runs at most.' }),
       min_kept: int({ default: 1, min: 1, max: 4096, tooltip: 'Stop once this many images have passed.' }),
     },
   },
   outputs: [
-    { type: 'IMAGE', name: 'images', tooltip: 'The passing images (or the best one when none passed).' },
-    { type: 'SCORES', name: 'scores', tooltip: 'Scores of the kept images.' },
-    { type: 'IMAGE', name: 'all_images', tooltip: 'Every image of every try, in order.' },
-    { type: 'SCORES', name: 'all_scores', tooltip: 'Scores of every image of every try.' },
-    { type: 'STRING', name: 'seeds', tooltip: 'The seed of every image of every try, comma-separated.' },
-    { type: 'BOOLEAN', name: 'passed', tooltip: 'False when no image cleared the threshold.' },
+    { type: IMAGE, name: 'images', tooltip: 'The passing images (or the best one when none passed).' },
+    { type: SCORES, name: 'scores', tooltip: 'Scores of the kept images.' },
+    { type: IMAGE, name: 'all_images', tooltip: 'Every image of every try, in order.' },
+    { type: SCORES, name: 'all_scores', tooltip: 'Scores of every image of every try.' },
+    { type: STRING, name: 'seeds', tooltip: 'The seed of every image of every try, comma-separated.' },
+    { type: BOOLEAN, name: 'passed', tooltip: 'False when no image cleared the threshold.' },
   ],
   async run(ctx, i) {
-    const sessions = modelRuntime(ctx.services).pool;
+    const sessions = ctx.services.models.pool;
     const total = i.max_tries * i.steps;
     let done = 0;
     const sample = {
       sessions, model: i.model, positive: i.positive, negative: i.negative, latent: i.latent_image, vae: i.vae,
       steps: i.steps, cfg: i.cfg, sampler: i.sampler_name, scheduler: i.scheduler, signal: ctx.signal,
       previewEvery: previewEvery(ctx.services, i.steps), previewFormat: ctx.services.previews?.format,
-      onProgress: (value: number, _t: number, preview?: Parameters<NodeContext['progress']>[2]) => ctx.progress(done + value, total, preview),
+      onProgress: (value: number, _t: number, preview?: Parameters<NodeCtx['progress']>[2]) => ctx.progress(done + value, total, preview),
     };
     const r = await runGatedGeneration({
       seed: i.seed, threshold: i.threshold, maxTries: i.max_tries, minKept: i.min_kept, signal: ctx.signal,

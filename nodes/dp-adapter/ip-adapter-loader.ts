@@ -5,19 +5,18 @@
  */
 import path from 'node:path';
 import { combo } from '../../server/engine/inputs.js';
-import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
+import type { NodeServices } from '../services.js';
 import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
-import type { ModelRuntime } from '../../models/runtime.js';
 import type { ModelStore } from '../../models/store/model-store.js';
-import { modelRuntime } from '../model-runtime.js';
+import { IPADAPTER } from '../socket-types.js';
 
 /**
  * Every file in models/ipadapter, broken ones included, so choosing a file that does not match the layout reaches
- * the loader's exact message instead of a bare "value not in list". Empty when the runtime is absent.
+ * the loader's exact message instead of a bare "value not in list". Empty when the engine lists choices without services.
  */
 function adapterNames(services?: NodeServices): readonly string[] {
-  const models = (services as { models?: ModelRuntime } | undefined)?.models;
-  return models ? models.store.listModels('ipadapter').map((e) => e.name) : [];
+  return services ? services.models.store.listModels('ipadapter').map((e) => e.name) : [];
 }
 
 /** The file to load: the store's manifest for a good entry, the plain path for one the store found broken. */
@@ -40,9 +39,9 @@ export const ipAdapterLoaderNode = defineNode({
       ipadapter_file: combo(adapterNames, { tooltip: 'The IP-Adapter safetensors file (base ip-adapter_sd15 layout).' }),
     },
   },
-  outputs: [{ type: 'IPADAPTER', name: 'IPADAPTER', tooltip: 'The validated adapter with its image projection weights.' }],
+  outputs: [{ type: IPADAPTER, name: 'IPADAPTER', tooltip: 'The validated adapter with its image projection weights.' }],
   async run(ctx, inputs) {
-    const adapter = await loadIpAdapterWeights(adapterFile(modelRuntime(ctx.services).store, inputs.ipadapter_file));
+    const adapter = await loadIpAdapterWeights(adapterFile(ctx.services.models.store, inputs.ipadapter_file));
     return { outputs: [adapter] };
   },
 });

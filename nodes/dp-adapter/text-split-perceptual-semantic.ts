@@ -4,8 +4,9 @@
  * "a photo of a street lamp"; feed each half to the DP-Adapter mode that wants it.
  */
 import { string } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import { splitPerceptualSemantic } from '../../models/i2t/split-prompt.js';
+import { STRING } from '../socket-types.js';
 
 export const textSplitPerceptualSemanticNode = defineNode({
   type: 'TextSplitPerceptualSemantic',
@@ -19,8 +20,8 @@ export const textSplitPerceptualSemanticNode = defineNode({
     },
   },
   outputs: [
-    { type: 'STRING', name: 'perceptual', tooltip: 'The perceptual terms as written, joined by ", " (empty when none matched).' },
-    { type: 'STRING', name: 'semantic', tooltip: 'The prompt without its perceptual terms.' },
+    { type: STRING, name: 'perceptual', tooltip: 'The perceptual terms as written, joined by ", " (empty when none matched).' },
+    { type: STRING, name: 'semantic', tooltip: 'The prompt without its perceptual terms.' },
   ],
   run(_ctx, inputs) {
     const split = splitPerceptualSemantic(inputs.text);

@@ -1,8 +1,10 @@
 /** CheckpointLoaderONNX: an SD1.5 ONNX folder from `<data>/models/checkpoints` → MODEL, CLIP, VAE. */
 import { combo } from '../../server/engine/inputs.js';
-import { defineNode, type NodeServices } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
+import type { NodeServices } from '../services.js';
 import { checkpointFromManifest } from '../../models/sd/checkpoint.js';
-import { modelRuntime, storeNames } from '../model-runtime.js';
+import { storeNames } from '../model-runtime.js';
+import { CLIP, MODEL, VAE } from '../socket-types.js';
 
 /** Usable checkpoint folders; empty when the runtime is absent (listing must never throw). */
 function checkpointNames(services?: NodeServices): readonly string[] {
@@ -21,12 +23,12 @@ export const checkpointLoaderOnnxNode = defineNode({
     },
   },
   outputs: [
-    { type: 'MODEL', name: 'MODEL', tooltip: 'The model used for denoising latents.' },
-    { type: 'CLIP', name: 'CLIP', tooltip: 'The CLIP model used for encoding text prompts.' },
-    { type: 'VAE', name: 'VAE', tooltip: 'The VAE model used for encoding and decoding images to and from latent space.' },
+    { type: MODEL, name: 'MODEL', tooltip: 'The model used for denoising latents.' },
+    { type: CLIP, name: 'CLIP', tooltip: 'The CLIP model used for encoding text prompts.' },
+    { type: VAE, name: 'VAE', tooltip: 'The VAE model used for encoding and decoding images to and from latent space.' },
   ],
   run(ctx, inputs) {
-    const manifest = modelRuntime(ctx.services).store.resolveCheckpoint(inputs.ckpt_name);
+    const manifest = ctx.services.models.store.resolveCheckpoint(inputs.ckpt_name);
     for (const w of manifest.warnings) ctx.log(`${inputs.ckpt_name}: ${w}`);
     const { model, clip, vae } = checkpointFromManifest(manifest);
     return { outputs: [model, clip, vae] };

@@ -1,9 +1,10 @@
 /** EmptyLatentImage: zeros [batch, 4, height/8, width/8] (txt2img's starting LATENT). */
 import { int } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import { SD15_LATENT_FORMAT } from '../../models/sd/latent-format.js';
 import { zeros, type Latent } from '../../models/tensors.js';
 import { MAX_RESOLUTION } from '../limits.js';
+import { LATENT } from '../socket-types.js';
 
 export const emptyLatentImageNode = defineNode({
   type: 'EmptyLatentImage',
@@ -17,7 +18,7 @@ export const emptyLatentImageNode = defineNode({
       batch_size: int({ default: 1, min: 1, max: 4096, tooltip: 'The number of latent images in the batch.' }),
     },
   },
-  outputs: [{ type: 'LATENT', name: 'LATENT', tooltip: 'The empty latent image batch.' }],
+  outputs: [{ type: LATENT, name: 'LATENT', tooltip: 'The empty latent image batch.' }],
   run(_ctx, inputs) {
     const d = SD15_LATENT_FORMAT.downscale;
     const latent: Latent = {

@@ -3,8 +3,9 @@
  * choice to return the latent with its leftover noise (for chaining samplers), as ComfyUI's node.
  */
 import { combo, int } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import { modelInput, runSampler, samplingInputs, samplingOptions, seedInput } from './sampler-inputs.js';
+import { LATENT } from '../socket-types.js';
 
 export const ksamplerAdvancedNode = defineNode({
   type: 'KSamplerAdvanced',
@@ -22,7 +23,7 @@ export const ksamplerAdvancedNode = defineNode({
       return_with_leftover_noise: combo(['disable', 'enable']),
     },
   },
-  outputs: [{ type: 'LATENT', name: 'LATENT' }],
+  outputs: [{ type: LATENT, name: 'LATENT' }],
   async run(ctx, i) {
     const latent = await runSampler(ctx, {
       ...samplingOptions(i),

@@ -1,7 +1,8 @@
 /** KSampler: ComfyUI's sampler node (seed, steps, cfg, sampler, scheduler, denoise) on an SD1.5 ONNX UNet. */
 import { float } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import { modelInput, runSampler, samplingInputs, samplingOptions, seedInput } from './sampler-inputs.js';
+import { LATENT } from '../socket-types.js';
 
 export const ksamplerNode = defineNode({
   type: 'KSampler',
@@ -19,7 +20,7 @@ export const ksamplerNode = defineNode({
       }),
     },
   },
-  outputs: [{ type: 'LATENT', name: 'LATENT', tooltip: 'The denoised latent.' }],
+  outputs: [{ type: LATENT, name: 'LATENT', tooltip: 'The denoised latent.' }],
   async run(ctx, i) {
     const latent = await runSampler(ctx, { ...samplingOptions(i), seed: i.seed, denoise: i.denoise });
     return { outputs: [latent] };

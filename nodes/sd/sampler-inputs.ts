@@ -1,19 +1,20 @@
 /** Input specs shared by KSampler and KSamplerAdvanced (ComfyUI's names, defaults and ranges), and their run. */
 import { combo, float, int, socket } from '../../server/engine/inputs.js';
-import type { NodeContext } from '../../server/engine/node-definition.js';
+import type { InputsOf } from '../../server/engine/node-definition.js';
+import type { NodeCtx } from '../define-node.js';
 import { samplerNames } from '../../models/sampling/samplers/index.js';
 import { schedulerNames } from '../../models/sampling/schedulers/index.js';
 import { sdSample, type SdSampleOptions } from '../../models/sd/sample.js';
 import type { Conditioning, SdModel } from '../../models/sd/types.js';
 import type { Latent } from '../../models/tensors.js';
-import { modelRuntime } from '../model-runtime.js';
 import { previewEvery } from './services.js';
+import { CONDITIONING, LATENT, MODEL } from '../socket-types.js';
 
 /** 0 … 2^64−1, kept as a bigint so no seed loses precision. */
 export const seedInput = (tooltip: string) =>
   int({ default: 0, min: 0, max: 0xffffffffffffffffn, controlAfterGenerate: true, big: true, tooltip });
 
-export const modelInput = socket<SdModel>('MODEL', { tooltip: 'The model used for denoising the input latent.' });
+export const modelInput = socket(MODEL, { tooltip: 'The model used for denoising the input latent.' });
 export const stepsInput = int({ default: 20, min: 1, max: 10000, tooltip: 'The number of steps used in the denoising process.' });
 export const cfgInput = float({
   default: 8.0, min: 0.0, max: 100.0, step: 0.1, round: 0.01,
@@ -21,9 +22,9 @@ export const cfgInput = float({
 });
 export const samplerInput = combo(samplerNames, { tooltip: 'The algorithm used when sampling, this can affect the quality, speed, and style of the generated output.' });
 export const schedulerInput = combo(schedulerNames, { tooltip: 'The scheduler controls how noise is gradually removed to form the image.' });
-export const positiveInput = socket<Conditioning>('CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to include in the image.' });
-export const negativeInput = socket<Conditioning>('CONDITIONING', { tooltip: 'The conditioning describing the attributes you want to exclude from the image.' });
-export const latentInput = socket<Latent>('LATENT', { tooltip: 'The latent image to denoise.' });
+export const positiveInput = socket(CONDITIONING, { tooltip: 'The conditioning describing the attributes you want to include in the image.' });
+export const negativeInput = socket(CONDITIONING, { tooltip: 'The conditioning describing the attributes you want to exclude from the image.' });
+export const latentInput = socket(LATENT, { tooltip: 'The latent image to denoise.' });
 
 /**
  * The inputs after the seed that KSampler and KSamplerAdvanced share, in ComfyUI's order (the editor maps widget
@@ -39,17 +40,8 @@ export const samplingInputs = {
   latent_image: latentInput,
 };
 
-/** The run values of `model` plus {@link samplingInputs}. */
-export interface SamplingInputValues {
-  readonly model: SdModel;
-  readonly steps: number;
-  readonly cfg: number;
-  readonly sampler_name: NodeSampleOptions['sampler'];
-  readonly scheduler: NodeSampleOptions['scheduler'];
-  readonly positive: Conditioning;
-  readonly negative: Conditioning;
-  readonly latent_image: Latent;
-}
+/** The run values of `model` plus {@link samplingInputs}, as the engine types them from the specs. */
+type SamplingInputValues = InputsOf<{ required: { model: typeof modelInput } & typeof samplingInputs }>;
 
 /** The sampler options named by those inputs (ComfyUI's names → ours); seed and denoise stay with the node. */
 export function samplingOptions(i: SamplingInputValues): Pick<NodeSampleOptions, 'model' | 'positive' | 'negative' | 'latent' | 'steps' | 'cfg' | 'sampler' | 'scheduler'> {
@@ -63,10 +55,10 @@ export function samplingOptions(i: SamplingInputValues): Pick<NodeSampleOptions,
 export type NodeSampleOptions = Omit<SdSampleOptions, 'sessions' | 'signal' | 'onProgress' | 'previewEvery' | 'previewFormat'>;
 
 /** Runs a sampler for a node: progress once per step through `ctx.progress`, with previews as configured. */
-export function runSampler(ctx: NodeContext, o: NodeSampleOptions): Promise<Latent> {
+export function runSampler(ctx: NodeCtx, o: NodeSampleOptions): Promise<Latent> {
   return sdSample({
     ...o,
-    sessions: modelRuntime(ctx.services).pool,
+    sessions: ctx.services.models.pool,
     signal: ctx.signal,
     onProgress: (value, total, preview) => ctx.progress(value, total, preview),
     previewEvery: previewEvery(ctx.services, o.steps),

@@ -1,10 +1,10 @@
 /** VAEDecode: LATENT → IMAGE, one image at a time. */
 import { socket } from '../../server/engine/inputs.js';
-import { defineNode } from '../../server/engine/node-definition.js';
+import { defineNode } from '../define-node.js';
 import type { SdVae } from '../../models/sd/types.js';
 import { vaeDecode } from '../../models/sd/vae.js';
 import type { Latent } from '../../models/tensors.js';
-import { modelRuntime } from '../model-runtime.js';
+import { IMAGE, LATENT, VAE } from '../socket-types.js';
 
 export const vaeDecodeNode = defineNode({
   type: 'VAEDecode',
@@ -13,13 +13,13 @@ export const vaeDecodeNode = defineNode({
   description: 'Decodes latent images back into pixel space images.',
   inputs: {
     required: {
-      samples: socket<Latent>('LATENT', { tooltip: 'The latent to be decoded.' }),
-      vae: socket<SdVae>('VAE', { tooltip: 'The VAE model used for decoding the latent.' }),
+      samples: socket(LATENT, { tooltip: 'The latent to be decoded.' }),
+      vae: socket(VAE, { tooltip: 'The VAE model used for decoding the latent.' }),
     },
   },
-  outputs: [{ type: 'IMAGE', name: 'IMAGE', tooltip: 'The decoded image.' }],
+  outputs: [{ type: IMAGE, name: 'IMAGE', tooltip: 'The decoded image.' }],
   async run(ctx, inputs) {
-    const image = await vaeDecode({ sessions: modelRuntime(ctx.services).pool, vae: inputs.vae, latent: inputs.samples, signal: ctx.signal });
+    const image = await vaeDecode({ sessions: ctx.services.models.pool, vae: inputs.vae, latent: inputs.samples, signal: ctx.signal });
     return { outputs: [image] };
   },
 });

@@ -5,11 +5,10 @@
 import { graphError, type GraphError } from './errors.js';
 import { comboChoices, type InputSpec } from './inputs.js';
 import { wireSpec } from './object-info.js';
-import type { NodeServices } from './node-definition.js';
 
 /** How a constant is checked: `listChecked: false` leaves combo membership to the node's own `validate`. */
 export interface CheckOptions {
-  readonly services?: NodeServices;
+  readonly services?: unknown;
   readonly listChecked?: boolean;
 }
 

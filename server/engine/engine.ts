@@ -3,7 +3,6 @@
  */
 import type { ExecutionOutcome } from './execution-events.js';
 import { executeGraph, type ExecuteRequest } from './execute.js';
-import type { NodeServices } from './node-definition.js';
 import { objectInfo, type ObjectInfoEntry } from './object-info.js';
 import { OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
@@ -11,7 +10,7 @@ import { validatePrompt, type ValidateOptions, type ValidationResult } from './v
 
 export interface EngineOptions {
   readonly registry: NodeRegistry;
-  readonly services: NodeServices;
+  readonly services: unknown;
   /** Cached results kept beyond those of the latest prompt (0 = ComfyUI's classic cache). */
   readonly spareCacheEntries?: number;
   readonly log?: (message: string) => void;
@@ -19,7 +18,7 @@ export interface EngineOptions {
 
 export class Engine {
   readonly registry: NodeRegistry;
-  readonly services: NodeServices;
+  readonly services: unknown;
   readonly #cache: OutputCache;
   readonly #log: (message: string) => void;
 

@@ -4,7 +4,7 @@
 import { InterruptedError, NodeExecutionError, summarizeValue } from './errors.js';
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome, PromptOutputs } from './execution-events.js';
 import type { Graph } from './graph.js';
-import type { NodeContext, NodeServices, PreviewImage } from './node-definition.js';
+import type { NodeContext, PreviewImage } from './node-definition.js';
 import type { CachedResult, OutputCache } from './output-cache.js';
 import { planExecution } from './plan.js';
 import type { NodeRegistry } from './registry.js';
@@ -35,7 +35,7 @@ interface RunState {
   readonly cachedAtStart: string[];
 }
 
-function makeContext(state: RunState, nodeId: string, nodeType: string, services: NodeServices): NodeContext {
+function makeContext(state: RunState, nodeId: string, nodeType: string, services: unknown): NodeContext {
   const { signal, emit, req } = state;
   const throwIfInterrupted = () => {
     if (signal.aborted) throw new InterruptedError();
@@ -99,7 +99,7 @@ function collectOutputs(state: RunState, graph: Graph): PromptOutputs {
 }
 
 /** Runs `req` on `registry`, reusing and filling `cache`. Never throws for node failures: see the outcome. */
-export async function executeGraph(req: ExecuteRequest, registry: NodeRegistry, services: NodeServices, cache: OutputCache): Promise<ExecutionOutcome> {
+export async function executeGraph(req: ExecuteRequest, registry: NodeRegistry, services: unknown, cache: OutputCache): Promise<ExecutionOutcome> {
   const signal = req.signal ?? new AbortController().signal;
   const emit = req.onEvent ?? (() => {});
   const { graph } = req;

@@ -10,3 +10,4 @@ export * from './registry.js';
 export * from './type-compat.js';
 export * from './validate.js';
 export type { ExecuteRequest } from './execute.js';
+export * from './socket-type.js';

@@ -3,9 +3,9 @@
  * type through `z.infer` and coerces wire values) plus the ComfyUI options that `/object_info` publishes.
  */
 import { z } from 'zod';
-import type { NodeServices } from './node-definition.js';
+import type { SocketType } from './socket-type.js';
 
-/** Options shared by every input, published verbatim (snake_case is ComfyUI's wire naming). */
+/** Options shared by every input; `/object_info` publishes them under ComfyUI's names (`wireOptions`). */
 export interface CommonOptions {
   tooltip?: string;
   /** Show as a socket instead of a widget in the editor. */
@@ -49,8 +49,12 @@ export interface ComboOptions extends CommonOptions {
   controlAfterGenerate?: boolean;
 }
 
-/** A source of combo choices: fixed, or computed when `/object_info` or validation asks (model store listings). */
-export type ChoiceSource = readonly string[] | ((services?: NodeServices) => readonly string[]);
+/**
+ * A source of combo choices: fixed, or computed when `/object_info` or validation asks (model store listings).
+ * The engine passes the services it was given through without looking at them; the node layer owns their type
+ * (`nodes/services.ts`), so a listing function declares its parameter with that type.
+ */
+export type ChoiceSource = readonly string[] | ((services?: never) => readonly string[]);
 
 interface SpecBase<T> {
   /** Wire type: INT, FLOAT, STRING, BOOLEAN, COMBO or a socket type such as IMAGE. */
@@ -173,19 +177,19 @@ export function boolean(options: BooleanOptions = {}): BooleanSpec {
 }
 /** A COMBO widget with a fixed list (typed as the literal union) or a list computed on demand. */
 export function combo<const T extends string>(choices: readonly T[], options?: ComboOptions): ComboSpec<T>;
-export function combo(choices: (services?: NodeServices) => readonly string[], options?: ComboOptions): ComboSpec<string>;
+export function combo<S>(choices: (services?: S) => readonly string[], options?: ComboOptions): ComboSpec<string>;
 export function combo(choices: ChoiceSource, options: ComboOptions = {}): ComboSpec<string> {
   return { kind: 'COMBO', type: 'COMBO', options, choices, schema: stringSchema };
 }
 /**
- * A typed socket input such as IMAGE or MODEL. The value type is declared by the caller; links are type-checked
- * by name at validation, so the schema does not inspect the value.
+ * A socket input such as IMAGE or MODEL; its value type comes from the socket type. Links are type-checked by
+ * name at validation, so the schema does not inspect the value.
  */
-export function socket<T>(type: string, options: CommonOptions = {}): SocketSpec<T> {
-  return { kind: 'SOCKET', type, options, schema: z.custom<T>(() => true) };
+export function socket<T>(type: SocketType<T>, options: CommonOptions = {}): SocketSpec<T> {
+  return { kind: 'SOCKET', type: type.name, options, schema: z.custom<T>(() => true) };
 }
 
-/** Resolves a combo's current choices. */
-export function comboChoices(spec: ComboSpec, services?: NodeServices): readonly string[] {
-  return typeof spec.choices === 'function' ? spec.choices(services) : spec.choices;
+/** Resolves a combo's current choices; `services` is handed to a listing function as it came. */
+export function comboChoices(spec: ComboSpec, services?: unknown): readonly string[] {
+  return typeof spec.choices === 'function' ? spec.choices(services as never) : spec.choices;
 }

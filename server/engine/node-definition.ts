@@ -1,17 +1,22 @@
 /**
- * A node is plain data plus one `run` (STYLE §1). `defineNode` only checks and freezes the definition; its real
- * job is type inference: `run` receives inputs typed from the zod schemas of the input specs.
+ * A node is plain data plus one `run` (docs/architecture.md, "Nodes"). `defineNode` only checks and freezes the
+ * definition; its real job is type inference: `run` receives inputs typed from the zod schemas of the input specs
+ * and must return values of the types its outputs declare.
  */
 import type { z } from 'zod';
 import type { HiddenKind, InputSpec } from './inputs.js';
+import type { SocketType } from './socket-type.js';
 
-/** Declared outputs, in slot order. `isList` marks a ComfyUI list output (OUTPUT_IS_LIST). */
-export interface OutputDecl {
-  readonly type: string;
+/** One declared output. `isList` marks a ComfyUI list output (OUTPUT_IS_LIST): `run` returns an array for it. */
+export interface OutputDecl<T = any> {
+  readonly type: SocketType<T>;
   readonly name?: string;
   readonly isList?: boolean;
   readonly tooltip?: string;
 }
+
+/** Declared outputs, in slot order. */
+export type OutputsDecl = readonly OutputDecl[];
 
 export interface InputsDecl {
   readonly required?: Readonly<Record<string, InputSpec>>;
@@ -31,27 +36,23 @@ export type InputsOf<I extends InputsDecl> = {
   -readonly [K in keyof I['hidden']]: HiddenValue<I['hidden'][K]>;
 };
 
-/**
- * Services handed to nodes through `ctx`. Layers that own a service (the model runtime, the data directory)
- * add their members by declaration merging, so the engine stays free of them.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface NodeServices {}
-
 /** An encoded preview image sent to clients as a binary WS frame. */
 export interface PreviewImage {
   readonly format: 'jpeg' | 'png';
   readonly data: Uint8Array;
 }
 
-/** What a running node can see and do. */
-export interface NodeContext {
+/**
+ * What a running node can see and do. `S` is the services type: the engine hands over whatever services it was
+ * created with and never looks inside; the node layer owns their type (`nodes/services.ts`).
+ */
+export interface NodeContext<S = unknown> {
   readonly nodeId: string;
   readonly nodeType: string;
   readonly promptId: string;
   /** Aborted on interrupt; long-running work should pass it on or call `throwIfInterrupted()`. */
   readonly signal: AbortSignal;
-  readonly services: NodeServices;
+  readonly services: S;
   /** Reports per-step progress and is an interrupt check point (it throws when interrupted). */
   progress(value: number, max: number, preview?: PreviewImage): void;
   /** Throws `InterruptedError` when the prompt was interrupted. */
@@ -64,20 +65,28 @@ export interface NodeContext {
 /** UI output of a node: each key holds a list, merged by concatenation across list calls (ComfyUI semantics). */
 export type NodeUi = Record<string, unknown[]>;
 
-/** A node's result: one value per declared output slot (an array for list outputs) and optional UI output. */
-export interface NodeResult {
-  readonly outputs?: readonly unknown[];
-  readonly ui?: NodeUi;
-}
+type OutputValue<D> = D extends { readonly type: SocketType<infer T> } ? (D extends { readonly isList: true } ? readonly T[] : T) : never;
 
-export interface NodeDefinition<I extends InputsDecl = InputsDecl> {
+/** The values `run` returns for declared outputs `O`: one per slot, of the slot's socket type. */
+export type OutputValues<O extends OutputsDecl> = { readonly [K in keyof O]: OutputValue<O[K]> };
+
+/**
+ * A node's result: one value per declared output slot (an array for list outputs) and optional UI output. A node
+ * without outputs may leave `outputs` out.
+ */
+export type NodeResult<O extends OutputsDecl = OutputsDecl> = (O extends readonly []
+  ? { readonly outputs?: readonly [] }
+  : { readonly outputs: OutputValues<O> }) & { readonly ui?: NodeUi };
+
+/** A node definition: inputs `I`, outputs `O`, services type `S` (see `NodeContext`). */
+export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends OutputsDecl = OutputsDecl, S = unknown> {
   /** Class name as used in prompts (ComfyUI's class_type). */
   readonly type: string;
   readonly category: string;
   readonly displayName?: string;
   readonly description?: string;
   readonly inputs: I;
-  readonly outputs: readonly OutputDecl[];
+  readonly outputs: O;
   /** True for nodes that are execution targets (SaveImage, ShowScores...). */
   readonly outputNode?: boolean;
   /** Receive every input as a whole list instead of being called once per list item (INPUT_IS_LIST). */
@@ -85,16 +94,19 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl> {
   /** Bumped when the node's behaviour changes, so stale cache entries are not reused. */
   readonly version?: number;
   /** ComfyUI's IS_CHANGED: extra cache-key material computed from constant inputs. NaN means "always re-run". */
-  readonly fingerprint?: (inputs: Record<string, unknown>, services: NodeServices) => unknown | Promise<unknown>;
-  /** Custom validation over constant inputs; return true or a message (custom_validation_failed). */
-  readonly validate?: (inputs: Record<string, unknown>, services: NodeServices) => true | string;
+  readonly fingerprint?: (inputs: Record<string, unknown>, services: S) => unknown | Promise<unknown>;
+  /**
+   * Custom validation over the constant inputs (linked ones are absent: their values exist only at run time);
+   * return true or a message (custom_validation_failed).
+   */
+  readonly validate?: (inputs: Partial<InputsOf<I>>, services: S) => true | string;
   /** Lazy inputs: returns the names of lazy inputs still needed given the ones evaluated so far. */
   readonly checkLazy?: (inputs: Partial<InputsOf<I>>) => readonly string[];
-  readonly run: (ctx: NodeContext, inputs: InputsOf<I>) => NodeResult | Promise<NodeResult>;
+  readonly run: (ctx: NodeContext<S>, inputs: InputsOf<I>) => NodeResult<O> | Promise<NodeResult<O>>;
 }
 
 /** Defines a node; see `NodeDefinition`. Throws on definitions that could never validate. */
-export function defineNode<const I extends InputsDecl>(def: NodeDefinition<I>): NodeDefinition<I> {
+export function defineNode<const I extends InputsDecl, const O extends OutputsDecl, S = unknown>(def: NodeDefinition<I, O, S>): NodeDefinition<I, O, S> {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*$/.test(def.type)) throw new Error(`invalid node type name "${def.type}"`);
   const names = [...Object.keys(def.inputs.required ?? {}), ...Object.keys(def.inputs.optional ?? {}), ...Object.keys(def.inputs.hidden ?? {})];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -103,4 +115,4 @@ export function defineNode<const I extends InputsDecl>(def: NodeDefinition<I>): 
 }
 
 /** The type-erased form the registry stores. */
-export type AnyNodeDefinition = NodeDefinition<any>;
+export type AnyNodeDefinition = NodeDefinition<any, any, any>;

@@ -2,7 +2,7 @@
  * `/object_info` generated from node definitions, in ComfyUI's exact schema (reference §2.6).
  */
 import { comboChoices, type InputSpec } from './inputs.js';
-import type { AnyNodeDefinition, NodeServices } from './node-definition.js';
+import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
 
 /** ComfyUI's input spec: `[TYPE]`, `[TYPE, options]` or `[[choices...], options]`. */
@@ -58,18 +58,18 @@ export function wireOptions(spec: InputSpec): Record<string, unknown> {
 }
 
 /** `[type, options]` as published; combos publish their current choice list in place of the type. */
-export function wireSpec(spec: InputSpec, services?: NodeServices): WireInputSpec {
+export function wireSpec(spec: InputSpec, services?: unknown): WireInputSpec {
   const type = spec.kind === 'COMBO' ? [...comboChoices(spec, services)] : spec.type;
   return [type, wireOptions(spec)];
 }
 
-function section(specs: Readonly<Record<string, InputSpec>> | undefined, services?: NodeServices): Record<string, WireInputSpec> | undefined {
+function section(specs: Readonly<Record<string, InputSpec>> | undefined, services?: unknown): Record<string, WireInputSpec> | undefined {
   if (!specs) return undefined;
   return Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, wireSpec(s, services)]));
 }
 
 /** Builds the `/object_info` entry of one node definition. */
-export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices): ObjectInfoEntry {
+export function objectInfoEntry(def: AnyNodeDefinition, services?: unknown): ObjectInfoEntry {
   const { required, optional, hidden } = def.inputs;
   const input: ObjectInfoEntry['input'] = { required: section(required, services) ?? {} };
   const order: ObjectInfoEntry['input_order'] = { required: Object.keys(required ?? {}) };
@@ -81,12 +81,13 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices)
     input.hidden = { ...hidden };
     order.hidden = Object.keys(hidden);
   }
+  const outputs: OutputsDecl = def.outputs;
   const entry: ObjectInfoEntry = {
     input,
     input_order: order,
-    output: def.outputs.map((o) => o.type),
-    output_is_list: def.outputs.map((o) => o.isList ?? false),
-    output_name: def.outputs.map((o) => o.name ?? o.type),
+    output: outputs.map((o) => o.type.name),
+    output_is_list: outputs.map((o) => o.isList ?? false),
+    output_name: outputs.map((o) => o.name ?? o.type.name),
     name: def.type,
     display_name: def.displayName ?? def.type,
     description: def.description ?? '',
@@ -94,7 +95,7 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices)
     category: def.category,
     output_node: def.outputNode ?? false,
   };
-  if (def.outputs.some((o) => o.tooltip)) entry.output_tooltips = def.outputs.map((o) => o.tooltip ?? null);
+  if (outputs.some((o) => o.tooltip)) entry.output_tooltips = outputs.map((o) => o.tooltip ?? null);
   return entry;
 }
 
@@ -105,7 +106,7 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: NodeServices)
 export function objectInfo(
   registry: NodeRegistry,
   onError?: (type: string, err: unknown) => void,
-  services?: NodeServices,
+  services?: unknown,
   only?: string,
 ): Record<string, ObjectInfoEntry> {
   const out: Record<string, ObjectInfoEntry> = {};

@@ -4,7 +4,7 @@
  * are merged key-wise by concatenation.
  */
 import { InterruptedError } from './errors.js';
-import type { AnyNodeDefinition, NodeContext, NodeUi } from './node-definition.js';
+import type { AnyNodeDefinition, NodeContext, NodeUi, OutputsDecl } from './node-definition.js';
 import type { CachedResult } from './output-cache.js';
 
 /** Calls `def.run` for each list index and merges the results. */
@@ -28,19 +28,20 @@ export async function runNodeLists(
       calls.push(args);
     }
   }
-  const outputs: unknown[][] = def.outputs.map(() => []);
+  const decls: OutputsDecl = def.outputs;
+  const outputs: unknown[][] = decls.map(() => []);
   let ui: NodeUi | undefined;
   for (const args of calls) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const result = await def.run(ctx, args as never);
-    const values = result?.outputs ?? [];
-    if (values.length !== def.outputs.length) {
-      throw new Error(`node ${def.type} returned ${values.length} output(s), but declares ${def.outputs.length}`);
+    const values: readonly unknown[] = result?.outputs ?? [];
+    if (values.length !== decls.length) {
+      throw new Error(`node ${def.type} returned ${values.length} output(s), but declares ${decls.length}`);
     }
-    def.outputs.forEach((decl, slot) => {
+    decls.forEach((decl, slot) => {
       const v = values[slot];
       if (decl.isList) {
-        if (!Array.isArray(v)) throw new Error(`node ${def.type} output ${slot} (${decl.type}) is a list output but returned ${typeof v}`);
+        if (!Array.isArray(v)) throw new Error(`node ${def.type} output ${slot} (${decl.type.name}) is a list output but returned ${typeof v}`);
         outputs[slot]!.push(...v);
       } else outputs[slot]!.push(v);
     });

@@ -5,7 +5,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Graph } from './graph.js';
-import type { NodeServices } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
 
 /** JSON with bigints and typed arrays made explicit; throws on values that can't be hashed (functions, cycles). */
@@ -31,7 +30,7 @@ export async function computeSignatures(
   graph: Graph,
   ids: readonly string[],
   registry: NodeRegistry,
-  services: NodeServices,
+  services: unknown,
 ): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   const fingerprints = new Map<string, unknown>();

@@ -7,7 +7,7 @@ import { checkConstant } from './check-value.js';
 import { graphError, type GraphError } from './errors.js';
 import { fromGraph, toGraph, type Graph, type GraphInput, type GraphNode } from './graph.js';
 import type { InputSpec } from './inputs.js';
-import type { NodeServices } from './node-definition.js';
+import type { OutputsDecl } from './node-definition.js';
 import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
@@ -80,7 +80,7 @@ function checkLink(name: string, spec: InputSpec, input: Extract<GraphInput, { k
   if (!source) {
     return graphError('bad_linked_input', `${name}: linked node ${input.from} does not exist`, { input_name: name, input_config: wireSpec(spec), received_value: [input.from, input.slot] });
   }
-  const outputs = registry.get(source.classType)!.outputs;
+  const outputs: OutputsDecl = registry.get(source.classType)!.outputs;
   if (input.slot < 0 || input.slot >= outputs.length) {
     return graphError('bad_linked_input', `${name}: output slot ${input.slot} of node ${input.from} (${source.classType}) is out of range; it has ${outputs.length} output(s)`, {
       input_name: name,
@@ -88,7 +88,7 @@ function checkLink(name: string, spec: InputSpec, input: Extract<GraphInput, { k
       received_value: [input.from, input.slot],
     });
   }
-  const received = outputs[input.slot]!.type;
+  const received = outputs[input.slot]!.type.name;
   const expected = spec.kind === 'COMBO' ? 'COMBO' : spec.type;
   if (!accepts(received, expected) && !(spec.kind === 'COMBO' && received === 'STRING')) {
     return graphError('return_type_mismatch', `${name}, received_type(${received}) mismatch input_type(${expected})`, {
@@ -101,7 +101,7 @@ function checkLink(name: string, spec: InputSpec, input: Extract<GraphInput, { k
   return undefined;
 }
 
-function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, services: NodeServices): NodeCheck {
+function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, services: unknown): NodeCheck {
   const def = registry.get(node.classType)!;
   const result: NodeCheck = { errors: [], coerced: { ...node.inputs }, upstream: [] };
   const constants: Record<string, unknown> = {};
@@ -136,7 +136,7 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
   }
   if (result.errors.length === 0 && def.validate) {
     try {
-      const verdict = def.validate(constants, services);
+      const verdict = def.validate(constants as never, services);
       if (verdict !== true) result.errors.push(graphError('custom_validation_failed', String(verdict), {}));
     } catch (err) {
       result.errors.push(graphError('exception_during_validation', String((err as Error)?.message ?? err), { exception_type: (err as Error)?.name ?? 'Error' }));
@@ -146,7 +146,7 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
 }
 
 /** Validates an API-format prompt against the registry. Pure: nothing runs. */
-export function validatePrompt(prompt: unknown, registry: NodeRegistry, services: NodeServices, options: ValidateOptions = {}): ValidationResult {
+export function validatePrompt(prompt: unknown, registry: NodeRegistry, services: unknown, options: ValidateOptions = {}): ValidationResult {
   const parsed = apiPromptSchema.safeParse(prompt);
   if (!parsed.success || prompt === null || Array.isArray(prompt)) {
     return fail(graphError('invalid_prompt', 'The prompt must be an object of node id → {class_type, inputs}', {}, { reason: 'Invalid prompt' }));

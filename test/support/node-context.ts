@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelRuntime } from '../../models/runtime.js';
+import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
-import type { NodeContext, NodeServices } from '../../server/engine/node-definition.js';
+import type { NodeCtx } from '../../nodes/define-node.js';
+import type { NodeServices } from '../../nodes/services.js';
 
 /** A data directory in a fresh temp dir, and its cleanup. */
 export function tempDataDirs(): { dirs: DataDirs; cleanup: () => void } {
@@ -31,7 +32,7 @@ export interface NodeContextOptions {
 }
 
 /** A context over `services.dirs` (and `services.models` when given); progress and text are recorded in `events`. */
-export function nodeContext(services: ContextServices, opts: NodeContextOptions = {}): NodeContext & { events: unknown[] } {
+export function nodeContext(services: ContextServices, opts: NodeContextOptions = {}): NodeCtx & { events: unknown[] } {
   const signal = opts.signal ?? new AbortController().signal;
   const events: unknown[] = [];
   const { dirs, models } = services;
@@ -40,7 +41,8 @@ export function nodeContext(services: ContextServices, opts: NodeContextOptions 
     nodeType: opts.nodeType ?? 'Test',
     promptId: 'test-prompt',
     signal,
-    // Only the data dir and the model runtime: other services (previews, ...) keep their defaults.
+    // Only the data dir and the model runtime: other services (previews, ...) keep their defaults. Nodes that use
+    // no model (the core pack) are run without a runtime, so the cast covers a `models` that they never read.
     services: (models ? { dirs, models } : { dirs }) as NodeServices,
     events,
     progress: (value, max) => void events.push({ progress: [value, max] }),

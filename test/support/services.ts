@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
-import type { NodeServices } from '../../server/engine/node-definition.js';
-import { createModelRuntime, type ModelRuntime } from '../../models/runtime.js';
+import type { NodeServices } from '../../nodes/services.js';
+import { createModelRuntime, type ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { checkpointFromManifest, type SdCheckpoint } from '../../models/sd/checkpoint.js';
 import { ensureTinyModels, type TinyModelPaths } from '../../models/tiny/setup.js';
 

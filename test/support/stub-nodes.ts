@@ -5,6 +5,8 @@ import { defineNode, type AnyNodeDefinition } from '../../server/engine/node-def
 import { float, int, string, socket, combo, boolean } from '../../server/engine/inputs.js';
 import { InterruptedError } from '../../server/engine/errors.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { ANY, INT, STRING } from '../../server/engine/socket-type.js';
+import { IMAGE } from '../../nodes/socket-types.js';
 
 /** Counts `run` calls per node id, so tests can assert what did *not* run. */
 export const callCounts = new Map<string, number>();
@@ -25,7 +27,7 @@ export const StubImage = defineNode({
       value: float({ default: 0.5, min: 0, max: 1, step: 0.01 }),
     },
   },
-  outputs: [{ type: 'IMAGE' }],
+  outputs: [{ type: IMAGE }],
   run(ctx, { width, height, batch, value }) {
     count(ctx.nodeId);
     const image: ImageBatch = { data: new Float32Array(batch * width * height * 3).fill(value), dims: [batch, height, width, 3] };
@@ -39,9 +41,9 @@ export const CountCalls = defineNode({
   category: 'testing',
   inputs: {
     required: { a: int({ default: 0, min: -1000000, max: 1000000 }) },
-    optional: { upstream: socket<number>('INT') },
+    optional: { upstream: socket(INT) },
   },
-  outputs: [{ type: 'INT', name: 'sum' }],
+  outputs: [{ type: INT, name: 'sum' }],
   run(ctx, { a, upstream }) {
     count(ctx.nodeId);
     return { outputs: [a + (upstream ?? 0)] };
@@ -52,8 +54,8 @@ export const CountCalls = defineNode({
 export const StubAdd = defineNode({
   type: 'StubAdd',
   category: 'testing',
-  inputs: { required: { a: socket<number>('INT'), b: socket<number>('INT') } },
-  outputs: [{ type: 'INT' }],
+  inputs: { required: { a: socket(INT), b: socket(INT) } },
+  outputs: [{ type: INT }],
   run(ctx, { a, b }) {
     count(ctx.nodeId);
     return { outputs: [a + b] };
@@ -66,9 +68,9 @@ export const Sleep = defineNode({
   category: 'testing',
   inputs: {
     required: { ms: int({ default: 100, min: 0, max: 600000 }), steps: int({ default: 10, min: 1, max: 1000 }) },
-    optional: { value: socket<unknown>('*') },
+    optional: { value: socket(ANY) },
   },
-  outputs: [{ type: '*', name: 'value' }],
+  outputs: [{ type: ANY, name: 'value' }],
   async run(ctx, { ms, steps, value }) {
     count(ctx.nodeId);
     for (let i = 1; i <= steps; i++) {
@@ -83,8 +85,8 @@ export const Sleep = defineNode({
 export const Fail = defineNode({
   type: 'Fail',
   category: 'testing',
-  inputs: { required: { message: string({ default: 'boom' }) }, optional: { value: socket<unknown>('*') } },
-  outputs: [{ type: '*' }],
+  inputs: { required: { message: string({ default: 'boom' }) }, optional: { value: socket(ANY) } },
+  outputs: [{ type: ANY }],
   run(ctx, { message }) {
     count(ctx.nodeId);
     throw new RangeError(message);
@@ -96,7 +98,7 @@ export const StubOutput = defineNode({
   type: 'StubOutput',
   category: 'testing',
   outputNode: true,
-  inputs: { required: { value: socket<unknown>('*') }, optional: { label: string({ default: '' }) } },
+  inputs: { required: { value: socket(ANY) }, optional: { label: string({ default: '' }) } },
   outputs: [],
   run(ctx, { value, label }) {
     count(ctx.nodeId);
@@ -110,7 +112,7 @@ export const StubList = defineNode({
   type: 'StubList',
   category: 'testing',
   inputs: { required: { n: int({ default: 3, min: 0, max: 100 }) } },
-  outputs: [{ type: 'INT', isList: true }],
+  outputs: [{ type: INT, isList: true }],
   run(ctx, { n }) {
     count(ctx.nodeId);
     return { outputs: [Array.from({ length: n }, (_, i) => i)] };
@@ -131,9 +133,9 @@ export const StubWidgets = defineNode({
       flag: boolean({ default: true }),
       mode: combo(['a', 'b', 'c'], { default: 'a' }),
     },
-    optional: { image: socket<ImageBatch>('IMAGE') },
+    optional: { image: socket(IMAGE) },
   },
-  outputs: [{ type: 'STRING', name: 'summary' }],
+  outputs: [{ type: STRING, name: 'summary' }],
   run(ctx, inputs) {
     count(ctx.nodeId);
     return { outputs: [`${inputs.seed}|${inputs.steps}|${inputs.cfg}|${inputs.text}|${inputs.flag}|${inputs.mode}`] };

@@ -13,7 +13,7 @@ import { Engine } from '../../server/engine/engine.js';
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { NodeRegistry } from '../../server/engine/registry.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
-import type { ModelRuntime } from '../../models/runtime.js';
+import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { cpuModelRuntime } from './services.js';
 

@@ -6,13 +6,16 @@ import { euler } from './euler.js';
 import { eulerAncestral } from './euler-ancestral.js';
 import { heun } from './heun.js';
 import { lms } from './lms.js';
-import type { Sampler, SamplerName } from './sampler.js';
+import type { Sampler } from './sampler.js';
 import { uniPc } from './uni-pc.js';
 
-export type { Denoiser, NoiseSource, SampleOptions, Sampler, SamplerName } from './sampler.js';
+export type { Denoiser, NoiseSource, SampleOptions, Sampler } from './sampler.js';
 
-/** Every sampler by its ComfyUI name. */
-export const samplers: Readonly<Record<SamplerName, Sampler>> = {
+/**
+ * Every sampler by its ComfyUI name, in ComfyUI's KSampler combo order: the one declaration of the names. The
+ * name type, the combo list and the contract tests all derive from this record.
+ */
+export const samplers = {
   euler,
   euler_ancestral: eulerAncestral,
   heun,
@@ -22,20 +25,13 @@ export const samplers: Readonly<Record<SamplerName, Sampler>> = {
   dpmpp_2m_sde: dpmpp2mSde,
   ddim,
   uni_pc: uniPc,
-};
+} as const satisfies Readonly<Record<string, Sampler>>;
+
+/** ComfyUI's names of the samplers this package implements (`comfy.samplers.SAMPLER_NAMES` subset). */
+export type SamplerName = keyof typeof samplers;
 
 /** Sampler names in ComfyUI's KSampler combo order. */
-export const samplerNames: readonly SamplerName[] = [
-  'euler',
-  'euler_ancestral',
-  'heun',
-  'dpm_2',
-  'lms',
-  'dpmpp_2m',
-  'dpmpp_2m_sde',
-  'ddim',
-  'uni_pc',
-];
+export const samplerNames = Object.keys(samplers) as readonly SamplerName[];
 
 /** Looks a sampler up by name; throws naming the valid choices when it is unknown. */
 export function getSampler(name: string): Sampler {

@@ -1,17 +1,5 @@
 import type { FloatTensor } from '../../tensors.js';
 
-/** ComfyUI's names of the samplers this package implements (`comfy.samplers.SAMPLER_NAMES` subset). */
-export type SamplerName =
-  | 'euler'
-  | 'euler_ancestral'
-  | 'heun'
-  | 'dpm_2'
-  | 'lms'
-  | 'dpmpp_2m'
-  | 'dpmpp_2m_sde'
-  | 'ddim'
-  | 'uni_pc';
-
 /**
  * A k-diffusion denoiser: given latents x at noise level σ (VE form, x = x0 + σ·ε, same dims as the sampled
  * latent) it resolves to its estimate of the clean latents x0, same length as `x.data`. The caller builds it
@@ -49,7 +37,8 @@ export interface SampleOptions {
  * same length as `x.data`; it never mutates `x.data`.
  */
 export interface Sampler {
-  readonly name: SamplerName;
+  /** Its key in the `samplers` registry (`index.ts`). */
+  readonly name: string;
   /**
    * ComfyUI computes steps+1 sigmas for these and drops the second-to-last one (`dpm_2`, `uni_pc`), because
    * their last step to σ = 0 would otherwise waste a second-order evaluation.

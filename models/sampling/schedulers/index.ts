@@ -3,14 +3,17 @@ import { ddimUniform } from './ddim-uniform.js';
 import { exponential } from './exponential.js';
 import { karras } from './karras.js';
 import { normal } from './normal.js';
-import type { Scheduler, SchedulerName } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 import { sgmUniform } from './sgm-uniform.js';
 import { simple } from './simple.js';
 
-export type { Scheduler, SchedulerName } from './scheduler.js';
+export type { Scheduler } from './scheduler.js';
 
-/** Every scheduler by its ComfyUI name. */
-export const schedulers: Readonly<Record<SchedulerName, Scheduler>> = {
+/**
+ * Every scheduler by its ComfyUI name (`comfy.samplers.SCHEDULER_HANDLERS` keys), in the order of ComfyUI's older
+ * KSampler combo (normal first: its historical default): the one declaration of the names.
+ */
+export const schedulers = {
   normal,
   karras,
   exponential,
@@ -18,18 +21,13 @@ export const schedulers: Readonly<Record<SchedulerName, Scheduler>> = {
   simple,
   ddim_uniform: ddimUniform,
   beta,
-};
+} as const satisfies Readonly<Record<string, Scheduler>>;
 
-/** Scheduler names in the order of ComfyUI's older KSampler combo (normal first: its historical default). */
-export const schedulerNames: readonly SchedulerName[] = [
-  'normal',
-  'karras',
-  'exponential',
-  'sgm_uniform',
-  'simple',
-  'ddim_uniform',
-  'beta',
-];
+/** ComfyUI's scheduler names that this package implements. */
+export type SchedulerName = keyof typeof schedulers;
+
+/** Scheduler names in combo order. */
+export const schedulerNames = Object.keys(schedulers) as readonly SchedulerName[];
 
 /** Looks a scheduler up by name; throws naming the valid choices when it is unknown. */
 export function getScheduler(name: string): Scheduler {

@@ -1,8 +1,5 @@
 import type { ModelSamplingInfo } from '../sigmas.js';
 
-/** ComfyUI's scheduler names that this package implements (`comfy.samplers.SCHEDULER_HANDLERS` keys). */
-export type SchedulerName = 'normal' | 'karras' | 'exponential' | 'sgm_uniform' | 'simple' | 'ddim_uniform' | 'beta';
-
 /**
  * Turns a step count into the descending σ schedule a sampler walks, with ComfyUI's semantics.
  * `sigmas` returns steps+1 values, descending, ending in 0 (σ units, VE form). Two ComfyUI schedulers can
@@ -10,13 +7,14 @@ export type SchedulerName = 'normal' | 'karras' | 'exponential' | 'sgm_uniform' 
  * `beta` (it drops repeated timesteps). Callers must use the returned length, never assume steps+1.
  */
 export interface Scheduler {
-  readonly name: SchedulerName;
+  /** Its key in the `schedulers` registry (`index.ts`). */
+  readonly name: string;
   /** @param steps number of sampling steps, an integer ≥ 1. */
   sigmas(model: ModelSamplingInfo, steps: number): Float64Array;
 }
 
 /** Throws a clear error unless `steps` is an integer ≥ 1. */
-export function checkSteps(scheduler: SchedulerName, steps: number): void {
+export function checkSteps(scheduler: string, steps: number): void {
   if (!Number.isInteger(steps) || steps < 1) {
     throw new Error(`scheduler ${scheduler}: steps must be an integer >= 1, got ${steps}`);
   }

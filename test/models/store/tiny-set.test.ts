@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelRuntime, type ModelRuntime } from '../../../models/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
 import { floatOutput } from '../../../models/onnx/tensor-types.js';
 import { checkIpUnetSignature } from '../../../models/store/ip-unet-signature.js';
 import { ensureTinyModels } from '../../../models/tiny/setup.js';

@@ -23,7 +23,7 @@ describe('LoadImage', () => {
   it('loads IMAGE and a 64x64 zero MASK for an opaque image', async () => {
     await writeInput('photo.png');
     const { outputs } = await loadImageNode.run(nodeContext({ dirs }), { image: 'photo.png' });
-    const [image, mask] = outputs as [{ dims: number[]; data: Float32Array }, { dims: number[]; data: Float32Array }];
+    const [image, mask] = outputs;
     expect(image.dims).toEqual([1, 3, 5, 3]);
     expect(image.data).toEqual(patternImage(1, 3, 5).data);
     expect(mask.dims).toEqual([1, 64, 64]);
@@ -37,7 +37,7 @@ describe('LoadImage', () => {
     expect((outputs![1] as { data: Float32Array }).data).toEqual(Float32Array.from([1, 0]));
     fs.copyFileSync(path.join(dirs.input, 'sub', 'alpha.png'), path.join(dirs.output, 'out.png'));
     const fromOutput = await loadImageNode.run(nodeContext({ dirs }), { image: 'out.png [output]' });
-    expect((fromOutput.outputs![0] as { dims: number[] }).dims).toEqual([1, 1, 2, 3]);
+    expect(fromOutput.outputs[0].dims).toEqual([1, 1, 2, 3]);
   });
 
   it('validates with a clear message when the file is missing or outside input/', async () => {

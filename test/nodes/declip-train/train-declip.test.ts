@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelRuntime, type ModelRuntime } from '../../../models/runtime.js';
+import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
 import { readDeclip } from '../../../models/store/weight-layout.js';
-import type { NodeServices } from '../../../server/engine/node-definition.js';
+import type { NodeServices } from '../../../nodes/services.js';
 import { declipTrainNodes, trainDeclipNode } from '../../../nodes/declip-train/index.js';
 import { nodeContext, tempDataDirs } from '../../support/node-context.js';
 import { writeSynthSet, writeTestClip } from '../../models/declip/train/fixtures.js';
@@ -52,11 +52,5 @@ describe('TrainDeCLIP', () => {
     await expect(trainDeclipNode.run(ctx, { ...inputs, data_file: '../state/x.csv' })).rejects.toThrow();
     await expect(trainDeclipNode.run(ctx, { ...inputs, output_name: '../evil' })).rejects.toThrow(/plain file name/);
     expect(fs.existsSync(path.join(dirs.models, 'evil.safetensors'))).toBe(false);
-  });
-
-  it('needs the model runtime in its services', async () => {
-    const ctx = nodeContext({ dirs });
-    expect((ctx.services as Partial<NodeServices>).models).toBeUndefined();
-    await expect(trainDeclipNode.run(ctx, inputs)).rejects.toThrow(/ctx\.services\.models/);
   });
 });

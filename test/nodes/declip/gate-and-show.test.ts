@@ -18,8 +18,9 @@ function gate(image: ImageBatch, s: Scores, mode: 'threshold' | 'top_k' | 'best_
   const { dirs, cleanup } = tempDataDirs();
   const ctx = nodeContext({ dirs });
   try {
-    const out = qualityGateNode.run(ctx, { image, scores: s, mode, threshold: extra.threshold ?? 0.5, k: extra.k ?? 1 }) as { outputs: unknown[] };
-    const [kept, rejected, keptScores] = out.outputs as [ImageBatch, ImageBatch, Scores];
+    const out = qualityGateNode.run(ctx, { image, scores: s, mode, threshold: extra.threshold ?? 0.5, k: extra.k ?? 1 });
+    // QualityGate's run is synchronous; the declared type also allows a promise.
+    const [kept, rejected, keptScores] = (out as Exclude<typeof out, Promise<unknown>>).outputs;
     return { kept, rejected, keptScores, events: ctx.events };
   } finally {
     cleanup();

@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comboChoices, type ComboSpec } from '../../../server/engine/inputs.js';
-import type { NodeServices } from '../../../server/engine/node-definition.js';
+import type { NodeServices } from '../../../nodes/services.js';
 import { writeSafetensors } from '../../../models/safetensors/write.js';
 import { buildIpAdapterTensors, ipAdapterMetadata, TINY_IP_ADAPTER_CONFIG } from '../../../models/tiny/ip-adapter.js';
 import type { IpAdapterWeights } from '../../../models/ip-adapter/weights.js';
@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => fx.close());
 
-type Out = { outputs: unknown[]; ui?: Record<string, unknown[]> };
+type Out = { outputs: readonly unknown[]; ui?: Record<string, unknown[]> };
 
 describe('dpAdapterNodes', () => {
   it('exports the four nodes with unique types', () => {

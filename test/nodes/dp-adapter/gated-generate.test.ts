@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-type Out = { outputs: unknown[]; ui: Record<string, any[]> };
+type Out = { outputs: readonly unknown[]; ui: Record<string, any[]> };
 const inputs = (o: Partial<Record<string, unknown>>) => ({
   model: fx.ckpt.model, positive: cond(1), negative: cond(2), latent_image: latent(2), vae: fx.ckpt.vae, declip,
   seed: 100n, steps: 3, cfg: 3, sampler_name: 'euler', scheduler: 'normal',

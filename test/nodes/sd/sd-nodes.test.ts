@@ -9,7 +9,7 @@ import { coreNodes } from '../../../nodes/core/index.js';
 import { sdNodes } from '../../../nodes/sd/index.js';
 import { Engine } from '../../../server/engine/engine.js';
 import type { ExecutionEvent } from '../../../server/engine/execution-events.js';
-import type { NodeServices } from '../../../server/engine/node-definition.js';
+import type { NodeServices } from '../../../nodes/services.js';
 import { NodeRegistry } from '../../../server/engine/registry.js';
 import { createSdFixture, type SdFixture } from '../../models/sd/sd-fixture.js';
 

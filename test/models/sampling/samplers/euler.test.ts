@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { euler } from '../../../../models/sampling/samplers/euler.js';
-import { constantEpsDenoiser, constantNoise, runSamplerContract, scalar } from './sampler-contract.js';
-
-// First order: at 30 Karras steps the worst element is ~0.12 off the exact ODE answer.
-runSamplerContract(euler, { kind: 'ode', tolerance: 0.15 });
+import { constantEpsDenoiser, constantNoise, scalar } from './sampler-contract.js';
 
 describe('euler.sample', () => {
   it('reference one-step vector: step 0 of linspace 20, x = 1, ε = 0.5 → −0.933899', async () => {

@@ -2,9 +2,9 @@
  * The model runtime that nodes reach through `ctx.services.models`: the session pool (inference in worker threads)
  * and the model store (what is in `<data>/models`).
  */
-import { ModelStore } from './store/model-store.js';
-import type { Device } from './onnx/providers.js';
-import { SessionPool, type SessionPoolOptions } from './onnx/session-pool.js';
+import { ModelStore } from '../store/model-store.js';
+import type { Device } from '../onnx/providers.js';
+import { SessionPool, type SessionPoolOptions } from '../onnx/session-pool.js';
 
 /** Pool plus store. One per server process (or CLI run). */
 export interface ModelRuntime {

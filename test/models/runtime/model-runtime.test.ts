@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDevice, providerChain } from '../../../models/onnx/providers.js';
-import { createModelRuntime, type ModelRuntime } from '../../../models/runtime.js';
-import type { NodeServices } from '../../../server/engine/node-definition.js';
-import { buildAdd } from './tiny-onnx.js';
+import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
+import type { NodeServices } from '../../../nodes/services.js';
+import { buildAdd } from '../onnx/tiny-onnx.js';
 
 let dir: string;
 let runtime: ModelRuntime;
