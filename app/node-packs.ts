@@ -1,6 +1,7 @@
 /**
- * The node packs this build ships, assembled explicitly (STYLE §1): a duplicate type throws at startup.
+ * The node packs this build ships, assembled explicitly (docs/architecture.md, "Nodes"): a duplicate type throws at startup.
  */
+import type { AnyNodeDefinition } from '../server/engine/node-definition.js';
 import { NodeRegistry } from '../server/engine/registry.js';
 import { coreNodes } from '../nodes/core/index.js';
 import { sdNodes } from '../nodes/sd/index.js';
@@ -8,7 +9,18 @@ import { declipNodes } from '../nodes/declip/index.js';
 import { dpAdapterNodes } from '../nodes/dp-adapter/index.js';
 import { declipTrainNodes } from '../nodes/declip-train/index.js';
 
+/** Every shipped pack by its folder under `nodes/`, in registry order (README's node table follows it). */
+export const packs: Readonly<Record<string, readonly AnyNodeDefinition[]>> = {
+  core: coreNodes,
+  sd: sdNodes,
+  declip: declipNodes,
+  'dp-adapter': dpAdapterNodes,
+  'declip-train': declipTrainNodes,
+};
+
 /** The default registry: every shipped pack. */
 export function defaultRegistry(): NodeRegistry {
-  return new NodeRegistry().addAll(coreNodes).addAll(sdNodes).addAll(declipNodes).addAll(dpAdapterNodes).addAll(declipTrainNodes);
+  const registry = new NodeRegistry();
+  for (const defs of Object.values(packs)) registry.addAll(defs);
+  return registry;
 }

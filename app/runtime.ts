@@ -9,17 +9,16 @@ import { dataDirs, type DataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
 import type { NodeServices } from '../nodes/services.js';
 import { defaultRegistry } from './node-packs.js';
+import type { Device } from '../models/onnx/providers.js';
 import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
 
-export const deviceChoices = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
-export type DeviceChoice = (typeof deviceChoices)[number];
 
 export interface RuntimeOptions {
   /** Data directory; default `$PERCEPTGRAPH_DATA_DIR` or `./data`. */
   readonly dataDir?: string;
-  readonly device?: DeviceChoice;
+  readonly device?: Device;
   /** Build the tiny default models into the data dir when missing (default true). */
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../../models/i2t/filter-cli.js';
-import { parseDevice } from '../../models/onnx/providers.js';
+import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { readClip } from '../../models/store/clip-layout.js';
 import type { ClipManifest } from '../../models/store/manifests.js';
@@ -22,7 +22,7 @@ export const DECLIP_TRAIN_USAGE = `usage: perceptgraph declip train <i2t.csv|.js
   --clip NAME|DIR       CLIP model: a name under <data>/models/clip or a folder path (required)
   -o, --out FILE        projector safetensors (default <data>/models/declip/<data file>-<clip>.safetensors)
   --data-dir DIR        data directory (default $PERCEPTGRAPH_DATA_DIR or ./data)
-  --device D            auto (default), cuda, webgpu or cpu
+  --device D            ${DEVICE_USAGE} (default auto)
   --views K             crops per image, view 0 uncropped (default 4)
   --hidden H            projector hidden width (default ${TRAIN_DEFAULTS.hiddenDim})
   --lr X                AdamW learning rate (default ${TRAIN_DEFAULTS.lr})
@@ -133,7 +133,7 @@ async function train(a: TrainArgs, io: CliIo & { isTty?: boolean }): Promise<num
   const out = a.out ?? path.join(dirs.models, 'declip', `${path.parse(a.dataFile).name}-${clip.name}.safetensors`);
   const checkpointFile = a.checkpoint ?? path.join(dirs.cache, 'declip-checkpoints', path.basename(out));
   if (a.resume && !existsSync(checkpointFile)) throw new Error(`--resume: no checkpoint at ${checkpointFile}`);
-  const pool = new SessionPool({ device: parseDevice(a.device), log: (m) => io.stderr(`${m}\n`) });
+  const pool = new SessionPool({ device: deviceOption(a.device), log: (m) => io.stderr(`${m}\n`) });
   const bar = (line: string) => io.isTty && io.stderr(`\r${line}\x1b[K`);
   try {
     const job = await runTrainingJob({

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.js';
 import { dataDirs } from '../../server/data-dir.js';
-import { deviceChoices, type DeviceChoice } from '../runtime.js';
+import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { createModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { LABEL_FORMATS, type ColumnRef, type LabelFormatId } from '../../models/iqa/labels.js';
@@ -32,7 +32,7 @@ Scores every labelled image and prints SRCC, KRCC, PLCC and PLCC after a 4-param
   --cache-dir DIR       embedding cache for resuming (default <data>/cache/iqa-eval); --no-cache disables it
   --batch-size N        images per encoder run (default 16)
   --data-dir DIR        data directory (models/ is read from it)
-  --device D            ${deviceChoices.join('|')} (default auto)`;
+  --device D            ${DEVICE_USAGE} (default auto)`;
 
 const columnRef = (v: string | undefined): ColumnRef | undefined => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
 
@@ -61,14 +61,14 @@ async function evalCommand(args: string[]): Promise<number> {
     return 2;
   }
   if (values.format !== 'auto' && !(values.format in LABEL_FORMATS)) throw new Error(`--format must be auto or one of ${Object.keys(LABEL_FORMATS).join(', ')}`);
-  if (!deviceChoices.includes(values.device as DeviceChoice)) throw new Error(`--device must be one of ${deviceChoices.join(', ')}`);
+  const device = deviceOption(values.device);
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got ${values['batch-size']}`);
   const models = values.model?.map(parseModelSpec);
   const dirs = dataDirs(values['data-dir']);
   // The default configs name the tiny CLIP; build it when missing so the command works on a fresh data dir.
   if (!models) ensureTinyModels(dirs.models);
-  const runtime = createModelRuntime({ modelsDir: dirs.models, device: values.device as DeviceChoice, log: (m) => console.error(m) });
+  const runtime = createModelRuntime({ modelsDir: dirs.models, device, log: (m) => console.error(m) });
   const bar = new ProgressBar(process.stderr, 'encoding');
   try {
     const result = await runIqaEval({

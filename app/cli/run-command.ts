@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.js';
-import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
+import { createRuntime } from '../runtime.js';
+import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { uiToApi } from '../../server/protocol/ui-to-api.js';
 import { parseJson } from '../../server/protocol/json-codec.js';
 import type { ExecutionEvent } from '../../server/engine/execution-events.js';
@@ -14,7 +15,7 @@ import type { NodeErrors } from '../../server/engine/validate.js';
 import type { GraphError } from '../../server/engine/errors.js';
 import { randomUUID } from 'node:crypto';
 
-const HELP = `usage: perceptgraph run <workflow.json> [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--json]
+const HELP = `usage: perceptgraph run <workflow.json> [--data-dir DIR] [--device ${DEVICE_USAGE}] [--json]
 
 Runs an API-format workflow (File > Export (API)) or a UI-format workflow saved from the editor.
   --json   print the outputs as JSON on stdout`;
@@ -56,7 +57,7 @@ export const runCommand: CliCommand = {
       console.error(HELP);
       return 2;
     }
-    if (!deviceChoices.includes(values.device as DeviceChoice)) throw new Error(`--device must be one of ${deviceChoices.join(', ')}`);
+    const device = deviceOption(values.device);
     const file = positionals[0]!;
     let doc: unknown;
     try {
@@ -66,7 +67,7 @@ export const runCommand: CliCommand = {
       console.error(`cannot read workflow ${file}: ${err instanceof Error ? err.message : String(err)}`);
       return 2;
     }
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device: values.device as DeviceChoice });
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device });
     try {
       const workflow = isUiWorkflow(doc) ? doc : undefined;
       const prompt = workflow ? uiToApi(workflow, runtime.engine.objectInfo()) : (doc as { prompt?: unknown }).prompt ?? doc;

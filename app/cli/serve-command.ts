@@ -4,10 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { CliCommand } from './command.js';
-import { createRuntime, deviceChoices, type DeviceChoice } from '../runtime.js';
+import { createRuntime } from '../runtime.js';
+import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { startServer } from '../../server/api/server.js';
 
-const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device auto|cuda|webgpu|cpu] [--auth-token TOKEN] [--preview-method M]
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN] [--preview-method M]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
@@ -43,9 +44,9 @@ export const serveCommand: CliCommand = {
     }
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
-    if (!deviceChoices.includes(values.device as DeviceChoice)) throw new Error(`--device must be one of ${deviceChoices.join(', ')}`);
+    const device = deviceOption(values.device);
     const host = values.listen === undefined ? '127.0.0.1' : values.listen === '' ? '0.0.0.0' : values.listen;
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device: values.device as DeviceChoice, log: console.log });
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
     const staticDir = editorDist();
     if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');
     const server = await startServer({

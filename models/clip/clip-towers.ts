@@ -10,8 +10,16 @@ import type { ClipManifest } from '../store/manifests.js';
 import type { TokenBatch } from '../tokenizers/clip-bpe.js';
 import type { FloatTensor } from '../tensors.js';
 
-/** Which ONNX files a CLIP folder is run from. */
-export type ClipLayout = 'split' | 'full';
+/**
+ * Which ONNX files a CLIP folder is run from (docs/model-folders.md): `split` = vision_model.onnx +
+ * text_model.onnx, `full` = optimum's single model.onnx. The one declaration of the layout names.
+ */
+export const CLIP_LAYOUTS = ['split', 'full'] as const;
+export type ClipLayout = (typeof CLIP_LAYOUTS)[number];
+
+/** A layout to open, or `auto`: the split files when the folder has them, else the full model. */
+export const CLIP_LAYOUT_CHOICES = ['auto', ...CLIP_LAYOUTS] as const;
+export type ClipLayoutChoice = (typeof CLIP_LAYOUT_CHOICES)[number];
 
 /** CLIP's two encoders. */
 export interface ClipTowers {
@@ -34,7 +42,7 @@ export interface OpenTowersOptions {
   readonly pool: SessionPool;
   readonly manifest: ClipManifest;
   /** 'auto' (default) takes the split files when the folder has them, else the full model. */
-  readonly layout?: ClipLayout | 'auto';
+  readonly layout?: ClipLayoutChoice;
   /** Token ids of the dummy text fed to a full model when encoding images: [bos, eos]. */
   readonly dummyText: readonly [number, number];
   /** Side of the dummy image fed to a full model when encoding text, when the model does not declare it. */

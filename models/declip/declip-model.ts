@@ -11,7 +11,7 @@ import { ClipImageProcessor, type ClipImageInput } from '../processors/clip-imag
 import type { ModelStore } from '../store/model-store.js';
 import { ClipTokenizer } from '../tokenizers/clip-bpe.js';
 import { concatBatch, sliceBatch, type FloatTensor } from '../tensors.js';
-import { openClipTowers, type ClipLayout, type ClipTowers } from '../clip/clip-towers.js';
+import { openClipTowers, type ClipLayout, type ClipLayoutChoice, type ClipTowers } from '../clip/clip-towers.js';
 import { writeGraphFile } from './graph-file.js';
 import { readProjectorWeights } from './projector-file.js';
 import { buildProjectorGraph, zeroInitProjectors, type ProjectorWeights } from './projector-graph.js';
@@ -30,7 +30,7 @@ export interface LoadDeclipOptions {
   /** A `declip` projector file name in the store, or {@link NO_PROJECTOR}. */
   readonly projector: string;
   /** 'auto' (default): split files when present, else the full model.onnx. */
-  readonly layout?: ClipLayout | 'auto';
+  readonly layout?: ClipLayoutChoice;
   /** Folder for the generated projector graphs (the data dir's cache). */
   readonly graphDir: string;
   /** Shared text-embedding cache; default one per model. */

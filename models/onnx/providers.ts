@@ -3,14 +3,13 @@
  * even for ['cuda','cpu']), so each device maps to an ordered chain that the pool walks one provider at a time.
  */
 
-/** The `--device` option. `auto` tries CUDA, then WebGPU, then CPU. */
-export type Device = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 
 /** An onnxruntime execution provider this runtime uses. */
 export type ExecutionProvider = 'cuda' | 'webgpu' | 'cpu';
 
-/** All accepted `--device` values. */
-export const DEVICES: readonly Device[] = ['auto', 'cuda', 'webgpu', 'cpu'];
+/** All accepted `--device` values: the one declaration of the device names. `auto` tries CUDA, then WebGPU, then CPU. */
+export const DEVICES = ['auto', 'cuda', 'webgpu', 'cpu'] as const;
+export type Device = (typeof DEVICES)[number];
 
 /** Parses a `--device` value; throws listing the accepted values. */
 export function parseDevice(value: string): Device {

@@ -11,6 +11,7 @@ import type { ModelStore } from '../../models/store/model-store.js';
 import { storeNames } from '../model-runtime.js';
 import { graphDir } from './services.js';
 import { DECLIP } from '../socket-types.js';
+import { CLIP_LAYOUT_CHOICES } from '../../models/clip/clip-towers.js';
 
 /** Sizes and mtimes of the files behind a (clip, projector) choice, or the reason they cannot be read. */
 function modelFilesStamp(store: ModelStore, clip: string, projector: string): string {
@@ -39,7 +40,7 @@ export const declipLoaderNode = defineNode({
       projector: combo((services?: NodeServices) => [NO_PROJECTOR, ...storeNames(services, 'declip')], {
         default: NO_PROJECTOR, tooltip: 'a projector .safetensors in models/declip, or none (vanilla CLIP)',
       }),
-      layout: combo(['auto', 'split', 'full'], { default: 'auto', tooltip: 'auto takes the split files when present' }),
+      layout: combo(CLIP_LAYOUT_CHOICES, { default: 'auto', tooltip: 'auto takes the split files when present' }),
     },
   },
   outputs: [{ type: DECLIP, name: 'DECLIP' }],

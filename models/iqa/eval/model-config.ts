@@ -3,6 +3,7 @@
  * logit scale score the images. Several run side by side; configs on the same CLIP files share one pass of the
  * image encoder.
  */
+import { CLIP_LAYOUT_CHOICES, type ClipLayoutChoice } from '../../clip/clip-towers.js';
 import { NO_PROJECTOR } from '../../declip/declip-model.js';
 import { SCORE_SPACES, type ScoreSpace } from '../iqa-scoring.js';
 import { DEFAULT_LOGIT_SCALE } from '../../declip/zero-shot.js';
@@ -16,7 +17,7 @@ export interface EvalModelConfig {
   readonly clip: string;
   /** A `declip` projector file, or 'none'. */
   readonly projector: string;
-  readonly layout: 'auto' | 'split' | 'full';
+  readonly layout: ClipLayoutChoice;
   readonly space: ScoreSpace;
   /** A prompt preset id (technical, aesthetic, noise…) or a custom pair. */
   readonly prompt: string | { readonly positive: string; readonly negative: string };
@@ -60,7 +61,7 @@ export function parseModelSpec(spec: string): EvalModelConfig {
   const space = (fields.get('space') ?? CONFIG_DEFAULTS.space) as ScoreSpace;
   if (!SCORE_SPACES.includes(space)) throw new Error(`model spec "${spec}": space must be one of ${SCORE_SPACES.join(', ')}`);
   const layout = (fields.get('layout') ?? CONFIG_DEFAULTS.layout) as EvalModelConfig['layout'];
-  if (!['auto', 'split', 'full'].includes(layout)) throw new Error(`model spec "${spec}": layout must be auto, split or full`);
+  if (!(CLIP_LAYOUT_CHOICES as readonly string[]).includes(layout)) throw new Error(`model spec "${spec}": layout must be one of ${CLIP_LAYOUT_CHOICES.join(', ')}`);
   const logitScale = Number(fields.get('logit_scale') ?? CONFIG_DEFAULTS.logitScale);
   if (!(logitScale > 0)) throw new Error(`model spec "${spec}": logit_scale must be a positive number`);
   const pos = fields.get('positive');
