@@ -13,7 +13,7 @@ const apiRoutes = ['/object_info', '/prompt', '/queue', '/history', '/interrupt'
 export default defineConfig({
   root,
   // Relative asset URLs, so the bundle works wherever the server mounts it.
-  base: '.',
+  base: './',
   logLevel: 'warn',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2000 },
   server: {

@@ -18,16 +18,16 @@ export const IMAGE = socketType<ImageBatch>('IMAGE');
 export const MASK = socketType<Mask>('MASK');
 /** `{ samples: [B,4,H/8,W/8] }` (ComfyUI's LATENT). */
 export const LATENT = socketType<Latent>('LATENT');
+/** The SD1.5 pieces a checkpoint loader hands out, and text conditioning. */
+export const MODEL = socketType<SdModel>('MODEL'), CLIP = socketType<SdClip>('CLIP'), VAE = socketType<SdVae>('VAE');
 export const CONDITIONING = socketType<Conditioning>('CONDITIONING');
-export const MODEL = socketType<SdModel>('MODEL');
-export const CLIP = socketType<SdClip>('CLIP');
-export const VAE = socketType<SdVae>('VAE');
 /** An IP-Adapter's validated weights (ComfyUI_IPAdapter_plus's IPADAPTER). */
 export const IPADAPTER = socketType<IpAdapterWeights>('IPADAPTER');
 /** A CLIP with its DeCLIP projectors. */
 export const DECLIP = socketType<DeclipModel>('DECLIP');
 /** Image embeddings in the CLIP, perceptual and semantic spaces. */
 export const EMBEDS = socketType<ImageEmbeds>('EMBEDS');
+/** Text embeddings of prompts, per space. */
 export const TEXT_EMBEDS = socketType<TextEmbeds>('TEXT_EMBEDS');
 /** Per-image quality/attribute scores. */
 export const SCORES = socketType<Scores>('SCORES');

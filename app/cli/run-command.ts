@@ -28,7 +28,7 @@ export function isUiWorkflow(doc: unknown): doc is { nodes: unknown[] } {
 export function formatValidationErrors(error: GraphError, nodeErrors: NodeErrors): string {
   const lines = [`${error.message}${error.details ? `: ${error.details.split('\n')[0]}` : ''}`];
   for (const [id, entry] of Object.entries(nodeErrors)) {
-    for (const e of entry.errors) lines.push(`  node ${id} (${entry.class_type}): ${e.message}: ${e.details}`);
+    for (const e of entry.errors) lines.push(`  node ${id} (${entry.classType}): ${e.message}: ${e.details}`);
   }
   return lines.join('\n');
 }
@@ -76,7 +76,7 @@ export const runCommand: CliCommand = {
         console.error(formatValidationErrors(v.error, v.nodeErrors));
         return 1;
       }
-      if (Object.keys(v.nodeErrors).length) console.error(formatValidationErrors({ type: 'prompt_outputs_failed_validation', message: 'Some outputs failed validation and are skipped', details: '', extra_info: {} }, v.nodeErrors));
+      if (Object.keys(v.nodeErrors).length) console.error(formatValidationErrors({ type: 'prompt_outputs_failed_validation', message: 'Some outputs failed validation and are skipped', details: '', extraInfo: {} }, v.nodeErrors));
       const outcome = await runtime.engine.execute({
         promptId: randomUUID(),
         graph: v.graph,
@@ -88,7 +88,7 @@ export const runCommand: CliCommand = {
       if (values.json) console.log(JSON.stringify(outcome.outputs, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x), 2));
       else for (const [id, ui] of Object.entries(outcome.outputs)) console.log(`${id}: ${JSON.stringify(ui)}`);
       if (outcome.status === 'error') {
-        console.error(`node ${outcome.error.node_id} (${outcome.error.node_type}) failed: ${outcome.error.exception_message}`);
+        console.error(`node ${outcome.error.nodeId} (${outcome.error.nodeType}) failed: ${outcome.error.exceptionMessage}`);
         return 1;
       }
       if (outcome.status === 'interrupted') return 130;

@@ -1,21 +1,17 @@
 /**
- * HTTP client for the perceptgraph server's ComfyUI-compatible API (reference §2) plus the example-workflow listing
+ * HTTP client for the perceptgraph server's ComfyUI-compatible API (docs/comfyui-protocol.md) plus the example-workflow listing
  * (`GET /workflows`, `GET /workflows/{name}`). Paths are relative to the page, so the editor works when mounted under
  * a prefix.
  */
 import type { ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import type { ApiPrompt } from '../../server/protocol/api-prompt.js';
+import type { WireGraphError, WireNodeErrors } from '../../server/protocol/comfy-errors.js';
 
 /** One validation error of a node, as `POST /prompt` returns it in `node_errors[id].errors`. */
-export interface ApiNodeErrorItem {
-  type: string;
-  message: string;
-  details?: string;
-  extra_info?: { input_name?: string; [key: string]: unknown };
-}
+export type ApiNodeErrorItem = WireGraphError;
 
 /** `node_errors` of a rejected (or partially accepted) prompt: node id → its errors. */
-export type NodeErrors = Record<string, { errors: ApiNodeErrorItem[]; dependent_outputs?: string[]; class_type?: string }>;
+export type NodeErrors = WireNodeErrors;
 
 /** Result of {@link ApiClient.queuePrompt}: accepted with its id, or rejected with the server's error. */
 export type QueuePromptResult =
@@ -29,7 +25,7 @@ export interface FileRef {
   type?: string;
 }
 
-/** `[number, prompt_id, prompt, extra_data, outputs]` queue tuple (reference §2.3). */
+/** `[number, prompt_id, prompt, extra_data, outputs]` queue tuple (docs/comfyui-protocol.md). */
 export type QueueItem = [number, string, ApiPrompt, Record<string, unknown>, string[], ...unknown[]];
 
 /** One `/history` entry. */

@@ -1,5 +1,5 @@
 /**
- * What the last run did to each node, fed by WebSocket events (reference §3.3) and validation replies, and drawn
+ * What the last run did to each node, fed by WebSocket events (docs/comfyui-protocol.md) and validation replies, and drawn
  * over the nodes: running outline, per-step progress bar, "cached" badge, output images and previews, score/text
  * lines, and validation or execution errors (with the offending input's widget outlined).
  */
@@ -86,7 +86,7 @@ export class RunState {
     for (const s of this.nodes.values()) s.errors = [];
     for (const [id, entry] of Object.entries(nodeErrors)) {
       this.get(id).errors = entry.errors.map((e) => ({
-        input: e.extra_info?.input_name,
+        input: typeof e.extra_info?.input_name === 'string' ? e.extra_info.input_name : undefined,
         message: e.details ? `${e.message}: ${e.details}` : e.message,
       }));
     }

@@ -1,5 +1,5 @@
 /**
- * Reconnecting WebSocket to `/ws?clientId=…` (reference §3). JSON frames are dispatched by `type`; binary preview
+ * Reconnecting WebSocket to `/ws?clientId=…` (docs/comfyui-protocol.md). JSON frames are dispatched by `type`; binary preview
  * frames (event 1: `u32 image_type` + image, event 4: `u32 json_len` + metadata JSON + image; big-endian) are turned
  * into Blobs. On close it reconnects with capped exponential backoff (0.5 s → 5 s) and keeps the same client id, so
  * the server keeps routing this client's prompt events to it.
@@ -72,7 +72,7 @@ export class ReconnectingSocket {
     ws.addEventListener('open', () => {
       this.delay = MIN_DELAY_MS;
       this.setConnected(true);
-      // Ask for metadata preview frames so previews name their node (reference §3.1, §3.5).
+      // Ask for metadata preview frames so previews name their node (docs/comfyui-protocol.md, binary frames).
       ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     });
     ws.addEventListener('message', (ev) => this.dispatch(ev.data));

@@ -1,6 +1,6 @@
 /**
  * The frozen CLIP encoders E_I and E_T behind one small interface, with an implementation per ONNX layout
- * (DESIGN §3): the split `vision_model.onnx` + `text_model.onnx`, and the optimum full `model.onnx`, whose single
+ * (docs/model-folders.md): the split `vision_model.onnx` + `text_model.onnx`, and the optimum full `model.onnx`, whose single
  * session needs every input on every run (the other tower gets a minimal dummy input).
  */
 import type { ModelSession } from '../onnx/model-session.js';

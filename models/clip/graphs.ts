@@ -1,6 +1,6 @@
 /**
  * CLIP stand-in builders. Each returns the bytes of one ONNX file with the names, dtypes and ranks of the real
- * exports (reference §1.5):
+ * exports (docs/model-folders.md):
  * - `vision_model.onnx`: `pixel_values` f32 [batch,3,S,S] → `image_embeds` f32 [batch,P] (Xenova split layout);
  * - `text_model.onnx`: `input_ids` int64 [batch,sequence] → `text_embeds` f32 [batch,P];
  * - `model.onnx` (optimum full CLIP): `input_ids`, `pixel_values`, `attention_mask` → `logits_per_image`,

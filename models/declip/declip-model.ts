@@ -1,7 +1,7 @@
 /**
  * A loaded DeCLIP model (the DECLIP socket value): frozen CLIP towers, the CLIP tokenizer and image preprocessing,
  * and the two projectors as an ONNX session. Without a projector file the projectors are zero-initialised, which
- * makes DeCLIP equal CLIP exactly (DESIGN §1).
+ * makes DeCLIP equal CLIP exactly (docs/declip-iqa.md).
  */
 import { statSync } from 'node:fs';
 import type { ModelSession } from '../onnx/model-session.js';

@@ -1,5 +1,5 @@
 /**
- * Reads DeCLIP projector weights (DESIGN §3: `{perceptual,semantic}.fc1.weight [h,d]`, `.fc1.bias [h]`,
+ * Reads DeCLIP projector weights (docs/model-folders.md: `{perceptual,semantic}.fc1.weight [h,d]`, `.fc1.bias [h]`,
  * `.fc2.weight [d,h]`) from a safetensors file into {@link ProjectorWeights}. F16/BF16 files are widened to float32.
  */
 import { openSafetensors } from '../safetensors/read.js';

@@ -1,7 +1,7 @@
 /**
- * The two DeCLIP projectors (DESIGN §1) as one ONNX graph, so they run on onnxruntime like every other model:
+ * The two DeCLIP projectors (docs/declip-iqa.md) as one ONNX graph, so they run on onnxruntime like every other model:
  * ResMLP(x) = x + W2·SiLU(W1·x + b1), with W1 [h,d], b1 [h], W2 [d,h] in PyTorch [out, in] layout (the projector
- * safetensors format, DESIGN §3). Graph: `image_embeds` f32 [batch, d] → `raw` (f_I, unchanged), `perceptual`
+ * safetensors format, docs/model-folders.md). Graph: `image_embeds` f32 [batch, d] → `raw` (f_I, unchanged), `perceptual`
  * (f_I(p)) and `semantic` (f_I(s)), each f32 [batch, d].
  */
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
@@ -31,7 +31,7 @@ export const PROJECTOR_BRANCHES = ['perceptual', 'semantic'] as const;
 
 /**
  * Zero-initialised projectors: W2 = 0, so both branches return their input exactly and DeCLIP equals CLIP
- * (DESIGN §1). W1 and b1 are zero too; with W2 = 0 their values cannot reach the output. `hiddenDim` defaults to 1
+ * (docs/declip-iqa.md). W1 and b1 are zero too; with W2 = 0 their values cannot reach the output. `hiddenDim` defaults to 1
  * because nothing is learned here and a wider hidden layer would only cost time.
  */
 export function zeroInitProjectors(embedDim: number, hiddenDim = 1): ProjectorWeights {

@@ -1,5 +1,5 @@
 /**
- * The quality gate (DESIGN §4): splits a batch into kept and rejected images by their scores. Every image ends up
+ * The quality gate (docs/declip-iqa.md): splits a batch into kept and rejected images by their scores. Every image ends up
  * in exactly one of the two, so nothing is dropped silently; an empty batch passes through.
  */
 import type { ImageBatch } from '../tensors.js';

@@ -1,5 +1,5 @@
 /**
- * Values that flow between the DeCLIP / IQA nodes: DECLIP, EMBEDS and SCORES sockets (DESIGN §2).
+ * Values that flow between the DeCLIP / IQA nodes: DECLIP, EMBEDS and SCORES sockets (docs/architecture.md).
  */
 import type { FloatTensor } from '../tensors.js';
 

@@ -7,7 +7,7 @@
  */
 import type { FloatTensor } from '../tensors.js';
 
-/** Default k: CLIP's trained exp(logit_scale) (reference §1.2). The paper's T = 1 is k = 1. */
+/** Default k: CLIP's trained exp(logit_scale) (docs/declip-iqa.md). The paper's T = 1 is k = 1. */
 export const DEFAULT_LOGIT_SCALE = 100;
 
 /** Rows of a [N, d] tensor, L2-normalised (an all-zero row stays zero). */

@@ -1,11 +1,11 @@
 /**
- * DP-Adapter (DESIGN §1): IP-Adapter for SD1.5 with the CLIP image embedding replaced by a DeCLIP part, no
+ * DP-Adapter (docs/declip-iqa.md): IP-Adapter for SD1.5 with the CLIP image embedding replaced by a DeCLIP part, no
  * retraining. This module turns (MODEL, IPADAPTER, EMBEDS, mode, weight, window) into the MODEL's
  * {@link IpAdapterPatch}; the SD samplers consume it (IP-capable UNet, image tokens appended after the text tokens,
  * `ipadapter_scale` = weight inside the window, see `models/sd/ip-adapter-feed.ts`).
  *
  * - cond tokens = projection of the chosen embedding part;
- * - uncond tokens = projection of a ZERO embedding (reference §3.1: LayerNorm of the bias, not a zero tensor);
+ * - uncond tokens = projection of a ZERO embedding (docs/model-folders.md: LayerNorm of the bias, not a zero tensor);
  * - both are computed here, once per run, on onnxruntime.
  */
 import type { EmbedPart, ImageEmbeds } from '../declip/types.js';
@@ -17,7 +17,7 @@ import type { FloatTensor } from '../tensors.js';
 import { ensureProjectionModel, projectImageEmbeds } from './projection.js';
 import type { IpAdapterWeights } from './weights.js';
 
-/** The three conditions of the node (DESIGN §1): which image embedding drives the image tokens. */
+/** The three conditions of the node (docs/declip-iqa.md): which image embedding drives the image tokens. */
 export const DP_ADAPTER_MODES = ['perceptual image + semantic text', 'semantic image + perceptual text', 'raw CLIP image'] as const;
 /** One of {@link DP_ADAPTER_MODES}. */
 export type DpAdapterMode = (typeof DP_ADAPTER_MODES)[number];

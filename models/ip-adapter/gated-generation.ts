@@ -1,5 +1,5 @@
 /**
- * Quality-gated generation (DESIGN §4): sample, score, and re-sample with the next seeds until enough images clear
+ * Quality-gated generation (docs/declip-iqa.md): sample, score, and re-sample with the next seeds until enough images clear
  * a threshold or `maxTries` runs out. Generation and scoring are callbacks (the GatedGenerate node passes the SD
  * sampler + VAE and the DeCLIP IQA maths), so this module is only the loop and its bookkeeping:
  * - try t samples the latent batch of B images with seed s₀ + t·B, so image j of try t has the noise of seed

@@ -1,5 +1,5 @@
 /**
- * The reference layout of the base SD1.5 IP-Adapter file, `ip-adapter_sd15.safetensors` (shared reference §3.2,
+ * The reference layout of the base SD1.5 IP-Adapter file, `ip-adapter_sd15.safetensors` (shared docs/model-folders.md,
  * 36 tensors), and a validator that lists every way a file departs from it:
  * - `image_proj.proj.weight` [4·768, 1024], `image_proj.proj.bias` [3072], `image_proj.norm.weight|bias` [768];
  * - `ip_adapter.{k}.to_k_ip.weight` and `.to_v_ip.weight` [C_k, 768] for k = 1, 3, …, 31, with C_k from the table
@@ -11,7 +11,7 @@
  */
 import type { SafetensorsDtype, SafetensorsTensorInfo } from '../safetensors/read.js';
 
-/** C_k of the 16 attn2 layers in key order k = 1, 3, …, 31 (reference §3.2 table). */
+/** C_k of the 16 attn2 layers in key order k = 1, 3, …, 31 (docs/model-folders.md table). */
 export const SD15_IP_LAYER_CHANNELS: readonly number[] = [
   320, 320, 640, 640, 1280, 1280, 1280, 1280, 1280, 640, 640, 640, 320, 320, 320, 1280,
 ];

@@ -1,5 +1,5 @@
 /**
- * IP-Adapter's image projection (ImageProjModel, reference §3.1) as an ONNX graph whose initializers are the
+ * IP-Adapter's image projection (ImageProjModel, docs/model-folders.md) as an ONNX graph whose initializers are the
  * safetensors weights, so onnxruntime runs it like any other model:
  *
  *   image_embeds [B, d] → Gemm(W [tokens·C, d], bias, transB) → Reshape [B, tokens, C] → LayerNorm(C, eps 1e-5)

@@ -1,7 +1,7 @@
 /**
  * Loads an `ip-adapter_sd15.safetensors` file into the IPADAPTER socket value: the validated layout plus the image
  * projection weights (ImageProjModel: Linear d → tokens·C with bias, LayerNorm(C) eps 1e-5). The to_k_ip/to_v_ip
- * layers are validated but not read: ONNX needs them baked into the IP-capable UNet (DESIGN §3).
+ * layers are validated but not read: ONNX needs them baked into the IP-capable UNet (docs/model-folders.md).
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * IQA label files: reads (image name, MOS) rows for `perceptgraph iqa eval` from the layouts of the common
- * datasets (`shared/reference/iqa-clip-methods.md` §4) or any CSV with configurable columns. Bad rows never
+ * datasets (docs/declip-iqa.md, "Metrics") or any CSV with configurable columns. Bad rows never
  * abort the read: each becomes a problem with its 1-based line number, and is left out of `rows`. Formats that
  * ship as .mat or .xlsx (LIVEC, SPAQ) are read from their CSV export with the column names given here.
  */

@@ -3,7 +3,7 @@
  * scaled by `logit_scale`, taking the positive entry. Every pair is oriented so that a HIGHER score means MORE of
  * the positive prompt, stated in `direction`.
  *
- * Where the strings come from (`shared/reference/iqa-clip-methods.md` §1.1):
+ * Where the strings come from (docs/declip-iqa.md, "Zero-shot quality"):
  * - quality 'Good photo.' / 'Bad photo.': CLIP-IQA's default pair.
  * - aesthetic 'Aesthetic photo.' / 'Not aesthetic photo.': CLIP-IQA's AVA attribute set.
  * - brightness, colorfulness, contrast, sharpness: CLIP-IQA's degradation attributes, verbatim.

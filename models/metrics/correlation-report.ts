@@ -71,7 +71,7 @@ function logisticPlcc(x: Float64Array, y: Float64Array, plain: number, warnings:
   const mapped = x.map((v) => logistic4(v, fit.params));
   const r = pearson(mapped, y);
   if (!Number.isFinite(r) || !fit.params.every(Number.isFinite)) {
-    // Reference §3.2: fall back to plain Pearson rather than report a diverged fit.
+    // As IQA papers do (docs/declip-iqa.md, "Metrics"): fall back to plain Pearson rather than report a diverged fit.
     warnings.push('the 4-parameter logistic fit did not give a usable mapping; plccLogistic falls back to |PLCC|');
     return { plccLogistic: Math.abs(plain), rmseLogistic: NaN, logisticParams: null };
   }

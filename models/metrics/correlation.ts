@@ -1,6 +1,6 @@
 /**
  * Rank and linear correlation coefficients as IQA papers compute them (see
- * `shared/reference/iqa-clip-methods.md` §3.1). Inputs are plain number arrays of equal length; every function
+ * docs/declip-iqa.md, "Metrics"). Inputs are plain number arrays of equal length; every function
  * returns NaN (never throws) when the coefficient is undefined: fewer than 2 pairs or a constant input.
  */
 

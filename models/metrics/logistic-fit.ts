@@ -1,6 +1,6 @@
 /**
  * The VQEG-style 4-parameter logistic mapping applied before PLCC (LIQE, pyiqa `logistic_4params`; reference
- * `iqa-clip-methods.md` §3.2), fitted by Levenberg–Marquardt least squares:
+ * docs/declip-iqa.md, "Metrics"), fitted by Levenberg–Marquardt least squares:
  *
  *   f(x) = (β1 − β2) / (1 + exp(−(x − β3) / |β4|)) + β2
  *

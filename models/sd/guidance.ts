@@ -1,6 +1,6 @@
 /**
  * Classifier-free guidance around the SD UNet, as a k-diffusion {@link Denoiser}:
- * ε = ε_u + g·(ε_c − ε_u) (reference §4.3), with ε_u from the negative and ε_c from the positive conditioning.
+ * ε = ε_u + g·(ε_c − ε_u) (docs/sampling.md), with ε_u from the negative and ε_c from the positive conditioning.
  * - When the export takes a batch of 2B, uncond and cond go through ONE call, stacked [uncond; cond] (diffusers'
  *   and ComfyUI's order); otherwise two calls. Contexts of different lengths (long prompts with a different
  *   number of 77-token chunks) also take two calls.

@@ -9,7 +9,7 @@ export class UnsupportedSchedulerError extends Error {
   override readonly name = 'UnsupportedSchedulerError';
 }
 
-/** Reads the beta schedule; absent keys take SD1.5's values (reference §4.1). */
+/** Reads the beta schedule; absent keys take SD1.5's values (docs/sampling.md). */
 export function betaScheduleFromConfig(config: Readonly<Record<string, unknown>>, source = 'scheduler_config.json'): BetaScheduleConfig {
   const prediction = config.prediction_type ?? 'epsilon';
   if (prediction !== 'epsilon') {

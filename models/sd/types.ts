@@ -25,7 +25,7 @@ export interface SdModel {
   readonly key: string;
   /** The plain UNet's `model.onnx`. */
   readonly unetPath: string;
-  /** The IP-capable UNet (DESIGN §3: `ipadapter_scale` [16], 77+4 tokens), when the checkpoint has one. */
+  /** The IP-capable UNet (docs/model-folders.md: `ipadapter_scale` [16], 77+4 tokens), when the checkpoint has one. */
   readonly ipUnetPath?: string;
   /** Scheduler settings from `scheduler/scheduler_config.json` (beta schedule, steps, prediction type). */
   readonly schedulerConfig: Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 /**
  * The SD1.5 UNet as the samplers call it: ε = unet(sample, timestep, encoder_hidden_states[, ipadapter_scale]).
- * Exports differ (reference §1.3): timestep int64 [1], float32 [1], float16 [1] or a rank-0 float; the session
+ * Exports differ (docs/model-folders.md): timestep int64 [1], float32 [1], float16 [1] or a rank-0 float; the session
  * pool casts our float [1] timestep to whatever `inputMetadata` declares (float → int by truncation, as numpy's
  * `astype` in diffusers). Some exports fix the batch axis; {@link SdUnet.acceptsBatch} tells the CFG code whether
  * it may stack uncond and cond into one call, and `predict` splits a batch that a fixed-batch export cannot take.
@@ -51,7 +51,7 @@ export class SdUnet {
   }
 
   /**
-   * Loads an IP-capable UNet and checks its signature (DESIGN §3).
+   * Loads an IP-capable UNet and checks its signature (docs/model-folders.md).
    * @throws naming every reason the file is not an IP UNet
    */
   static async loadIp(sessions: SessionSource, file: string): Promise<SdUnet> {

@@ -1,6 +1,6 @@
 /**
- * Recognises an SD1.5 ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout, reference
- * §1.1) plus our `unet_ip/` (DESIGN §3), and says precisely what a half-there folder lacks.
+ * Recognises an SD1.5 ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout) plus
+ * our `unet_ip/` (docs/model-folders.md), and says precisely what a half-there folder lacks.
  */
 import path from 'node:path';
 import { findings, isDir, isFile, isRepoFurniture, onnxAt, readJsonFile, tokenizerGap, tokenizerIn, visibleEntries, type Findings } from './folder-probe.js';

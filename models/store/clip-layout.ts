@@ -1,5 +1,5 @@
 /**
- * Recognises CLIP / OpenCLIP ONNX folders (reference §1.5): the split `vision_model.onnx` + `text_model.onnx`
+ * Recognises CLIP / OpenCLIP ONNX folders (docs/model-folders.md): the split `vision_model.onnx` + `text_model.onnx`
  * (Xenova/transformers.js) and the optimum full `model.onnx`, each at the folder root or under `onnx/`, with the
  * tokenizer and `preprocessor_config.json` at the root (or `tokenizer/`).
  */

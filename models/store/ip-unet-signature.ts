@@ -1,5 +1,5 @@
 /**
- * Checks that a loaded `unet_ip/model.onnx` has the IP-capable signature (DESIGN §3, StreamDiffusion's exporter):
+ * Checks that a loaded `unet_ip/model.onnx` has the IP-capable signature (docs/model-folders.md, StreamDiffusion's exporter):
  * `encoder_hidden_states` [B, 77+4, 768] whose last 4 rows are image tokens, and a float `ipadapter_scale` [16].
  * The store cannot see inputs without loading the model, so loaders call this with the session's metadata.
  */

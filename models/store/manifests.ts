@@ -35,7 +35,7 @@ export const checkpointManifestSchema = z.object({
   dir: absPath,
   textEncoder: onnxFileSchema,
   unet: onnxFileSchema,
-  /** IP-capable UNet (DESIGN §3): ehs [B, 77+4, 768] and `ipadapter_scale` f32 [16]. */
+  /** IP-capable UNet (docs/model-folders.md): ehs [B, 77+4, 768] and `ipadapter_scale` f32 [16]. */
   ipUnet: onnxFileSchema.optional(),
   vaeDecoder: onnxFileSchema,
   vaeEncoder: onnxFileSchema.optional(),
@@ -97,7 +97,7 @@ export const ipAdapterManifestSchema = z.object({
 });
 export type IpAdapterManifest = z.infer<typeof ipAdapterManifestSchema>;
 
-/** DeCLIP projector weights (DESIGN §3): `{perceptual,semantic}.fc1.weight [h,d]`, `.fc1.bias [h]`, `.fc2.weight [d,h]`. */
+/** DeCLIP projector weights (docs/model-folders.md): `{perceptual,semantic}.fc1.weight [h,d]`, `.fc1.bias [h]`, `.fc2.weight [d,h]`. */
 export const declipManifestSchema = z.object({
   kind: z.literal('declip'),
   name: z.string(),

@@ -1,6 +1,6 @@
 /**
- * Recognises safetensors weight files: the base IP-Adapter for SD1.5 (reference §3: `image_proj.proj.*`,
- * `image_proj.norm.*`, `ip_adapter.{k}.to_{k,v}_ip.weight`) and DeCLIP projectors (DESIGN §3). Only the header is
+ * Recognises safetensors weight files: the base IP-Adapter for SD1.5 (docs/model-folders.md: `image_proj.proj.*`,
+ * `image_proj.norm.*`, `ip_adapter.{k}.to_{k,v}_ip.weight`) and DeCLIP projectors (docs/model-folders.md). Only the header is
  * read, so listing a folder of multi-GB files stays cheap.
  */
 import path from 'node:path';

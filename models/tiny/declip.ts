@@ -1,5 +1,5 @@
 /**
- * Tiny DeCLIP projector weights in the project's format (DESIGN §1, §3): ResMLP x + W2·SiLU(W1·x + b1) per branch,
+ * Tiny DeCLIP projector weights in the project's format (docs/model-folders.md): ResMLP x + W2·SiLU(W1·x + b1) per branch,
  * stored as `perceptual.fc1.weight` [h,d], `perceptual.fc1.bias` [h], `perceptual.fc2.weight` [d,h] (bias-free) and
  * the same under `semantic.`, PyTorch [out, in] layout, plus string `__metadata__`.
  */

@@ -1,5 +1,5 @@
 /**
- * Tiny IP-Adapter SD1.5 weights with the keys of the real `ip-adapter_sd15.safetensors` (reference §3.2):
+ * Tiny IP-Adapter SD1.5 weights with the keys of the real `ip-adapter_sd15.safetensors` (docs/model-folders.md):
  * - `image_proj.proj.weight` [tokens·crossDim, imageEmbedDim] = [3072, 1024], `image_proj.proj.bias` [3072],
  *   `image_proj.norm.weight` / `.bias` [768] (ImageProjModel: Linear, reshape to [4, 768], LayerNorm eps 1e-5);
  * - `ip_adapter.{k}.to_k_ip.weight` / `.to_v_ip.weight` [C_k, 768] for k = 1, 3, …, 31 (PyTorch [out, in] layout).
@@ -30,7 +30,7 @@ export const TINY_IP_ADAPTER_CONFIG: IpAdapterConfig = {
   layerChannels: Array.from({ length: 16 }, () => 32),
 };
 
-/** Real SD1.5 layer channels (table in reference §3.2), for benchmarks. */
+/** Real SD1.5 layer channels (table in docs/model-folders.md), for benchmarks. */
 export const SD15_IP_LAYER_CHANNELS: readonly number[] = [
   320, 320, 640, 640, 1280, 1280, 1280, 1280, 1280, 640, 640, 640, 320, 320, 320, 1280,
 ];

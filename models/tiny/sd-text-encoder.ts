@@ -1,5 +1,5 @@
 /**
- * SD1.5 text encoder stand-in, `text_encoder/model.onnx` (reference §1.2):
+ * SD1.5 text encoder stand-in, `text_encoder/model.onnx` (docs/model-folders.md):
  * `input_ids` int32 [batch,sequence] (int64 variant for newer optimum) → `last_hidden_state` f32
  * [batch,sequence,768] and `pooler_output` f32 [batch,768] (the hidden state at the EOS position, argmax of ids).
  * A CLIP text tower of small width whose per-token output is projected to the real 768.

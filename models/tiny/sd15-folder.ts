@@ -1,10 +1,10 @@
 /**
- * Writes an SD1.5 checkpoint folder in the diffusers/optimum ONNX layout (reference §1.1), `models/checkpoints/<name>/`:
+ * Writes an SD1.5 checkpoint folder in the diffusers/optimum ONNX layout (docs/model-folders.md), `models/checkpoints/<name>/`:
  * ```
  * model_index.json                 OnnxStableDiffusionPipeline
  * text_encoder/model.onnx          input_ids int32 → last_hidden_state, pooler_output
  * unet/model.onnx                  sample, timestep, encoder_hidden_states → out_sample
- * unet_ip/model.onnx               IP-capable UNet (our convention, DESIGN §3): as unet, plus ipadapter_scale f32 [16],
+ * unet_ip/model.onnx               IP-capable UNet (our convention, docs/model-folders.md): as unet, plus ipadapter_scale f32 [16],
  *                                  and the last 4 rows of encoder_hidden_states [B, S_text+4, 768] are image tokens
  * vae_decoder/model.onnx           latent_sample → sample (×8)
  * vae_encoder/model.onnx           sample → latent_sample (or latent_parameters)
@@ -52,7 +52,7 @@ export const MEDIUM_SD15_CONFIG: Sd15Config = {
   withVaeEncoder: true,
 };
 
-/** SD1.5's `scheduler_config.json` (reference §4.1). */
+/** SD1.5's `scheduler_config.json` (docs/sampling.md). */
 export const SD15_SCHEDULER_CONFIG = {
   _class_name: 'PNDMScheduler',
   _diffusers_version: '0.6.0',

@@ -1,5 +1,5 @@
 /**
- * Builds the default tiny model set into a data directory's `models/` folder, idempotently. Layout (DESIGN §2):
+ * Builds the default tiny model set into a data directory's `models/` folder, idempotently. Layout (docs/model-folders.md):
  * ```
  * <modelsDir>/checkpoints/tiny-sd15/              SD1.5 ONNX folder incl. unet_ip/ (see sd15-folder.ts)
  * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)

@@ -4,14 +4,14 @@
  * - `timestep`: int64 [1] (diffusers 2022 / optimum ≤ 1.23), float32 [1] (diffusers ≥ Nov 2022) or a rank-0
  *   float32 scalar (optimum ≥ Nov 2024), per `timestep` in the config (float16 in a float16 build);
  * - `encoder_hidden_states` f32 [batch,sequence,768], sequence dynamic;
- * - IP variant only: `ipadapter_scale` f32 [16] (StreamDiffusion convention, DESIGN §3), and the LAST 4 rows of
+ * - IP variant only: `ipadapter_scale` f32 [16] (StreamDiffusion convention, docs/model-folders.md), and the LAST 4 rows of
  *   `encoder_hidden_states` are the image tokens;
  * → `out_sample` f32 [batch,4,height,width].
  *
  * Body: conv_in, a sinusoidal timestep embedding added to every channel, then per block a cross-attention with a
  * real softmax over every text token and a residual conv, then conv_out. The IP variant shares one query between
  * the text attention and a decoupled IP attention with its own softmax over the image tokens:
- * out = to_out(A_text + s·A_ip) (reference §3.1). Block i of L uses s = mean of its share of the 16 scales
+ * out = to_out(A_text + s·A_ip) (docs/model-folders.md). Block i of L uses s = mean of its share of the 16 scales
  * (all 16 for L = 1), so every scale matters and a uniform scale s acts as s. The plain and IP UNets draw the same
  * weights, so at scale 0 the IP UNet equals the plain UNet on the text tokens.
  */

@@ -1,5 +1,5 @@
 /**
- * SD1.5 VAE stand-ins (reference §1.2, §1.4):
+ * SD1.5 VAE stand-ins (docs/model-folders.md):
  * - `vae_decoder/model.onnx`: `latent_sample` f32 [batch,4,height,width] → `sample` f32 [batch,3,8·height,8·width];
  * - `vae_encoder/model.onnx`: `sample` f32 [batch,3,height,width] → `latent_sample` f32 [batch,4,h/8,w/8]
  *   (diffusers / optimum before Oct 2024) or `latent_parameters` f32 [batch,8,h/8,w/8] (mean then logvar, newer

@@ -79,7 +79,7 @@ async function readTokenizerJson(file: string): Promise<BpeVocabData> {
 /**
  * Special tokens from config.json (the text config, or `text_config` of a full CLIP config) are used only when they
  * name a `<|...|>` token: many CLIP configs keep transformers' legacy defaults bos=0, pad=1, eos=2, which are the
- * byte symbols "!", "\"", "#", not real specials (see the reference, §1.6 pooler_output).
+ * byte symbols "!", "\"", "#", not real specials (see docs/model-folders.md, CLIP exports).
  */
 function specialsFromModelConfig(config: Json | undefined, vocab: Record<string, number>): ClipSpecialConfig {
   const text = (config?.text_config as Json | undefined) ?? config;

@@ -14,11 +14,11 @@ import type { ImageBatch } from '../../models/tensors.js';
 import { IMAGE, MASK } from '../socket-types.js';
 
 /**
- * The input folder when the engine lists choices without services: the default data directory. Combo choice
- * functions are called without arguments today; when they receive the services, `services.dirs` is used.
+ * The input folder of the services' data directory; the default data directory when the engine lists choices
+ * without services (an engine built with none, as some tests do).
  */
 function inputDir(services?: NodeServices): string {
-  return services?.dirs?.input ?? path.resolve(process.env.PERCEPTGRAPH_DATA_DIR ?? 'data', 'input');
+  return services?.dirs.input ?? path.resolve(process.env.PERCEPTGRAPH_DATA_DIR ?? 'data', 'input');
 }
 
 /** Absolute path of the chosen image, or an error message naming what is wrong. */

@@ -52,6 +52,16 @@ export const trainDeclipNode = defineNode({
     },
   },
   outputs: [],
+  // Bad file names are refused at /prompt when they are constants; run() checks again for linked values.
+  validate(inputs, services) {
+    try {
+      if (inputs.output_name !== undefined) outputFileName(inputs.output_name);
+      if (inputs.data_file !== undefined) resolveInside(services.dirs.input, inputs.data_file);
+      return true;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  },
   // Re-run when the data file changes, even if every widget is the same.
   fingerprint: (inputs, services) => {
     try {

@@ -1,5 +1,5 @@
 /**
- * QualityGate (DESIGN §4): IMAGE + SCORES → kept IMAGE, rejected IMAGE, SCORES of the kept images. Modes: threshold
+ * QualityGate (docs/declip-iqa.md): IMAGE + SCORES → kept IMAGE, rejected IMAGE, SCORES of the kept images. Modes: threshold
  * (score ≥ threshold, batch order), top_k (the k best, best first) and best_of (the single best). Every image lands
  * in kept or rejected; an empty batch passes through as [0, H, W, 3] tensors.
  */

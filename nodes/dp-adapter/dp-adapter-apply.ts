@@ -1,5 +1,5 @@
 /**
- * DPAdapterApply: DP-Adapter conditioning (DESIGN §1). The image tokens come from one DeCLIP part of the reference
+ * DPAdapterApply: DP-Adapter conditioning (docs/declip-iqa.md). The image tokens come from one DeCLIP part of the reference
  * image (or plain CLIP for comparison), projected by the IP-Adapter's image projection on onnxruntime once per run;
  * the text conditioning carries the other half of the description. Outputs the patched MODEL (the samplers switch to
  * the checkpoint's IP-capable UNet, append the image tokens after the text tokens and feed `ipadapter_scale` =

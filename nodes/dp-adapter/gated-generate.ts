@@ -1,5 +1,5 @@
 /**
- * GatedGenerate (DESIGN §4): KSampler + VAEDecode + DeCLIP IQA in a loop. Samples the latent batch, scores every
+ * GatedGenerate (docs/declip-iqa.md): KSampler + VAEDecode + DeCLIP IQA in a loop. Samples the latent batch, scores every
  * image with QualityScore or AttributeScores maths, and re-samples with the next seeds until `min_kept` images
  * clear `threshold` or `max_tries` runs out. Every try, seed and score goes to the history outputs (ui), with a
  * preview of every image; when nothing passes, the best image is returned and `passed` is false.

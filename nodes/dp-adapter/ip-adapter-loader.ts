@@ -1,6 +1,6 @@
 /**
  * IPAdapterLoader: an `ip-adapter_sd15.safetensors` file from `<data>/models/ipadapter` → IPADAPTER. The file is
- * checked against the reference layout (36 tensors, reference §3.2) and every mismatch is named: a missing key, or
+ * checked against the reference layout (36 tensors, docs/model-folders.md) and every mismatch is named: a missing key, or
  * a wrong shape with expected vs actual.
  */
 import path from 'node:path';

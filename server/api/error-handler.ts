@@ -1,18 +1,14 @@
 /**
- * The one place where errors become HTTP responses (STYLE §6). Every error body has ComfyUI's prompt-error shape
- * `{error: {type, message, details, extra_info}, node_errors}` because that is what its frontend knows how to show.
+ * The one place where errors become HTTP responses (docs/architecture.md, "Errors"). Every error body has ComfyUI's
+ * prompt-error shape `{error: {type, message, details, extra_info}, node_errors}` because that is what its
+ * frontend knows how to show. Errors are recognised by class, never by their shape.
  */
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
-import type { GraphError } from '../engine/errors.js';
+import { wireGraphError, wireNodeErrors } from '../engine/wire.js';
+import type { HttpErrorType, WireErrorBody } from '../protocol/comfy-errors.js';
 import { HttpError, PromptRejected } from './http-error.js';
 import { sendJson } from './json-io.js';
-
-function isGraphError(err: unknown): err is GraphError {
-  if (typeof err !== 'object' || err === null || err instanceof Error) return false;
-  const e = err as Record<string, unknown>;
-  return typeof e.type === 'string' && typeof e.message === 'string' && typeof e.details === 'string';
-}
 
 /** Status of errors raised by our file layer and by express's body reader (`status`/`statusCode` 4xx). */
 function clientStatus(err: unknown): number | undefined {
@@ -21,9 +17,9 @@ function clientStatus(err: unknown): number | undefined {
   return typeof s === 'number' && s >= 400 && s < 500 ? s : undefined;
 }
 
-const TYPE_BY_STATUS: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
+const TYPE_BY_STATUS: Record<number, HttpErrorType> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
 
-function body(type: string, message: string, extra: Record<string, unknown> = {}): unknown {
+function body(type: HttpErrorType, message: string, extra: Record<string, unknown> = {}): WireErrorBody {
   return { error: { type, message, details: '', extra_info: extra }, node_errors: {} };
 }
 
@@ -34,8 +30,10 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       req.socket.destroy();
       return;
     }
-    if (err instanceof PromptRejected) return sendJson(res, { error: err.error, node_errors: err.nodeErrors }, 400);
-    if (isGraphError(err)) return sendJson(res, { error: err, node_errors: {} }, 400);
+    if (err instanceof PromptRejected) {
+      const rejected: WireErrorBody = { error: wireGraphError(err.error), node_errors: wireNodeErrors(err.nodeErrors) };
+      return sendJson(res, rejected, 400);
+    }
     if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
     const status = clientStatus(err);
     if (status !== undefined) {

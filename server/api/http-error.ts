@@ -4,12 +4,13 @@
  */
 import type { GraphError } from '../engine/errors.js';
 import type { NodeErrors } from '../engine/validate.js';
+import type { HttpErrorType } from '../protocol/comfy-errors.js';
 
-/** A client error with an HTTP status; `type` becomes the `error.type` of the JSON body. */
+/** A client error with an HTTP status; `type` (a closed set) becomes the `error.type` of the JSON body. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly type: string,
+    readonly type: HttpErrorType,
     message: string,
   ) {
     super(message);
@@ -17,7 +18,9 @@ export class HttpError extends Error {
   }
 }
 
-/** A prompt that failed validation: answered 400 `{error, node_errors}` exactly as ComfyUI does. */
+/**
+ * A prompt that failed validation (or carried none): answered 400 `{error, node_errors}` exactly as ComfyUI does.
+ */
 export class PromptRejected extends Error {
   constructor(
     readonly error: GraphError,

@@ -1,5 +1,5 @@
 /**
- * ComfyUI's binary WebSocket frames (reference §3.5). Every integer is an unsigned 32-bit big-endian word.
+ * ComfyUI's binary WebSocket frames (docs/comfyui-protocol.md). Every integer is an unsigned 32-bit big-endian word.
  */
 import type { PreviewImage } from '../engine/node-definition.js';
 import type { PreviewMeta } from '../queue/message-sink.js';

@@ -1,5 +1,5 @@
 /**
- * The WebSocket side (reference §3): one socket per client id, the `status` greeting, the `feature_flags`
+ * The WebSocket side (docs/comfyui-protocol.md): one socket per client id, the `status` greeting, the `feature_flags`
  * handshake on a client's first message, and delivery of the worker's messages (JSON and binary frames).
  */
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Typed errors with a closed set of codes. The codes reuse ComfyUI's wire strings so clients render them as they
- * render ComfyUI's; `dependency_cycle` and `invalid_link` are ours.
+ * render ComfyUI's; `dependency_cycle` is ours. Fields are camelCase here; `wire.ts` gives ComfyUI's snake_case.
  */
 export type GraphErrorCode =
   | 'invalid_prompt'
@@ -19,12 +19,13 @@ export type GraphErrorCode =
   | 'exception_during_validation'
   | 'dependency_cycle';
 
-/** One validation problem, as ComfyUI sends it (`{type, message, details, extra_info}`). */
+/** One validation problem (on the wire: `{type, message, details, extra_info}`). */
 export interface GraphError {
   readonly type: GraphErrorCode;
   readonly message: string;
   readonly details: string;
-  readonly extra_info: Record<string, unknown>;
+  /** ComfyUI's `extra_info` dict, published as is (its keys, such as `input_name`, are ComfyUI's). */
+  readonly extraInfo: Record<string, unknown>;
 }
 
 const MESSAGES: Record<GraphErrorCode, string> = {
@@ -53,7 +54,7 @@ export function graphError(
   vars: Record<string, unknown> = {},
 ): GraphError {
   const message = MESSAGES[type].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
-  return { type, message, details, extra_info: extra };
+  return { type, message, details, extraInfo: extra };
 }
 
 /** Thrown by `ctx.throwIfInterrupted()`; the engine turns it into `execution_interrupted`. */

@@ -78,14 +78,14 @@ function hiddenValues(state: RunState, hidden: Record<string, string> | undefine
 
 function failure(state: RunState, err: NodeExecutionError): ExecutionFailure {
   return {
-    node_id: err.nodeId,
-    node_type: err.nodeType,
+    nodeId: err.nodeId,
+    nodeType: err.nodeType,
     executed: [...state.executed],
-    exception_message: err.message,
-    exception_type: err.exceptionType,
+    exceptionMessage: err.message,
+    exceptionType: err.exceptionType,
     traceback: err.traceback,
-    current_inputs: err.inputsSummary,
-    current_outputs: [...state.cachedAtStart],
+    currentInputs: err.inputsSummary,
+    currentOutputs: [...state.cachedAtStart],
   };
 }
 
@@ -104,7 +104,7 @@ export async function executeGraph(req: ExecuteRequest, registry: NodeRegistry, 
   const emit = req.onEvent ?? (() => {});
   const { graph } = req;
   emit({ type: 'execution_start' });
-  const keys = await computeSignatures(graph, req.outputs, registry, services);
+  const keys = await computeSignatures(graph, req.outputs, registry, services, req.log);
   cache.prune(new Set(keys.values()));
   const state: RunState = { req, signal, emit, results: new Map(), executed: [], cachedAtStart: [] };
   for (const [id, key] of keys) {

@@ -15,16 +15,19 @@ export type ExecutionEvent =
   | { readonly type: 'execution_error'; readonly error: ExecutionFailure }
   | { readonly type: 'execution_interrupted'; readonly node: string | null; readonly nodeType: string | null; readonly executed: readonly string[] };
 
-/** ComfyUI's `execution_error` payload minus prompt_id/timestamp, which the transport adds. */
+/** How a node failed (on the wire: ComfyUI's `execution_error` payload, see `wire.ts`). */
 export interface ExecutionFailure {
-  readonly node_id: string;
-  readonly node_type: string;
+  readonly nodeId: string;
+  readonly nodeType: string;
+  /** Nodes that ran (or were reused from cache) before the failure. */
   readonly executed: readonly string[];
-  readonly exception_message: string;
-  readonly exception_type: string;
+  readonly exceptionMessage: string;
+  readonly exceptionType: string;
   readonly traceback: readonly string[];
-  readonly current_inputs: Record<string, string[]>;
-  readonly current_outputs: readonly string[];
+  /** Shape-only summaries of the failing node's inputs. */
+  readonly currentInputs: Record<string, string[]>;
+  /** Nodes whose outputs were cached at the start. */
+  readonly currentOutputs: readonly string[];
 }
 
 /** UI outputs of every node of the prompt that has any (including ones reused from cache). */

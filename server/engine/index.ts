@@ -11,3 +11,4 @@ export * from './type-compat.js';
 export * from './validate.js';
 export type { ExecuteRequest } from './execute.js';
 export * from './socket-type.js';
+export * from './wire.js';

@@ -1,28 +1,12 @@
 /**
- * `/object_info` generated from node definitions, in ComfyUI's exact schema (reference §2.6).
+ * `/object_info` generated from node definitions, in ComfyUI's exact schema (`server/protocol/object-info.ts`).
  */
+import type { ObjectInfoEntry, WireInputSpec } from '../protocol/object-info.js';
 import { comboChoices, type InputSpec } from './inputs.js';
 import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
 
-/** ComfyUI's input spec: `[TYPE]`, `[TYPE, options]` or `[[choices...], options]`. */
-export type WireInputSpec = [string | string[], Record<string, unknown>?];
-
-/** One entry of `/object_info`. */
-export interface ObjectInfoEntry {
-  input: { required: Record<string, WireInputSpec>; optional?: Record<string, WireInputSpec>; hidden?: Record<string, string> };
-  input_order: { required: string[]; optional?: string[]; hidden?: string[] };
-  output: string[];
-  output_is_list: boolean[];
-  output_name: string[];
-  output_tooltips?: (string | null)[];
-  name: string;
-  display_name: string;
-  description: string;
-  python_module: string;
-  category: string;
-  output_node: boolean;
-}
+export type { ObjectInfoEntry, WireInputSpec };
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

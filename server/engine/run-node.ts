@@ -1,5 +1,5 @@
 /**
- * Runs one node with ComfyUI's list semantics (§4.5): every input is a list; a node is called once per index
+ * Runs one node with ComfyUI's list semantics (docs/architecture.md, "Execution"): every input is a list; a node is called once per index
  * (shorter lists repeat their last item) unless it takes whole lists; outputs are merged per slot and UI dicts
  * are merged key-wise by concatenation.
  */

@@ -1,5 +1,5 @@
 /**
- * Cache keys by input signature (ComfyUI §4.6, STYLE §7): a node's key hashes its type and version, its
+ * Cache keys by input signature (docs/architecture.md, "Cache"): a node's key hashes its type and version, its
  * fingerprint, its sorted constant inputs, and for each link the key of the linked node plus the slot. Node ids
  * never enter the key (unless the node reads its own id), so the same sub-graph hits the cache under any ids.
  */
@@ -31,6 +31,7 @@ export async function computeSignatures(
   ids: readonly string[],
   registry: NodeRegistry,
   services: unknown,
+  log: (message: string) => void = () => {},
 ): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   const fingerprints = new Map<string, unknown>();
@@ -54,7 +55,10 @@ export async function computeSignatures(
       for (const [k, v] of Object.entries(node.inputs)) if (v.kind === 'const') constants[k] = v.value;
       try {
         fingerprints.set(id, await def.fingerprint(constants, services));
-      } catch {
+      } catch (err) {
+        // A failing fingerprint must not fail the prompt (the node's own run reports the real problem), but it
+        // must not pass silently either: the node simply is not cached this time.
+        log(`fingerprint of ${node.classType} #${id} failed, running it uncached: ${err instanceof Error ? err.message : String(err)}`);
         fingerprints.set(id, NaN);
       }
     }),

@@ -12,11 +12,11 @@ import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
 
-/** ComfyUI's `node_errors[id]`. */
+/** A node's validation problems and the outputs that depend on it (ComfyUI's `node_errors[id]`). */
 export interface NodeErrorEntry {
   errors: GraphError[];
-  dependent_outputs: string[];
-  class_type: string;
+  dependentOutputs: string[];
+  classType: string;
 }
 export type NodeErrors = Record<string, NodeErrorEntry>;
 
@@ -168,7 +168,7 @@ export function validatePrompt(prompt: unknown, registry: NodeRegistry, services
   const isValid = (id: string, output: string): boolean => {
     const known = valid.get(id);
     if (known !== undefined) {
-      if (!known && nodeErrors[id] && !nodeErrors[id]!.dependent_outputs.includes(output)) nodeErrors[id]!.dependent_outputs.push(output);
+      if (!known && nodeErrors[id] && !nodeErrors[id]!.dependentOutputs.includes(output)) nodeErrors[id]!.dependentOutputs.push(output);
       return known;
     }
     const node = graph.get(id)!;
@@ -181,7 +181,7 @@ export function validatePrompt(prompt: unknown, registry: NodeRegistry, services
       : checkNode(node, graph, registry, services);
     checks.set(id, check);
     valid.set(id, check.errors.length === 0); // provisional, so shared ancestors are not re-entered
-    if (check.errors.length) nodeErrors[id] = { errors: check.errors, dependent_outputs: [output], class_type: node.classType };
+    if (check.errors.length) nodeErrors[id] = { errors: check.errors, dependentOutputs: [output], classType: node.classType };
     let ok = check.errors.length === 0;
     for (const up of check.upstream) ok = isValid(up, output) && ok;
     valid.set(id, ok);

@@ -1,6 +1,6 @@
 /**
  * JSON that keeps 64-bit integers intact. ComfyUI seeds go up to 2^64−1, which `JSON.parse` would silently round
- * (reference §8.12), so wire bodies and persisted state go through lossless-json: integers beyond
+ * (docs/comfyui-protocol.md), so wire bodies and persisted state go through lossless-json: integers beyond
  * `Number.MAX_SAFE_INTEGER` become `bigint`, every other number stays a `number`, and `bigint`s are written back as
  * plain JSON integers.
  */

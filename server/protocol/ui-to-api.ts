@@ -1,5 +1,5 @@
 /**
- * UI workflow → API prompt, the conversion ComfyUI's frontend does in `graphToPrompt` (reference §5.3). Shared by
+ * UI workflow → API prompt, the conversion ComfyUI's frontend does in `graphToPrompt` (docs/comfyui-protocol.md). Shared by
  * the browser editor (Queue button) and the CLI (`perceptgraph run` on a UI-format file), so both send the same
  * prompt for the same workflow. Pure: no Node or DOM imports.
  *
@@ -12,34 +12,19 @@
  * - `_meta.title` is the node's title.
  */
 import type { ApiPrompt } from './api-prompt.js';
+import type { ObjectInfoEntry, WireInputSpec } from './object-info.js';
 import { NodeMode, normaliseLink, parseUiWorkflow, type UiLink, type UiNode, type UiWorkflow } from './ui-workflow.js';
 
-/** An `/object_info` input spec: `[type, options?]`, where `type` is a string or, for a V1 combo, the choice list. */
-export type WireInputSpec = readonly unknown[];
+/**
+ * What the conversion reads of a node definition: the `/object_info` entry with only `input` required, so
+ * definitions from other ComfyUI servers (which may leave fields out) convert too.
+ */
+export type NodeDefInfo = Pick<ObjectInfoEntry, 'input'> & Partial<Omit<ObjectInfoEntry, 'input'>>;
 
-/** One node definition as `/object_info` publishes it (reference §2.6). Only the fields we read are typed. */
-export interface NodeDefInfo {
-  input: {
-    required?: Record<string, WireInputSpec>;
-    optional?: Record<string, WireInputSpec>;
-    hidden?: Record<string, unknown>;
-  };
-  input_order?: { required?: string[]; optional?: string[]; hidden?: string[] };
-  output?: unknown[];
-  output_is_list?: boolean[];
-  output_name?: string[];
-  output_tooltips?: (string | null)[];
-  name?: string;
-  display_name?: string;
-  description?: string;
-  category?: string;
-  output_node?: boolean;
-  deprecated?: boolean;
-  experimental?: boolean;
-}
-
-/** The whole `/object_info` reply: class name → definition. */
+/** An `/object_info` reply as the conversion reads it: class name → definition. */
 export type ObjectInfo = Record<string, NodeDefInfo>;
+
+export type { WireInputSpec };
 
 /** Widget kinds the editor draws; anything else is a socket. */
 export type WidgetKind = 'INT' | 'FLOAT' | 'STRING' | 'BOOLEAN' | 'COMBO';
@@ -187,7 +172,7 @@ export function mapWidgetValues(node: UiNode, def: NodeDefInfo): Record<string, 
   return out;
 }
 
-/** Literal lists would read as links on the wire, so they travel wrapped (reference §4.2). */
+/** Literal lists would read as links on the wire, so they travel wrapped (docs/comfyui-protocol.md). */
 function wireValue(value: unknown): unknown {
   return Array.isArray(value) ? { __value__: value } : value;
 }

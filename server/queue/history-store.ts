@@ -10,7 +10,7 @@ import type { QueueTuple } from './types.js';
 /** `[event, data]` pairs of execution_start / _cached / _success / _error / _interrupted, as sent over WS. */
 export type HistoryMessage = [string, Record<string, unknown>];
 
-/** One history record, exactly ComfyUI's wire shape (reference §2.4). */
+/** One history record, exactly ComfyUI's wire shape (docs/comfyui-protocol.md). */
 export interface HistoryEntry {
   prompt: QueueTuple;
   outputs: Record<string, NodeUi>;

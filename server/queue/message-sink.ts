@@ -1,9 +1,10 @@
 /**
  * Where the worker's client messages go (the WebSocket hub implements it), and ComfyUI's routing rules for them
- * (reference §3.2).
+ * (docs/comfyui-protocol.md).
  */
 import type { ExecutionEvent } from '../engine/execution-events.js';
 import type { PreviewImage } from '../engine/node-definition.js';
+import { wireExecutionError } from '../engine/wire.js';
 
 /** Metadata of a type-4 binary preview frame (ComfyUI PREVIEW_IMAGE_WITH_METADATA). */
 export interface PreviewMeta {
@@ -59,7 +60,7 @@ export function toOutbound(ev: ExecutionEvent, promptId: string, now: number): O
     case 'progress':
       return json(ev.type, { value: ev.value, max: ev.max, prompt_id: promptId, node: ev.node }, 'owner-or-all');
     case 'execution_error':
-      return json(ev.type, { prompt_id: promptId, ...ev.error, timestamp: now });
+      return json(ev.type, { prompt_id: promptId, ...wireExecutionError(ev.error), timestamp: now });
     case 'execution_interrupted':
       return json(ev.type, { prompt_id: promptId, node_id: ev.node, node_type: ev.nodeType, executed: [...ev.executed], timestamp: now }, 'owner-or-all');
     case 'preview': {

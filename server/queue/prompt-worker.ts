@@ -1,6 +1,6 @@
 /**
  * Runs queued prompts one at a time (ComfyUI's prompt_worker): takes the lowest entry, executes it with its own
- * AbortController (interrupt), relays events to clients, and finishes with ComfyUI's ordering (reference §3.4):
+ * AbortController (interrupt), relays events to clients, and finishes with ComfyUI's ordering (docs/comfyui-protocol.md):
  * `execution_success|error|interrupted` → history written → `status` → `executing {node: null}`.
  */
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engine/execution-events.js';
@@ -188,14 +188,14 @@ export class PromptWorker {
 function failureFrom(err: unknown, node: string | null): ExecutionFailure {
   const e = err instanceof Error ? err : new Error(String(err));
   return {
-    node_id: node ?? '',
-    node_type: '',
+    nodeId: node ?? '',
+    nodeType: '',
     executed: [],
-    exception_message: e.message,
-    exception_type: e.name,
+    exceptionMessage: e.message,
+    exceptionType: e.name,
     traceback: e.stack ? e.stack.split('\n') : [],
-    current_inputs: {},
-    current_outputs: [],
+    currentInputs: {},
+    currentOutputs: [],
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Training configuration: plain data with the DeCLIP paper's values declared once as defaults (DESIGN §1).
+ * Training configuration: plain data with the DeCLIP paper's values declared once as defaults (docs/declip-iqa.md).
  */
 import { ADAMW_GRAPH_DEFAULTS } from './adamw.js';
 

@@ -1,5 +1,5 @@
 /**
- * One DeCLIP head as ONNX graph pieces: the ResMLP projector y = x + W2·SiLU(W1·x + b1) (DESIGN §1), L2
+ * One DeCLIP head as ONNX graph pieces: the ResMLP projector y = x + W2·SiLU(W1·x + b1) (docs/declip-iqa.md), L2
  * normalisation, image→text InfoNCE with temperature τ, and the hand-written backward pass of all three.
  *
  * Notation per head (B batch, d embedding, h hidden): a = x·W1ᵀ + b1 [B,h], s = σ(a), g = a·s = SiLU(a),

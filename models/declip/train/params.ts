@@ -1,6 +1,6 @@
 /**
  * The trainable DeCLIP projector parameters and their names, which are the tensor names of the projector
- * safetensors format (DESIGN §3): `<head>.fc1.weight` [h,d], `<head>.fc1.bias` [h], `<head>.fc2.weight` [d,h]
+ * safetensors format (docs/model-folders.md): `<head>.fc1.weight` [h,d], `<head>.fc1.bias` [h], `<head>.fc2.weight` [d,h]
  * for head ∈ {perceptual, semantic}.
  */
 import { createRng, deriveSeed } from '../../onnx-builder/prng.js';

@@ -1,5 +1,5 @@
 /**
- * The trainer's files: the projector safetensors of DESIGN §3 (what `DeCLIPLoader` reads) with the training record
+ * The trainer's files: the projector safetensors of docs/model-folders.md (what `DeCLIPLoader` reads) with the training record
  * in `__metadata__`, and resumable checkpoints (the same tensors plus AdamW moments).
  */
 import { openSafetensors } from '../../safetensors/read.js';
@@ -53,7 +53,7 @@ export function projectorMetadata(r: TrainingRecord): Record<string, string> {
   };
 }
 
-/** Writes the projector file (F32 tensors in DESIGN §3 names). */
+/** Writes the projector file (F32 tensors in docs/model-folders.md names). */
 export function writeProjectorFile(file: string, params: ProjectorParams, record: TrainingRecord): void {
   checkParams(params, record.shape, file);
   writeSafetensors(file, tensorsOf(params, record.shape), projectorMetadata(record));

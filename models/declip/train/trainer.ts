@@ -1,5 +1,5 @@
 /**
- * The DeCLIP projector trainer (DESIGN §1): both ResMLP heads trained with image→text InfoNCE on cached frozen-CLIP
+ * The DeCLIP projector trainer (docs/declip-iqa.md): both ResMLP heads trained with image→text InfoNCE on cached frozen-CLIP
  * embeddings, AdamW, a seeded train/validation split, held-out R@1/R@5 per head next to the zero-init (vanilla
  * CLIP) baseline every epoch, checkpoints and resume. All maths runs in the ONNX graphs of `train-graphs.ts`.
  */

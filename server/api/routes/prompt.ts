@@ -1,4 +1,4 @@
-/** `GET /prompt` (queue size) and `POST /prompt` (validate and queue; reference §2.2). */
+/** `GET /prompt` (queue size) and `POST /prompt` (validate and queue; docs/comfyui-protocol.md). */
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { graphError } from '../../engine/errors.js';
@@ -6,6 +6,7 @@ import { splitSecrets } from '../../queue/types.js';
 import { HttpError, PromptRejected } from '../http-error.js';
 import { jsonObjectBody, sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
+import { wireNodeErrors } from '../../engine/wire.js';
 
 /** ComfyUI's priority: a given `number` as is; else the next counter value, negated by a truthy `front`. */
 function priority(body: Record<string, unknown>, deps: RouteDeps): number {
@@ -47,12 +48,12 @@ export function register(router: Router, deps: RouteDeps): void {
   router.post('/prompt', async (req, res) => {
     const body = jsonObjectBody(req);
     const number = priority(body, deps);
-    if (body.prompt === undefined || body.prompt === null) throw graphError('no_prompt', 'No prompt provided');
+    if (body.prompt === undefined || body.prompt === null) throw new PromptRejected(graphError('no_prompt', 'No prompt provided'));
     const promptId = promptIdOf(body, deps);
     const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
     if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
     const { kept, sensitive } = splitSecrets(extraDataOf(body));
     deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
-    sendJson(res, { prompt_id: promptId, number, node_errors: result.nodeErrors });
+    sendJson(res, { prompt_id: promptId, number, node_errors: wireNodeErrors(result.nodeErrors) });
   });
 }

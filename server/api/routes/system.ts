@@ -1,4 +1,4 @@
-/** `/system_stats`, `/features`, `/embeddings`, `/extensions`, `/models`, `/models/{folder}` (reference §2.1, §2.9). */
+/** `/system_stats`, `/features`, `/embeddings`, `/extensions`, `/models`, `/models/{folder}` (docs/comfyui-protocol.md). */
 import type { Router } from 'express';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';

@@ -14,7 +14,7 @@ function realHeader(dtype: SafetensorsDtype = 'F16'): Header {
 }
 
 describe('referenceShapes', () => {
-  it('lists the 36 tensors of reference §3.2 with 22,319,616 parameters', () => {
+  it('lists the 36 tensors of docs/model-folders.md with 22,319,616 parameters', () => {
     const shapes = referenceShapes(SD15_IP_LAYER_CHANNELS);
     expect(shapes.size).toBe(36);
     const params = [...shapes.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);

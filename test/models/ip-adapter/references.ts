@@ -15,7 +15,7 @@ export function makeEmbeds(d = 1024, seed = 7): ImageEmbeds {
 }
 
 /**
- * The ImageProjModel in float64 JS, from the file's tensors (reference §3.1): y = W·x + b, reshape [tokens, C],
+ * The ImageProjModel in float64 JS, from the file's tensors (docs/model-folders.md): y = W·x + b, reshape [tokens, C],
  * LayerNorm(C, eps 1e-5) with the norm's weight and bias. Independent of the code under test.
  */
 export async function referenceProjection(file: string, x: Float32Array): Promise<Float32Array> {

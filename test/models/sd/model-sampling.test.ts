@@ -19,7 +19,7 @@ describe('betaScheduleFromConfig', () => {
 });
 
 describe('modelSamplingFor', () => {
-  it('gives the SD1.5 σ range (reference §4.1) and memoises the table', () => {
+  it('gives the SD1.5 σ range (docs/sampling.md) and memoises the table', () => {
     const ms = modelSamplingFor({ beta_schedule: 'scaled_linear' });
     expect(ms.sigmaMax).toBeCloseTo(14.614641, 4);
     expect(ms.sigmaMin).toBeCloseTo(0.029167, 5);

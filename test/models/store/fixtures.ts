@@ -43,7 +43,7 @@ export function safetensors(shapes: Record<string, number[]>, metadata?: Record<
   return out;
 }
 
-/** IP-Adapter SD1.5 tensor shapes (reference §3), with `layers` to_k_ip/to_v_ip pairs of 8 channels. */
+/** IP-Adapter SD1.5 tensor shapes (docs/model-folders.md), with `layers` to_k_ip/to_v_ip pairs of 8 channels. */
 export function ipAdapterShapes(layers = 16): Record<string, number[]> {
   const shapes: Record<string, number[]> = {
     'image_proj.proj.weight': [3072, 1024],

@@ -31,7 +31,7 @@ describe('ModelStore on the tiny model set', () => {
     expect(store.resolveDeclip('tiny-declip-h.safetensors')).toMatchObject({ embedDim: 1024, hiddenDim: 64 });
   });
 
-  it('resolves a checkpoint whose IP UNet loads with the DESIGN §3 signature and runs through the cast layer', async () => {
+  it('resolves a checkpoint whose IP UNet loads with the docs/model-folders.md signature and runs through the cast layer', async () => {
     const m = runtime.store.resolveCheckpoint('tiny-sd15');
     expect(m.ipUnet).toBeDefined();
     const unet = await runtime.pool.get(m.ipUnet!.model);

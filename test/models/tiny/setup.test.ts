@@ -30,7 +30,7 @@ describe('ensureTinyModels', () => {
     paths = ensureTinyModels(dir);
   });
 
-  it('writes the default set in the DESIGN §2 layout', () => {
+  it('writes the default set in the docs/model-folders.md layout', () => {
     expect(paths.built).toBe(true);
     expect(paths.sd15).toBe(path.join(dir, 'checkpoints', 'tiny-sd15'));
     for (const rel of ['text_encoder', 'unet', 'unet_ip', 'vae_decoder', 'vae_encoder']) {

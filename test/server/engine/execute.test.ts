@@ -82,8 +82,8 @@ describe('execute', () => {
     const { outcome, events } = await run(engine, b.build());
     expect(outcome.status).toBe('error');
     const err = events.find((e) => e.type === 'execution_error');
-    expect(err).toMatchObject({ error: { node_id: '2', node_type: 'Fail', exception_message: 'kaput', exception_type: 'RangeError', executed: ['1'] } });
-    expect(err && err.type === 'execution_error' && err.error.current_inputs).toEqual({ message: ['"kaput"'], value: ['1'] });
+    expect(err).toMatchObject({ error: { nodeId: '2', nodeType: 'Fail', exceptionMessage: 'kaput', exceptionType: 'RangeError', executed: ['1'] } });
+    expect(err && err.type === 'execution_error' && err.error.currentInputs).toEqual({ message: ['"kaput"'], value: ['1'] });
     callCounts.clear();
     await run(engine, b.build());
     expect(callCounts.has('1')).toBe(false);

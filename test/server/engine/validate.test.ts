@@ -66,9 +66,9 @@ describe('validate', () => {
       expect(r.error.type).toBe('prompt_outputs_failed_validation');
       expect(Object.keys(r.nodeErrors)).toEqual(['1']);
       const entry = r.nodeErrors['1']!;
-      expect(entry.class_type).toBe('CountCalls');
-      expect(entry.dependent_outputs).toEqual(['2']);
-      expect(entry.errors[0]).toMatchObject({ type, extra_info: expect.objectContaining({ input_name: input }) });
+      expect(entry.classType).toBe('CountCalls');
+      expect(entry.dependentOutputs).toEqual(['2']);
+      expect(entry.errors[0]).toMatchObject({ type, extraInfo: expect.objectContaining({ input_name: input }) });
       expect(r.error.details).toContain(entry.errors[0]!.message);
     });
   }
@@ -79,7 +79,7 @@ describe('validate', () => {
     b.add('StubOutput', { value: link(w) });
     const err = errorsOf(b.build()).nodeErrors['1']!.errors[0]!;
     expect(err).toMatchObject({ type: 'value_not_in_list', message: 'Value not in list', details: `mode: 'z' not in ["a","b","c"]` });
-    expect(err.extra_info).toMatchObject({ input_name: 'mode', received_value: 'z', input_config: [['a', 'b', 'c'], { default: 'a' }] });
+    expect(err.extraInfo).toMatchObject({ input_name: 'mode', received_value: 'z', input_config: [['a', 'b', 'c'], { default: 'a' }] });
   });
 
   it('keeps 64-bit seeds exact and checks them against a bigint max', () => {
@@ -114,7 +114,7 @@ describe('validate', () => {
     if (!r.ok) return;
     expect(r.outputs).toEqual(['5']);
     expect(Object.keys(r.nodeErrors)).toEqual(['1']);
-    expect(r.nodeErrors['1']!.dependent_outputs).toEqual(['3']);
+    expect(r.nodeErrors['1']!.dependentOutputs).toEqual(['3']);
   });
 
   it('honours partial execution targets', () => {

@@ -86,7 +86,7 @@ describe('trainProjectors', () => {
     await expect(trainProjectors({ data: other, pool, graphDir: dir, resumeFrom: ckpt })).rejects.toThrow(/other-data|trained on data/);
   });
 
-  it('writes the DESIGN §3 projector file with the training record in __metadata__', async () => {
+  it('writes the docs/model-folders.md projector file with the training record in __metadata__', async () => {
     const res = await trainProjectors({ data, pool, graphDir: dir, config: { ...config, epochs: 1 } });
     const file = path.join(dir, 'out.safetensors');
     writeProjectorFile(file, res.params, res.record);
