@@ -5,11 +5,10 @@
  * the server keeps routing this client's prompt events to it.
  */
 
+import { BinaryEvent, PreviewImageType, type WsJsonMessage } from '../../server/protocol/ws-messages.js';
+
 /** A JSON message from the server. */
-export interface WsMessage {
-  type: string;
-  data: Record<string, unknown>;
-}
+export type WsMessage = WsJsonMessage;
 
 /** A binary image preview; `nodeId` is known only for metadata frames (event 4). */
 export interface WsPreview {
@@ -33,11 +32,11 @@ export function decodeBinaryFrame(buf: ArrayBuffer): WsPreview | undefined {
   if (buf.byteLength < 8) return undefined;
   const view = new DataView(buf);
   const event = view.getUint32(0);
-  if (event === 1) {
-    const mime = view.getUint32(4) === 2 ? 'image/png' : 'image/jpeg';
+  if (event === BinaryEvent.PREVIEW_IMAGE) {
+    const mime = view.getUint32(4) === PreviewImageType.PNG ? 'image/png' : 'image/jpeg';
     return { blob: new Blob([buf.slice(8)], { type: mime }) };
   }
-  if (event === 4) {
+  if (event === BinaryEvent.PREVIEW_IMAGE_WITH_METADATA) {
     const len = view.getUint32(4);
     const meta = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, len))) as Record<string, unknown>;
     const mime = typeof meta.image_type === 'string' ? meta.image_type : 'image/png';

@@ -2,10 +2,9 @@
  * ComfyUI's binary WebSocket frames (docs/comfyui-protocol.md). Every integer is an unsigned 32-bit big-endian word.
  */
 import type { PreviewImage } from '../engine/node-definition.js';
-import type { PreviewMeta } from '../queue/message-sink.js';
+import { BinaryEvent, PreviewImageType, type PreviewMeta } from '../protocol/ws-messages.js';
 
-/** Event words of the binary frames. */
-export const BinaryEvent = { PREVIEW_IMAGE: 1, TEXT: 3, PREVIEW_IMAGE_WITH_METADATA: 4 } as const;
+export { BinaryEvent };
 
 function words(...values: number[]): Buffer {
   const b = Buffer.alloc(4 * values.length);
@@ -15,7 +14,7 @@ function words(...values: number[]): Buffer {
 
 /** Type 1: `[1][image_type: 1 = JPEG, 2 = PNG][image bytes]`. */
 export function previewFrame(image: PreviewImage): Buffer {
-  return Buffer.concat([words(BinaryEvent.PREVIEW_IMAGE, image.format === 'png' ? 2 : 1), image.data]);
+  return Buffer.concat([words(BinaryEvent.PREVIEW_IMAGE, image.format === 'png' ? PreviewImageType.PNG : PreviewImageType.JPEG), image.data]);
 }
 
 /** Type 4: `[4][json_len][metadata JSON][image bytes]`, for clients that announced `supports_preview_metadata`. */

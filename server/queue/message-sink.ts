@@ -5,16 +5,9 @@
 import type { ExecutionEvent } from '../engine/execution-events.js';
 import type { PreviewImage } from '../engine/node-definition.js';
 import { wireExecutionError } from '../engine/wire.js';
+import type { PreviewMeta } from '../protocol/ws-messages.js';
 
-/** Metadata of a type-4 binary preview frame (ComfyUI PREVIEW_IMAGE_WITH_METADATA). */
-export interface PreviewMeta {
-  node_id: string;
-  prompt_id: string;
-  display_node_id: string;
-  parent_node_id: string | null;
-  real_node_id: string;
-  image_type: 'image/png' | 'image/jpeg';
-}
+export type { PreviewMeta };
 
 /** Delivery to one client (`sid`) or, with `sid === null`, to every connected client. Never throws. */
 export interface MessageSink {
