@@ -71,7 +71,7 @@ export const runCommand: CliCommand = {
     try {
       const workflow = isUiWorkflow(doc) ? doc : undefined;
       const prompt = workflow ? uiToApi(workflow, runtime.engine.objectInfo()) : (doc as { prompt?: unknown }).prompt ?? doc;
-      const v = runtime.engine.validate(prompt);
+      const v = await runtime.engine.validate(prompt);
       if (!v.ok) {
         console.error(formatValidationErrors(v.error, v.nodeErrors));
         return 1;
