@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import { wireGraphError, wireNodeErrors } from '../engine/wire.js';
 import type { HttpErrorType, WireErrorBody } from '../protocol/comfy-errors.js';
-import { HttpError, PromptRejected } from './http-error.js';
+import { HttpError, PromptRejected, StringHttpError } from './http-error.js';
 import { sendJson } from './json-io.js';
 
 /** Status of errors raised by our file layer and by express's body reader (`status`/`statusCode` 4xx). */
@@ -35,6 +35,10 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       return sendJson(res, rejected, 400);
     }
     if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
+    if (err instanceof StringHttpError) {
+      if (err.form === 'json') return sendJson(res, { error: err.text }, err.status);
+      return void res.status(err.status).type('text/plain').send(err.text);
+    }
     const status = clientStatus(err);
     if (status !== undefined) {
       if (status === 413) res.setHeader('Connection', 'close');

@@ -4,6 +4,7 @@ import type { EnginePort } from '../queue/engine-port.js';
 import type { HistoryStore } from '../queue/history-store.js';
 import type { PromptWorker } from '../queue/prompt-worker.js';
 import type { PromptQueue } from '../queue/types.js';
+import type { UserRegistry } from '../users/user-registry.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
@@ -11,6 +12,8 @@ export interface RouteDeps {
   readonly history: HistoryStore;
   readonly worker: PromptWorker;
   readonly dirs: DataDirs;
+  /** The users of `/users`, `/settings`, `/userdata` (single-user unless `--multi-user`). */
+  readonly users: UserRegistry;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */
