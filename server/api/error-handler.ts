@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import { wireGraphError, wireNodeErrors } from '../engine/wire.js';
 import type { HttpErrorType, WireErrorBody } from '../protocol/comfy-errors.js';
+import { QueueUnavailable } from '../queue/backend.js';
 import { HttpError, PromptRejected } from './http-error.js';
 import { sendJson } from './json-io.js';
 
@@ -35,6 +36,10 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       return sendJson(res, rejected, 400);
     }
     if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
+    if (err instanceof QueueUnavailable) {
+      res.setHeader('Retry-After', '5');
+      return sendJson(res, body('service_unavailable', err.message), 503);
+    }
     const status = clientStatus(err);
     if (status !== undefined) {
       if (status === 413) res.setHeader('Connection', 'close');
