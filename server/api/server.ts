@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { DataDirs } from '../data-dir.js';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../files/image-limits.js';
+import { sweepAtStart } from '../files/startup-sweep.js';
 import { EmbeddedPromptQueue } from '../queue/embedded-queue.js';
 import type { EnginePort } from '../queue/engine-port.js';
 import { HistoryStore } from '../queue/history-store.js';
@@ -76,6 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
+  const swept = sweepAtStart(dirs);
+  if (swept.tempEntries > 0) log(`temp: removed ${swept.tempEntries} entr${swept.tempEntries === 1 ? 'y' : 'ies'} left from the last run`);
   const queue = EmbeddedPromptQueue.open({ stateDir: dirs.state, log });
   const history = new HistoryStore({ stateDir: dirs.state, log });
   let worker: PromptWorker | undefined;
