@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { DataDirs } from '../data-dir.js';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../files/image-limits.js';
+import { sweepAtStart } from '../files/startup-sweep.js';
 import type { ExecutorControl, HistoryView, QueueBackend } from '../queue/backend.js';
 import { embeddedBackend } from '../queue/embedded-backend.js';
 import type { EnginePort } from '../queue/engine-port.js';
@@ -81,6 +82,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
+  const swept = sweepAtStart(dirs);
+  if (swept.tempEntries > 0) log(`temp: removed ${swept.tempEntries} entr${swept.tempEntries === 1 ? 'y' : 'ies'} left from the last run`);
   const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log });
   const { queue, history, executor: worker } = backend;
   const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
