@@ -7,10 +7,30 @@ import type { ApiPrompt } from '../../server/protocol/api-prompt.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import { ApiClient, type NodeErrors, type QueuePromptResult } from './api-client.js';
 import { registerNodeTypes } from './node-types.js';
-import { drawRunState, RunState } from './run-state.js';
+import { installCanvasMenus } from './canvas-menus.js';
+import { installModeDrawing, toggleMode } from './node-modes.js';
+import { NodeSearch, openSearchBox, searchEntries, type LinkContext } from './node-search.js';
+import { installPopupRules } from './popups.js';
+import { drawRunState, fitNodeToRunState, RunState } from './run-state.js';
 import { applyControls, type EditorWidget } from './widgets.js';
 import { loadAnyWorkflow, type LoadReport } from './workflow-io.js';
 import { ReconnectingSocket, type WsMessage } from './ws-client.js';
+
+/** The dropped link that litegraph's search options describe, as a {@link LinkContext}. */
+function linkContext(o: { node_from?: LGraphNode; node_to?: LGraphNode; slot_from?: unknown; slot_to?: unknown }): LinkContext | undefined {
+  const slotOf = (slots: Array<{ type?: unknown }>, s: unknown) => (typeof s === 'number' ? s : slots.indexOf(s as never));
+  if (o.node_from) {
+    const slot = slotOf(o.node_from.outputs, o.slot_from);
+    const type = o.node_from.outputs[slot]?.type;
+    return slot < 0 ? undefined : { node: o.node_from, slot, direction: 'from', type: String(type ?? '*') };
+  }
+  if (o.node_to) {
+    const slot = slotOf(o.node_to.inputs, o.slot_to ?? o.slot_from);
+    const type = o.node_to.inputs[slot]?.type;
+    return slot < 0 ? undefined : { node: o.node_to, slot, direction: 'to', type: String(type ?? '*') };
+  }
+  return undefined;
+}
 
 function randomClientId(): string {
   // getRandomValues also works on plain-http LAN addresses, where crypto.randomUUID is unavailable.
@@ -45,7 +65,41 @@ export class EditorApp {
   private constructor(canvasEl: HTMLCanvasElement) {
     sessionStorage.setItem('pg-client-id', this.clientId);
     this.canvas = new LGraphCanvas(canvasEl, this.graph);
-    this.runState = new RunState(this.api, () => this.graph.setDirtyCanvas(true, false));
+    this.runState = new RunState(this.api, () => this.onRunStateChange());
+  }
+
+  /** Fits every node to what it shows (images, scores, previews) and redraws. */
+  private onRunStateChange(): void {
+    let resized = false;
+    for (const node of this.graph.nodes) resized = fitNodeToRunState(node, this.runState.get(node.id)) || resized;
+    this.graph.setDirtyCanvas(true, resized);
+  }
+
+  /** The search index over the registered node types (built once `/object_info` is in). */
+  search?: NodeSearch;
+  private lastLinkDrop?: { clientX: number; clientY: number };
+
+  /**
+   * Replaces litegraph's search box (which, opened from the link-drop menu, loses its canvas and breaks) with ours,
+   * opened at the double-click or at the point where the link was dropped.
+   */
+  private installSearch(): void {
+    this.search = new NodeSearch(searchEntries(this.objectInfo));
+    this.canvas.canvas.addEventListener('litegraph:canvas', (e: Event) => {
+      const detail = (e as CustomEvent<{ subType?: string; originalEvent?: MouseEvent }>).detail;
+      if (detail?.subType === 'empty-release' && detail.originalEvent) {
+        this.lastLinkDrop = { clientX: detail.originalEvent.clientX, clientY: detail.originalEvent.clientY };
+      }
+    });
+    type SearchOpts = { node_from?: LGraphNode; node_to?: LGraphNode; slot_from?: unknown; slot_to?: unknown };
+    this.canvas.showSearchBox = ((event: MouseEvent, o: SearchOpts = {}) => {
+      const link = linkContext(o);
+      const at = link && this.lastLinkDrop ? this.lastLinkDrop : event;
+      return openSearchBox({
+        canvas: this.canvas, index: this.search!, clientX: at.clientX, clientY: at.clientY, link,
+        create: (type, pos) => this.createNode(type, pos),
+      });
+    }) as never;
   }
 
   /** Fetches `/object_info`, registers node types, opens the WebSocket and starts drawing. */
@@ -62,6 +116,13 @@ export class EditorApp {
     });
     app.graph.onNodeAdded = (node) => app.showInputImages(node);
     LiteGraph.release_link_on_empty_shows_menu = true;
+    installPopupRules();
+    app.installSearch();
+    installModeDrawing(app.canvas);
+    installCanvasMenus(app.canvas, {
+      toggleMode: (node, mode) => toggleMode(app.canvas, mode, node),
+      imageOf: (node) => app.runState.get(node.id).images[0],
+    });
     app.socket = new ReconnectingSocket(app.clientId, {
       onMessage: (msg) => app.onMessage(msg),
       onPreview: (p) => app.runState.setPreview(p.blob, p.nodeId),
