@@ -13,13 +13,14 @@ import type { Device } from '../models/onnx/providers.js';
 import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
+import { ensureExampleInputs } from './examples/example-inputs.js';
 
 
 export interface RuntimeOptions {
   /** Data directory; default `$PERCEPTGRAPH_DATA_DIR` or `./data`. */
   readonly dataDir?: string;
   readonly device?: Device;
-  /** Build the tiny default models into the data dir when missing (default true). */
+  /** Build the tiny default models and the example workflows' input images into the data dir when missing (default true). */
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */
   readonly memoryBudgetBytes?: number;
@@ -49,6 +50,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   if (options.tinyModels !== false) {
     const tiny = ensureTinyModels(dirs.models);
     if (tiny.built) log(`built the tiny default models into ${dirs.models}`);
+    // A data dir made by hand (--data-dir) gets what `perceptgraph setup` writes, so every example runs there too.
+    const examples = await ensureExampleInputs(dirs.input);
+    if (examples.written.length) log(`wrote the example inputs ${examples.written.join(', ')}`);
   }
   // ORT's own log would print a red error for every GPU provider that `auto` probes and skips; the pool already
   // logs the reason once in plain words, and real failures reach the caller as exceptions.
