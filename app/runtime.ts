@@ -2,6 +2,7 @@
  * Assembles what the server and the CLI share: the data directory, the tiny default models, the model runtime
  * (session pool + store), the node registry and the engine.
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +14,16 @@ import type { Device } from '../models/onnx/providers.js';
 import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
+import { ensureExampleInputs } from './examples/example-inputs.js';
 
 
 export interface RuntimeOptions {
   /** Data directory; default `$PERCEPTGRAPH_DATA_DIR` or `./data`. */
   readonly dataDir?: string;
+  /** Where SaveImage writes instead of `<data dir>/output` (`--output-dir`; ComfyUI's `--output-directory`). */
+  readonly outputDir?: string;
   readonly device?: Device;
-  /** Build the tiny default models into the data dir when missing (default true). */
+  /** Build the tiny default models and the example workflows' input images into the data dir when missing (default true). */
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */
   readonly memoryBudgetBytes?: number;
@@ -42,13 +46,23 @@ export interface AppRuntime {
 /** The repository's `workflows/` folder. */
 export const workflowsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows');
 
+function withOutputDir(dirs: DataDirs, outputDir: string | undefined): DataDirs {
+  if (outputDir === undefined) return dirs;
+  const output = path.resolve(outputDir);
+  mkdirSync(output, { recursive: true });
+  return { ...dirs, output };
+}
+
 /** Creates the runtime; the caller must `close()` it to stop the inference workers. */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRuntime> {
   const log = options.log ?? (() => {});
-  const dirs = dataDirs(options.dataDir);
+  const dirs = withOutputDir(dataDirs(options.dataDir), options.outputDir);
   if (options.tinyModels !== false) {
     const tiny = ensureTinyModels(dirs.models);
     if (tiny.built) log(`built the tiny default models into ${dirs.models}`);
+    // A data dir made by hand (--data-dir) gets what `perceptgraph setup` writes, so every example runs there too.
+    const examples = await ensureExampleInputs(dirs.input);
+    if (examples.written.length) log(`wrote the example inputs ${examples.written.join(', ')}`);
   }
   // ORT's own log would print a red error for every GPU provider that `auto` probes and skips; the pool already
   // logs the reason once in plain words, and real failures reach the caller as exceptions.

@@ -3,6 +3,7 @@
  * History), the queue/history side panel, a connection/queue status line and toasts.
  */
 import type { EditorApp } from './app.js';
+import { trackPopup } from './popups.js';
 import { downloadJson, workflowFromFile } from './workflow-io.js';
 
 function button(label: string, id: string, onClick: () => unknown): HTMLButtonElement {
@@ -30,15 +31,20 @@ async function guarded(app: EditorApp, action: () => Promise<unknown> | unknown)
   }
 }
 
-/** Opens (or refreshes) the examples menu: one button per `GET /workflows` entry. */
-async function toggleExamples(app: EditorApp, menu: HTMLElement): Promise<void> {
+/**
+ * Opens (or closes) the examples menu: one button per `GET /workflows` entry. A pick, Escape or a click outside
+ * closes it (popups.ts).
+ */
+async function toggleExamples(app: EditorApp, menu: HTMLElement, opener: HTMLElement): Promise<void> {
   if (!menu.hidden) {
-    menu.hidden = true;
+    menu.dispatchEvent(new Event('pg-close'));
     return;
   }
   const names = await app.api.workflows();
+  const close = trackPopup(menu, () => (menu.hidden = true), opener);
+  menu.addEventListener('pg-close', close, { once: true });
   menu.replaceChildren(...names.map((name) => button(name, `example-${name}`, () => guarded(app, async () => {
-    menu.hidden = true;
+    close();
     app.loadWorkflow(await app.api.workflow(name));
     app.notify(`Loaded ${name}`);
   }))));
@@ -46,7 +52,8 @@ async function toggleExamples(app: EditorApp, menu: HTMLElement): Promise<void> 
   menu.hidden = false;
 }
 
-function pickFile(app: EditorApp): void {
+/** Opens the file picker and loads the chosen workflow (`.json` or a PNG with one). */
+export function pickFile(app: EditorApp): void {
   const input = document.createElement('input');
   input.type = 'file';
   input.accept = '.json,application/json,image/png';
@@ -82,21 +89,28 @@ export async function refreshQueuePanel(app: EditorApp, panel: HTMLElement): Pro
   panel.replaceChildren(title('Queue'), ...running, ...pending, title('History'), ...done);
 }
 
+const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+/** Downloads the graph as a UI workflow file. */
+export function saveWorkflow(app: EditorApp): void {
+  downloadJson(`workflow-${stamp()}.json`, app.serialize());
+}
+
 /** Builds the toolbar and panels and subscribes them to the app. */
 export function mountPanels(app: EditorApp): void {
   const toolbar = document.getElementById('toolbar')!;
   const panel = document.getElementById('side-panel')!;
   const status = Object.assign(document.createElement('span'), { id: 'status', className: 'pg-status', textContent: 'connecting…' });
   const menu = Object.assign(document.createElement('div'), { id: 'examples-menu', className: 'pg-menu', hidden: true });
-  const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  const examples: HTMLButtonElement = button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu, examples)));
   toolbar.append(
     button('Queue', 'queue-button', () => guarded(app, () => app.queue())),
     button('Interrupt', 'interrupt-button', () => guarded(app, () => app.api.interrupt())),
     button('Clear queue', 'clear-queue-button', () => guarded(app, () => app.api.clearQueue())),
-    button('Save', 'save-button', () => downloadJson(`workflow-${stamp()}.json`, app.serialize())),
+    button('Save', 'save-button', () => saveWorkflow(app)),
     button('Load', 'load-button', () => pickFile(app)),
     button('Export API', 'export-api-button', () => guarded(app, () => downloadJson(`workflow-${stamp()}.api.json`, app.toApi()))),
-    button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu))),
+    examples,
     button('Queue / History', 'history-button', () => guarded(app, async () => {
       panel.hidden = !panel.hidden;
       if (!panel.hidden) await refreshQueuePanel(app, panel);

@@ -22,6 +22,8 @@ export interface NodeRunState {
   errors: Array<{ input?: string; message: string }>;
   /** The exception of this node in the last run. */
   runError?: string;
+  /** The node's size before it grew to show this state; it shrinks back to it when the content goes. */
+  baseSize?: [number, number];
 }
 
 function emptyState(): NodeRunState {
@@ -155,15 +157,46 @@ export class RunState {
   }
 }
 
+/** Height of the image area a node gets for its images or preview (ComfyUI's is about the same). */
+const IMAGE_AREA = 220;
+
+const isReady = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0;
+
+function linesHeight(s: NodeRunState): number {
+  return s.lines.length ? 16 * s.lines.length + 8 : 0;
+}
+
+/**
+ * Grows a node to fit its run state (score lines, images, a step preview) and shrinks it back to the size it had
+ * once that content is gone (a sampler after its preview). Done when the state changes, never while drawing, so
+ * a new node shows its image without waiting for another redraw. Returns true when the size changed.
+ */
+export function fitNodeToRunState(node: LGraphNode, s: NodeRunState): boolean {
+  const images = s.preview ? [s.preview] : s.images;
+  const hasImages = images.some(isReady);
+  const content = linesHeight(s) + (hasImages ? IMAGE_AREA : 0);
+  const [w, h] = node.size;
+  if (!content) {
+    if (!s.baseSize) return false;
+    const back = Math.max(s.baseSize[1], node.computeSize()[1]);
+    s.baseSize = undefined;
+    if (back === h) return false;
+    node.setSize([w, back]);
+    return true;
+  }
+  const need = node.computeSize()[1] + content;
+  if (need <= h) return false;
+  s.baseSize ??= [w, h];
+  node.setSize([w, need]);
+  return true;
+}
+
 function drawImages(node: LGraphNode, ctx: CanvasRenderingContext2D, images: HTMLImageElement[], top: number): void {
   const ready = images.filter((i) => i.complete && i.naturalWidth > 0);
   if (!ready.length) return;
   const [w, h] = node.size;
   const area = { x: 4, y: top, w: w - 8, h: Math.max(0, h - top - 4) };
-  if (area.h < 16) {
-    node.setSize([w, top + 200]);
-    return;
-  }
+  if (area.h < 16) return;
   const cell = area.w / ready.length;
   ready.forEach((img, i) => {
     const scale = Math.min(cell / img.naturalWidth, area.h / img.naturalHeight);
@@ -224,9 +257,8 @@ export function drawRunState(node: LGraphNode, ctx: CanvasRenderingContext2D, s:
   if (s.lines.length) {
     ctx.fillStyle = '#fd8';
     ctx.font = '13px monospace';
-    s.lines.slice(0, 12).forEach((line, i) => ctx.fillText(line, 8, top + 14 + i * 16));
-    top += 16 * Math.min(12, s.lines.length) + 8;
-    if (h < top) node.setSize([w, top]);
+    s.lines.forEach((line, i) => ctx.fillText(line, 8, top + 14 + i * 16));
+    top += linesHeight(s);
   }
   drawImages(node, ctx, s.preview ? [s.preview] : s.images, top);
   if (s.errors.length || s.runError) drawErrors(node, ctx, s);

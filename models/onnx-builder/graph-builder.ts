@@ -120,6 +120,27 @@ export class GraphBuilder {
     return this.cast(id, 'float32');
   }
 
+  /**
+   * A float32 initializer whose bytes live in an ONNX external data file (`location`, relative to the model file),
+   * so a graph over 2 GB stays a small protobuf. Always float32, whatever `precision` says. Returns its value name.
+   */
+  externalInit(o: { dims: readonly number[]; location: string; offset: number; name?: string }): string {
+    const id = this.fresh(o.name ?? 'w');
+    const length = o.dims.reduce((a, b) => a * b, 1) * 4;
+    this.inits.push({
+      name: id,
+      dims: [...o.dims],
+      dataType: TENSOR_TYPE.float32,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: o.location },
+        { key: 'offset', value: String(o.offset) },
+        { key: 'length', value: String(length) },
+      ],
+    });
+    return id;
+  }
+
   /** Seeded normal weights with standard deviation `std`. */
   weight(rng: Rng, dims: readonly number[], std: number, name = 'w'): string {
     return this.floatInit(randomNormal(rng, dims.reduce((a, b) => a * b, 1), std), dims, name);

@@ -250,13 +250,13 @@ describe.skipIf(!existsSync(chromiumPath))(`graph editor in Chromium (${chromium
     // as two single clicks, so try a few times before giving up.
     for (let attempt = 1; ; attempt++) {
       await page.mouse.dblclick(700, 500);
-      const opened = await page.waitForSelector('.litesearchbox input', { timeout: 5_000 }).then(() => true, () => false);
+      const opened = await page.waitForSelector('.pg-search input', { timeout: 5_000 }).then(() => true, () => false);
       if (opened) break;
       if (attempt === 3) throw new Error('the search box did not open after 3 double clicks');
     }
     await page.keyboard.type('Stub Widgets');
     // The list refreshes after each keystroke; wait until it reflects the whole query before choosing.
-    await page.waitForFunction(() => document.querySelector('.litesearchbox .lite-search-item')?.textContent?.includes('Widgets'));
+    await page.waitForFunction(() => document.querySelector('.pg-search .pg-search-item')?.textContent?.includes('Widgets'));
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 1);
     expect(await page.evaluate(() => window.perceptgraph!.graph.nodes[0]!.type)).toBe('StubWidgets');
