@@ -8,7 +8,7 @@ import type { ErrorRequestHandler } from 'express';
 import { wireGraphError, wireNodeErrors } from '../engine/wire.js';
 import type { HttpErrorType, WireErrorBody } from '../protocol/comfy-errors.js';
 import { QueueUnavailable } from '../queue/backend.js';
-import { HttpError, PromptRejected } from './http-error.js';
+import { HttpError, PromptRejected, StringHttpError } from './http-error.js';
 import { drainRequest } from './drain-request.js';
 import { sendJson } from './json-io.js';
 
@@ -43,6 +43,10 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       drainRequest(req);
     }
     if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
+    if (err instanceof StringHttpError) {
+      if (err.form === 'json') return sendJson(res, { error: err.text }, err.status);
+      return void res.status(err.status).type('text/plain').send(err.text);
+    }
     if (err instanceof QueueUnavailable) {
       res.setHeader('Retry-After', '5');
       return sendJson(res, body('service_unavailable', err.message), 503);

@@ -3,6 +3,7 @@ import type { DataDirs } from '../data-dir.js';
 import type { EnginePort } from '../queue/engine-port.js';
 import type { ExecutorControl, HistoryView } from '../queue/backend.js';
 import type { QueueFront } from '../queue/types.js';
+import type { UserRegistry } from '../users/user-registry.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
@@ -11,6 +12,8 @@ export interface RouteDeps {
   readonly history: HistoryView;
   readonly worker: ExecutorControl;
   readonly dirs: DataDirs;
+  /** The users of `/users`, `/settings`, `/userdata` (single-user unless `--multi-user`). */
+  readonly users: UserRegistry;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */

@@ -14,6 +14,7 @@ import type { ExecutorControl, HistoryView, QueueBackend } from '../queue/backen
 import { embeddedBackend } from '../queue/embedded-backend.js';
 import type { EnginePort } from '../queue/engine-port.js';
 import type { QueueFront } from '../queue/types.js';
+import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
+  readonly multiUser?: boolean;
   /**
    * The queue backend (default: the embedded queue, history and worker in `dirs.state`). The server closes it.
    * A backend's own `deviceInfo`/`modelFolders` take the place of the options of those names.
@@ -90,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
+    users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,
