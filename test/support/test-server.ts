@@ -10,6 +10,8 @@ import { parseJson, stringifyJson } from '../../server/protocol/json-codec.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/api/server.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
 import { Engine } from '../../server/engine/engine.js';
+import { embeddedBackend } from '../../server/queue/embedded-backend.js';
+import type { JournalFs } from '../../server/queue/journal-fs.js';
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { NodeRegistry } from '../../server/engine/registry.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
@@ -26,6 +28,8 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' 
   readonly services?: Record<string, unknown>;
   /** Build the tiny default models into the data dir first (for model-node tests). */
   readonly tinyModels?: boolean;
+  /** File operations under the embedded queue's journals (disk-fault tests). */
+  readonly journalFs?: JournalFs;
 }
 
 /** A started test server plus helpers. */
@@ -102,8 +106,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   if (options.tinyModels) ensureTinyModels(dirs.models);
   const models = cpuModelRuntime(dirs, (m) => logs.push(m));
   const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m) });
-  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, ...rest } = options;
-  const server = await startServer({ port: 0, log: (m) => logs.push(m), ...rest, engine, dirs });
+  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, journalFs, ...rest } = options;
+  const log = (m: string) => logs.push(m);
+  const backend = journalFs ? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log, fs: journalFs }) : undefined;
+  const server = await startServer({ port: 0, log, backend, ...rest, engine, dirs });
   return {
     server, url: server.url, port: server.port, dirs, engine, models, logs,
     ...apiHelpers(server.url, engine),
