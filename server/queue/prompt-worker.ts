@@ -14,7 +14,8 @@ import { queueTuple, type QueueEntry, type WorkSource } from './types.js';
 export interface PromptWorkerOptions {
   readonly engine: EnginePort;
   readonly queue: WorkSource;
-  readonly history: HistoryView;
+  /** Where finished prompts are recorded (the Redis worker sends them to the server instead). */
+  readonly history: Pick<HistoryView, 'add'>;
   readonly sink: MessageSink;
   readonly log?: (message: string) => void;
   /**
