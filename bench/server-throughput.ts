@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { embeddedBackend } from '../server/queue/embedded-backend.js';
 import { startServer } from '../server/api/server.js';
 import { dataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
@@ -61,11 +62,12 @@ export async function benchPromptThroughput(options: ThroughputOptions = {}): Pr
   const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
   const dirs = dataDirs(root);
   const engine = new Engine({ registry: new NodeRegistry([BenchConst, BenchSink]), services: { dirs } as never });
-  const server = await startServer({ engine, dirs, port: 0, log: () => {} });
+  const backend = embeddedBackend({ engine, stateDir: dirs.state });
+  const server = await startServer({ engine, dirs, port: 0, backend, log: () => {} });
   try {
     const drained = new Promise<void>((resolve) => {
-      server.queue.subscribe(() => {
-        if (server.history.size >= n && server.queue.remaining() === 0) resolve();
+      backend.queue.subscribe(() => {
+        if (backend.history.size >= n && backend.queue.remaining() === 0) resolve();
       });
     });
     const body = (i: number) =>

@@ -2,12 +2,14 @@
  * The editor application: one graph on one canvas, node types from `/object_info`, the Queue → `/prompt` path, and
  * WebSocket events feeding the run state drawn on the nodes.
  */
-import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from './litegraph.js';
+import { createBounds, LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from './litegraph.js';
 import type { ApiPrompt } from '../../server/protocol/api-prompt.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import { ApiClient, type NodeErrors, type QueuePromptResult } from './api-client.js';
 import { registerNodeTypes } from './node-types.js';
 import { installCanvasMenus } from './canvas-menus.js';
+import { ChangeTracker } from './change-tracker.js';
+import { editTitle } from './title-editor.js';
 import { installModeDrawing, toggleMode } from './node-modes.js';
 import { NodeSearch, openSearchBox, searchEntries, type LinkContext } from './node-search.js';
 import { installPopupRules } from './popups.js';
@@ -75,6 +77,77 @@ export class EditorApp {
     this.graph.setDirtyCanvas(true, resized);
   }
 
+  /** Undo/redo history of the graph. */
+  tracker!: ChangeTracker;
+
+  /** Records a change for undo if the graph changed (called after user actions). */
+  checkChange(): void {
+    this.tracker?.check();
+  }
+
+  /** The graph as an undo state: no view, and nodes grown for their run state at their size before. */
+  private undoSnapshot(): Record<string, unknown> {
+    const wf = this.graph.serialize() as unknown as { extra?: Record<string, unknown>; nodes: Array<{ id: unknown; size?: unknown }> };
+    if (wf.extra) delete wf.extra.ds;
+    // Clicking a node brings it to the front, which reorders the list but changes nothing (ComfyUI's graphEqual
+    // compares nodes as a set, too).
+    wf.nodes.sort((a, b) => Number(a.id) - Number(b.id));
+    for (const n of wf.nodes) {
+      const base = this.runState.get(String(n.id)).baseSize;
+      if (base) n.size = [...base];
+    }
+    return wf as unknown as Record<string, unknown>;
+  }
+
+  private restoreUndoState(state: Record<string, unknown>): void {
+    this.graph.configure(state as never);
+    for (const node of this.graph.nodes) {
+      const s = this.runState.get(node.id);
+      s.baseSize = undefined;
+      this.showInputImages(node);
+    }
+    this.onRunStateChange();
+    this.canvas.setDirty(true, true);
+  }
+
+  /** Wires undo checks to user actions, and the title double-click rename. */
+  private installEditing(): void {
+    this.tracker = new ChangeTracker({ snapshot: () => this.undoSnapshot(), restore: (s) => this.restoreUndoState(s) });
+    // After the event has been handled (litegraph's and menus' own handlers run first).
+    const later = () => setTimeout(() => this.checkChange(), 0);
+    for (const type of ['pointerup', 'click', 'keyup'] as const) document.addEventListener(type, later);
+    this.canvas.canvas.addEventListener('litegraph:canvas', (e: Event) => {
+      const detail = (e as CustomEvent<{ subType?: string; originalEvent?: MouseEvent; node?: LGraphNode }>).detail;
+      if (detail?.subType !== 'node-double-click' || !detail.node || !detail.originalEvent) return;
+      const [, y] = this.canvas.convertEventToCanvasOffset(detail.originalEvent);
+      if (y < detail.node.pos[1]) editTitle(this.canvas, detail.node, () => this.checkChange());
+    });
+  }
+
+  /** Steps back one change. */
+  undo(): boolean {
+    return this.tracker.undo();
+  }
+
+  /** Steps forward one undone change. */
+  redo(): boolean {
+    return this.tracker.redo();
+  }
+
+  /** Fits the whole graph into the view (`.`). */
+  fitView(): void {
+    const bounds = createBounds(this.graph.nodes, 40);
+    if (!bounds) return;
+    this.canvas.ds.fitToBounds(bounds);
+    this.canvas.setDirty(true, true);
+  }
+
+  /** Toggles bypass (4) or mute (2) on the selected nodes (Ctrl+B / Ctrl+M). */
+  toggleSelectedMode(mode: number): void {
+    toggleMode(this.canvas, mode);
+    this.checkChange();
+  }
+
   /** The search index over the registered node types (built once `/object_info` is in). */
   search?: NodeSearch;
   private lastLinkDrop?: { clientX: number; clientY: number };
@@ -119,8 +192,12 @@ export class EditorApp {
     installPopupRules();
     app.installSearch();
     installModeDrawing(app.canvas);
+    app.installEditing();
     installCanvasMenus(app.canvas, {
-      toggleMode: (node, mode) => toggleMode(app.canvas, mode, node),
+      toggleMode: (node, mode) => {
+        toggleMode(app.canvas, mode, node);
+        app.checkChange();
+      },
       imageOf: (node) => app.runState.get(node.id).images[0],
     });
     app.socket = new ReconnectingSocket(app.clientId, {
@@ -172,6 +249,7 @@ export class EditorApp {
     this.restoreView(json);
     for (const node of this.graph.nodes) this.showInputImages(node);
     this.canvas.setDirty(true, true);
+    this.tracker?.reset();
     if (report.missingTypes.length) this.notify(`Unknown node types (kept as placeholders): ${report.missingTypes.join(', ')}`, 'error');
     return report;
   }
@@ -221,9 +299,9 @@ export class EditorApp {
    * Queues the graph. A rejection (400) marks the offending nodes and inputs; acceptance clears the marks and then
    * applies control-after-generate widgets (so the sent value is the one shown while it runs).
    */
-  async queue(): Promise<QueuePromptResult> {
+  async queue(opts: { front?: boolean } = {}): Promise<QueuePromptResult> {
     const workflow = this.serialize();
-    const result = await this.api.queuePrompt({ prompt: uiToApi(workflow, this.objectInfo), workflow, clientId: this.clientId });
+    const result = await this.api.queuePrompt({ prompt: uiToApi(workflow, this.objectInfo), workflow, clientId: this.clientId, front: opts.front });
     this.lastErrors = result.nodeErrors;
     this.runState.setValidationErrors(result.nodeErrors);
     if (!result.ok) {
@@ -233,7 +311,7 @@ export class EditorApp {
     this.lastPromptId = result.promptId;
     const invalid = Object.keys(result.nodeErrors);
     if (invalid.length) this.notify(`Queued, but outputs depending on node(s) ${invalid.join(', ')} failed validation`, 'error');
-    else this.notify(`Queued (#${result.number})`);
+    else this.notify(`Queued${opts.front ? ' at the front' : ''} (#${result.number})`);
     for (const node of this.graph.nodes) applyControls(node);
     this.canvas.setDirty(true, true);
     return result;

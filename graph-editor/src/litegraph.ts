@@ -20,3 +20,6 @@ export const LiteGraph = lg.LiteGraph as LiteGraphGlobal;
 
 /** Litegraph's slot shapes (`RenderShape`), as plain numbers. */
 export const SlotShape = { box: 1, round: 2, circle: 3, card: 4, arrow: 5, grid: 6, hollowCircle: 7 } as const;
+
+/** The bounding rectangle `[x, y, w, h]` around items with a `boundingRect` (nodes), padded; null for none. */
+export const createBounds = (lg as unknown as { createBounds: typeof import('@comfyorg/litegraph/dist/measure').createBounds }).createBounds;

@@ -5,7 +5,9 @@
 import '@comfyorg/litegraph/style.css';
 import './style.css';
 import { EditorApp } from './app.js';
-import { mountPanels } from './panels.js';
+import { NodeModes } from './node-modes.js';
+import { mountPanels, pickFile, saveWorkflow } from './panels.js';
+import { installShortcuts } from './shortcuts.js';
 import { workflowFromFile } from './workflow-io.js';
 
 /** The test hook on `window.perceptgraph`. */
@@ -83,13 +85,23 @@ async function main(): Promise<void> {
   fitCanvas(canvas, app);
   mountPanels(app);
   wireDrop(app);
+  installShortcuts({
+    queue: (front) => app.queue({ front }),
+    save: () => saveWorkflow(app),
+    open: () => pickFile(app),
+    fitView: () => app.fitView(),
+    bypass: () => app.toggleSelectedMode(NodeModes.bypass),
+    mute: () => app.toggleSelectedMode(NodeModes.never),
+    undo: () => app.undo(),
+    redo: () => app.redo(),
+  });
   await loadInitialWorkflow(app);
   keepDraft(app);
   window.perceptgraph = {
     app,
     graph: app.graph,
     loadWorkflow: (json) => app.loadWorkflow(json),
-    queue: () => app.queue(),
+    queue: (opts) => app.queue(opts),
     serialize: () => app.serialize(),
     toApi: () => app.toApi(),
     get lastErrors() {

@@ -52,7 +52,8 @@ async function toggleExamples(app: EditorApp, menu: HTMLElement, opener: HTMLEle
   menu.hidden = false;
 }
 
-function pickFile(app: EditorApp): void {
+/** Opens the file picker and loads the chosen workflow (`.json` or a PNG with one). */
+export function pickFile(app: EditorApp): void {
   const input = document.createElement('input');
   input.type = 'file';
   input.accept = '.json,application/json,image/png';
@@ -88,6 +89,13 @@ export async function refreshQueuePanel(app: EditorApp, panel: HTMLElement): Pro
   panel.replaceChildren(title('Queue'), ...running, ...pending, title('History'), ...done);
 }
 
+const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+/** Downloads the graph as a UI workflow file. */
+export function saveWorkflow(app: EditorApp): void {
+  downloadJson(`workflow-${stamp()}.json`, app.serialize());
+}
+
 /** Builds the toolbar and panels and subscribes them to the app. */
 export function mountPanels(app: EditorApp): void {
   const toolbar = document.getElementById('toolbar')!;
@@ -95,12 +103,11 @@ export function mountPanels(app: EditorApp): void {
   const status = Object.assign(document.createElement('span'), { id: 'status', className: 'pg-status', textContent: 'connecting…' });
   const menu = Object.assign(document.createElement('div'), { id: 'examples-menu', className: 'pg-menu', hidden: true });
   const examples: HTMLButtonElement = button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu, examples)));
-  const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   toolbar.append(
     button('Queue', 'queue-button', () => guarded(app, () => app.queue())),
     button('Interrupt', 'interrupt-button', () => guarded(app, () => app.api.interrupt())),
     button('Clear queue', 'clear-queue-button', () => guarded(app, () => app.api.clearQueue())),
-    button('Save', 'save-button', () => downloadJson(`workflow-${stamp()}.json`, app.serialize())),
+    button('Save', 'save-button', () => saveWorkflow(app)),
     button('Load', 'load-button', () => pickFile(app)),
     button('Export API', 'export-api-button', () => guarded(app, () => downloadJson(`workflow-${stamp()}.api.json`, app.toApi()))),
     examples,

@@ -2,12 +2,11 @@
  * Writing an IMAGE batch as PNG files the way ComfyUI's SaveImage/PreviewImage do: numbered names, and the
  * prompt and workflow embedded as tEXt chunks so the files load back into an editor.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { stringify } from 'lossless-json';
 import type { ImageBatch } from '../tensors.js';
 import { encodePng } from './encode.js';
-import { resolveSavePath } from './save-path.js';
+import { noteSaved, resolveSavePath } from './save-path.js';
+import { writeNewFile, type SaveFs } from './write-new-file.js';
 
 /** A saved file as ComfyUI reports it in a node's `ui.images` (and as `/view` takes it back). */
 export interface SavedImageRef {
@@ -32,6 +31,8 @@ export interface SaveImagesOptions {
   readonly signal?: AbortSignal;
   /** Clock for date variables in the prefix. */
   readonly now?: Date;
+  /** File operations (default node's fs); tests inject faults here. */
+  readonly fs?: SaveFs;
 }
 
 /**
@@ -51,18 +52,6 @@ export function pngInfoChunks(prompt: unknown, extraPngInfo?: Readonly<Record<st
   return chunks;
 }
 
-/** Writes without overwriting; on a name collision (a concurrent save) the counter moves on. */
-async function writeNew(folder: string, name: (counter: number) => string, counter: number, data: Buffer): Promise<{ file: string; counter: number }> {
-  for (let c = counter; ; c++) {
-    try {
-      await writeFile(path.join(folder, name(c)), data, { flag: 'wx' });
-      return { file: name(c), counter: c };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-}
-
 /**
  * Saves every item of `images` [B,H,W,3] as `<prefix>_<counter:05>_.png` (`%batch_num%` in the name becomes the
  * item index), counting up from the first free counter.
@@ -79,9 +68,14 @@ export async function saveImageBatch(images: ImageBatch, options: SaveImagesOpti
     options.signal?.throwIfAborted();
     const png = await encodePng(images, b, { textChunks, compressionLevel: options.compressionLevel });
     const base = target.filename.replaceAll('%batch_num%', String(b));
-    const written = await writeNew(target.folder, (c) => `${base}_${String(c).padStart(5, '0')}_.png`, counter, png);
+    // Staged whole, then linked to its name: a crash never leaves a half-written PNG (write-new-file.ts).
+    const written = await writeNewFile({
+      root: options.root, folder: target.folder, counter, data: png, fs: options.fs,
+      name: (c) => `${base}_${String(c).padStart(5, '0')}_.png`,
+    });
     refs.push({ filename: written.file, subfolder: target.subfolder, type: options.type });
     counter = written.counter + 1;
+    noteSaved(target.folder, target.filename, written.counter);
   }
   return refs;
 }

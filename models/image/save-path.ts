@@ -3,7 +3,7 @@
  * counter continues after the highest one already used for that prefix, and the prefix may name subfolders that
  * must stay inside the output root.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PathOutsideRootError, resolveInside } from './image-files.js';
 
@@ -54,11 +54,56 @@ function counterOf(entry: string, filename: string): number | undefined {
   return /^\s*\+?\d+\s*$/.test(digits) ? Number.parseInt(digits, 10) : 0;
 }
 
+/**
+ * What the last listing of a folder found, so saves don't list a 100k-file folder each time. It is trusted while
+ * the folder's mtime is the one seen after our own last write; any other change (a file added or removed by
+ * someone else) makes the next save list the folder again. A name taken in between is still never overwritten:
+ * the writer moves past it (write-new-file.ts).
+ */
+interface FolderCounters {
+  mtimeNs: bigint;
+  /** Highest counter per base file name; a name not here was not looked up since the last listing. */
+  readonly max: Map<string, number>;
+  names?: string[];
+}
+
+/** Process-wide memo of folder state (not of our logic): bounded, and rebuilt from disk whenever it is stale. */
+const folders = new Map<string, FolderCounters>();
+const MAX_FOLDERS = 256;
+
+function folderMtime(folder: string): bigint {
+  return statSync(folder, { bigint: true }).mtimeNs;
+}
+
 /** The first free counter for `filename` in `folder`: one more than the highest in use, or 1. */
 export function nextCounter(folder: string, filename: string): number {
-  let max = 0;
-  for (const entry of readdirSync(folder)) max = Math.max(max, counterOf(entry, filename) ?? 0);
+  const mtimeNs = folderMtime(folder);
+  let cached = folders.get(folder);
+  if (!cached || cached.mtimeNs !== mtimeNs) {
+    if (folders.size >= MAX_FOLDERS) folders.clear();
+    cached = { mtimeNs, max: new Map(), names: readdirSync(folder) };
+    folders.set(folder, cached);
+  }
+  let max = cached.max.get(filename);
+  if (max === undefined) {
+    cached.names ??= readdirSync(folder);
+    max = 0;
+    for (const entry of cached.names) max = Math.max(max, counterOf(entry, filename) ?? 0);
+    cached.max.set(filename, max);
+  }
   return max + 1;
+}
+
+/** Records that `counter` of `filename` was just written to `folder` (keeps the memo valid without a listing). */
+export function noteSaved(folder: string, filename: string, counter: number): void {
+  const cached = folders.get(folder);
+  if (!cached) return;
+  const max = cached.max.get(filename);
+  if (max !== undefined) cached.max.set(filename, Math.max(max, counter));
+  // Other names' maxima are unchanged by this file unless it also matches them; drop the listing-derived ones.
+  for (const other of cached.max.keys()) if (other !== filename) cached.max.delete(other);
+  cached.names = undefined;
+  cached.mtimeNs = folderMtime(folder);
 }
 
 /**

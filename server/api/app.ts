@@ -13,14 +13,19 @@ import * as interrupt from './routes/interrupt.js';
 import * as objectInfo from './routes/object-info.js';
 import * as prompt from './routes/prompt.js';
 import * as queue from './routes/queue.js';
+import * as settings from './routes/settings.js';
 import * as system from './routes/system.js';
 import * as upload from './routes/upload.js';
+import * as userdata from './routes/userdata.js';
+import * as users from './routes/users.js';
 import * as view from './routes/view.js';
 import * as workflows from './routes/workflows.js';
 import { isAuthorized, originRefusal } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
 const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
+/** ComfyUI's user, settings and user-file routes. */
+const USER_ROUTE_MODULES = [users, settings, userdata];
 
 export interface AppOptions {
   readonly deps: RouteDeps;
@@ -65,7 +70,7 @@ export function createApp(options: AppOptions): express.Express {
   // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).
   app.use(express.raw({ type: (req) => !isMultipart(req as express.Request), limit: deps.maxUploadBytes }));
   const router = express.Router();
-  for (const m of ROUTE_MODULES) m.register(router, deps);
+  for (const m of [...ROUTE_MODULES, ...USER_ROUTE_MODULES]) m.register(router, deps);
   app.use('/api', router);
   app.use(router);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));

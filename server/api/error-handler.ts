@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler } from 'express';
 import { wireGraphError, wireNodeErrors } from '../engine/wire.js';
 import type { HttpErrorType, WireErrorBody } from '../protocol/comfy-errors.js';
-import { HttpError, PromptRejected } from './http-error.js';
+import { QueueUnavailable } from '../queue/backend.js';
+import { HttpError, PromptRejected, StringHttpError } from './http-error.js';
+import { drainRequest } from './drain-request.js';
 import { sendJson } from './json-io.js';
 
 /** Status of errors raised by our file layer and by express's body reader (`status`/`statusCode` 4xx). */
@@ -34,10 +36,22 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       const rejected: WireErrorBody = { error: wireGraphError(err.error), node_errors: wireNodeErrors(err.nodeErrors) };
       return sendJson(res, rejected, 400);
     }
+    const status = err instanceof HttpError ? err.status : clientStatus(err);
+    if (status === 413) {
+      // Close after the reply, but read the rest of the body first so the client sees the 413 (drain-request.ts).
+      res.setHeader('Connection', 'close');
+      drainRequest(req);
+    }
     if (err instanceof HttpError) return sendJson(res, body(err.type, err.message), err.status);
-    const status = clientStatus(err);
+    if (err instanceof StringHttpError) {
+      if (err.form === 'json') return sendJson(res, { error: err.text }, err.status);
+      return void res.status(err.status).type('text/plain').send(err.text);
+    }
+    if (err instanceof QueueUnavailable) {
+      res.setHeader('Retry-After', '5');
+      return sendJson(res, body('service_unavailable', err.message), 503);
+    }
     if (status !== undefined) {
-      if (status === 413) res.setHeader('Connection', 'close');
       return sendJson(res, body(TYPE_BY_STATUS[status] ?? 'bad_request', err instanceof Error ? err.message : String(err)), status);
     }
     const id = randomUUID();

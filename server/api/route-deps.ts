@@ -1,16 +1,19 @@
 /** What every route module receives: `register(router, deps)`. */
 import type { DataDirs } from '../data-dir.js';
 import type { EnginePort } from '../queue/engine-port.js';
-import type { HistoryStore } from '../queue/history-store.js';
-import type { PromptWorker } from '../queue/prompt-worker.js';
-import type { PromptQueue } from '../queue/types.js';
+import type { ExecutorControl, HistoryView } from '../queue/backend.js';
+import type { QueueFront } from '../queue/types.js';
+import type { UserRegistry } from '../users/user-registry.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
-  readonly queue: PromptQueue;
-  readonly history: HistoryStore;
-  readonly worker: PromptWorker;
+  /** The queue backend's parts (`server/queue/backend.ts`): answers may be promises, so routes `await`. */
+  readonly queue: QueueFront;
+  readonly history: HistoryView;
+  readonly worker: ExecutorControl;
   readonly dirs: DataDirs;
+  /** The users of `/users`, `/settings`, `/userdata` (single-user unless `--multi-user`). */
+  readonly users: UserRegistry;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */

@@ -9,11 +9,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { DataDirs } from '../data-dir.js';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../files/image-limits.js';
-import { EmbeddedPromptQueue } from '../queue/embedded-queue.js';
+import { sweepAtStart } from '../files/startup-sweep.js';
+import type { ExecutorControl, HistoryView, QueueBackend } from '../queue/backend.js';
+import { embeddedBackend } from '../queue/embedded-backend.js';
 import type { EnginePort } from '../queue/engine-port.js';
-import { HistoryStore } from '../queue/history-store.js';
-import { PromptWorker } from '../queue/prompt-worker.js';
-import type { PromptQueue } from '../queue/types.js';
+import type { QueueFront } from '../queue/types.js';
+import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
@@ -43,17 +44,25 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
+  readonly multiUser?: boolean;
+  /**
+   * The queue backend (default: the embedded queue, history and worker in `dirs.state`). The server closes it.
+   * A backend's own `deviceInfo`/`modelFolders` take the place of the options of those names.
+   */
+  readonly backend?: QueueBackend;
   readonly log?: (message: string) => void;
 }
 
-/** A listening server. `close()` stops the worker (a running prompt is re-run on next start), sockets and HTTP. */
+/** A listening server. `close()` stops the backend (a running prompt is re-run on next start), sockets and HTTP. */
 export interface RunningServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  readonly queue: PromptQueue;
-  readonly history: HistoryStore;
-  readonly worker: PromptWorker;
+  readonly backend: QueueBackend;
+  readonly queue: QueueFront;
+  readonly history: HistoryView;
+  readonly worker: ExecutorControl;
   readonly hub: WsHub;
   close(): Promise<void>;
 }
@@ -76,19 +85,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
-  const queue = EmbeddedPromptQueue.open({ stateDir: dirs.state, log });
-  const history = new HistoryStore({ stateDir: dirs.state, log });
-  let worker: PromptWorker | undefined;
-  const hub = new WsHub({ features, queueRemaining: () => queue.remaining(), running: () => worker?.current() ?? null, log });
-  worker = new PromptWorker({ engine, queue, history, sink: hub, log, previewMethod: options.previewMethod });
-  queue.subscribe(() => hub.broadcastStatus());
+  const swept = sweepAtStart(dirs);
+  if (swept.tempEntries > 0) log(`temp: removed ${swept.tempEntries} entr${swept.tempEntries === 1 ? 'y' : 'ies'} left from the last run`);
+  const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log });
+  const { queue, history, executor: worker } = backend;
+  const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
 
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
+    users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
-    deviceInfo: options.deviceInfo,
+    deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,
-    modelFolders: options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
+    modelFolders: backend.modelFolders ? () => backend.modelFolders!() : options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
     version: packageVersion(),
   };
   const app = createApp({ deps, authToken: options.authToken, staticDir: options.staticDir });
@@ -117,18 +126,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     http.listen(options.port ?? 8188, host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  worker.start();
+  await backend.start(hub);
 
   const close = async (): Promise<void> => {
-    await worker!.stop();
+    await backend.close();
     hub.closeAll();
     wss.close();
-    await queue.close();
     await new Promise<void>((resolve) => {
       http.close(() => resolve());
       http.closeAllConnections();
     });
   };
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, host, port, queue, history, worker, hub, close };
+  return { url: `http://${shownHost}:${port}`, host, port, backend, queue, history, worker, hub, close };
 }

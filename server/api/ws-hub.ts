@@ -15,8 +15,8 @@ export interface WsHubOptions {
   readonly features: () => Record<string, unknown>;
   /** Pending + running prompts. */
   readonly queueRemaining: () => number;
-  /** The running prompt, for the reconnect `executing` frame. */
-  readonly running: () => RunningPrompt | null;
+  /** The running prompt of client `sid`, for the reconnect `executing` frame. */
+  readonly running: (sid: string) => RunningPrompt | null;
   readonly log?: (message: string) => void;
 }
 
@@ -48,7 +48,7 @@ export class WsHub implements MessageSink {
     ws.on('error', (err) => this.options.log?.(`ws ${sid}: ${err.message}`));
     ws.on('message', (data, isBinary) => this.#onMessage(sid, client, data.toString(), isBinary));
     this.#sendTo(client, { type: 'status', data: { ...this.#status(), sid } });
-    const run = this.options.running();
+    const run = this.options.running(sid);
     if (run && run.clientId === sid && run.node !== null) this.#sendTo(client, { type: 'executing', data: { node: run.node } });
     return sid;
   }

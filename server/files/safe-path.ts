@@ -27,6 +27,9 @@ export function parseAnnotatedName(name: string): { name: string; type?: FolderT
   return m ? { name: m[1]!, type: m[2] as FolderType } : { name };
 }
 
+/** Longest file or folder name, in UTF-8 bytes (ext4, APFS, NTFS and tmpfs all stop at 255). */
+export const MAX_NAME_BYTES = 255;
+
 const ABSOLUTE = /^(?:[/\\]|[A-Za-z]:)/;
 
 /** Rejects (400) empty, absolute, parent-relative or NUL-containing file names; returns the base name. */
@@ -38,6 +41,8 @@ export function checkFileName(name: string, options: { allowSeparators?: boolean
   if (!options.allowSeparators && /[/\\]/.test(name)) throw new FileAccessError(400, `filename "${name}" contains a path separator`);
   const base = name.split(/[/\\]/).pop()!;
   if (base === '' || base === '.') throw new FileAccessError(400, `filename "${name}" names no file`);
+  // File systems store at most 255 bytes per name; beyond, the OS answers ENAMETOOLONG (a 500 before).
+  if (Buffer.byteLength(base) > MAX_NAME_BYTES) throw new FileAccessError(400, `filename is ${Buffer.byteLength(base)} bytes long; at most ${MAX_NAME_BYTES} bytes are allowed`);
   return base;
 }
 
@@ -52,6 +57,9 @@ export function isInside(root: string, p: string): boolean {
  */
 export function subfolderPath(root: string, subfolder: string, escapeStatus: 400 | 403): string {
   if (subfolder.includes('\0')) throw new FileAccessError(400, 'subfolder contains a NUL byte');
+  if (subfolder.split(/[/\\]/).some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES)) {
+    throw new FileAccessError(400, `a subfolder name is longer than ${MAX_NAME_BYTES} bytes`);
+  }
   const dir = path.resolve(root, subfolder.replace(/\\/g, '/'));
   if (!isInside(path.resolve(root), dir)) throw new FileAccessError(escapeStatus, `subfolder "${subfolder}" is outside the ${path.basename(root)} folder`);
   return dir;

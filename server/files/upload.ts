@@ -5,7 +5,7 @@
  */
 import Busboy from 'busboy';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
@@ -13,7 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import type { DataDirs } from '../data-dir.js';
 import { FileAccessError } from './file-access-error.js';
 import { assertPixelLimit } from './image-limits.js';
-import { checkFileName, ensureDirInside, existsInside, folderRoot, subfolderPath, type FolderType } from './safe-path.js';
+import { PARTIAL_DIR } from '../../models/image/write-new-file.js';
+import { MAX_NAME_BYTES, checkFileName, ensureDirInside, existsInside, folderRoot, subfolderPath, type FolderType } from './safe-path.js';
 
 export interface UploadOptions {
   readonly dirs: DataDirs;
@@ -41,7 +42,11 @@ function receive(req: IncomingMessage, tmpDir: string, maxBytes: number): Promis
     let bb: Busboy.Busboy;
     try {
       // preservePath: see the raw client name, so traversal attempts are refused (400) rather than silently basenamed.
-      bb = Busboy({ headers: req.headers, preservePath: true, limits: { fileSize: maxBytes, files: 1, fields: 32, fieldSize: 64 * 1024 } });
+      // defParamCharset utf8: browsers send UTF-8 file names raw (busboy's default latin1 garbles `café.png`).
+      bb = Busboy({
+        headers: req.headers, preservePath: true, defParamCharset: 'utf8',
+        limits: { fileSize: maxBytes, files: 1, fields: 32, fieldSize: 64 * 1024 },
+      });
     } catch (err) {
       reject(new FileAccessError(400, `expected a multipart/form-data body: ${err instanceof Error ? err.message : String(err)}`));
       return;
@@ -49,24 +54,46 @@ function receive(req: IncomingMessage, tmpDir: string, maxBytes: number): Promis
     const out: Received = { fields: {} };
     const writes: Promise<void>[] = [];
     let tooLarge = false;
+    let settled = false;
+    const sink: { stream?: NodeJS.ReadableStream & { destroy(e?: Error): void }; file?: WriteStream } = {};
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      // Close the descriptor and drop the temp file: an aborted upload leaves nothing behind.
+      sink.stream?.destroy();
+      sink.file?.destroy();
+      const tmp = out.file?.tmp;
+      void Promise.allSettled(writes).then(() => (tmp ? rm(tmp, { force: true }) : undefined)).finally(() => reject(err));
+    };
     bb.on('field', (name, value) => (out.fields[name] = value));
     bb.on('file', (name, stream, info) => {
       if (name !== 'image' || !info.filename) return void stream.resume();
       const tmp = path.join(tmpDir, `upload-${randomUUID()}`);
       out.file = { tmp, filename: info.filename };
-      stream.on('limit', () => (tooLarge = true));
-      writes.push(pipeline(stream, createWriteStream(tmp)));
+      stream.on('limit', () => {
+        tooLarge = true;
+        // Stop parsing at once; the error handler reads a bounded rest of the body so the client sees the 413.
+        req.unpipe(bb);
+        fail(new FileAccessError(413, `upload exceeds the limit of ${maxBytes} bytes`));
+      });
+      sink.stream = stream;
+      sink.file = createWriteStream(tmp);
+      writes.push(pipeline(stream, sink.file));
     });
-    bb.on('error', (err) => reject(new FileAccessError(400, `malformed multipart body: ${err instanceof Error ? err.message : String(err)}`)));
+    bb.on('error', (err) => fail(new FileAccessError(400, `malformed multipart body: ${err instanceof Error ? err.message : String(err)}`)));
     bb.on('close', () => {
       Promise.all(writes).then(
         async () => {
-          if (!tooLarge) return resolve(out);
-          if (out.file) await rm(out.file.tmp, { force: true });
-          reject(new FileAccessError(413, `upload exceeds the limit of ${maxBytes} bytes`));
+          if (settled) return;
+          if (!tooLarge) return void ((settled = true), resolve(out));
+          fail(new FileAccessError(413, `upload exceeds the limit of ${maxBytes} bytes`));
         },
-        (err) => reject(err),
+        (err) => fail(err),
       );
+    });
+    // The client went away mid-body: busboy never closes then, so end the file here.
+    req.on('close', () => {
+      if (!req.complete) fail(new FileAccessError(400, 'upload aborted by the client'));
     });
     req.pipe(bb);
   });
@@ -93,15 +120,26 @@ async function chooseName(root: string, dir: string, filename: string, tmp: stri
   return { name, duplicate: false };
 }
 
-/** Moves a file into place without following a symlink at the target (rename replaces the link itself). */
-async function moveInto(tmp: string, target: string): Promise<void> {
-  const staged = path.join(path.dirname(target), `.upload-${randomUUID()}.tmp`);
+/**
+ * Moves a file into place without following a symlink at the target (rename replaces the link itself). Across
+ * file systems the copy goes to the root's `.partial/` first, so the target only ever shows a whole file.
+ */
+async function moveInto(tmp: string, target: string, root: string): Promise<void> {
   try {
-    await rename(tmp, staged);
-  } catch {
-    await copyFile(tmp, staged); // temp dir on another file system
+    await rename(tmp, target);
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
-  await rename(staged, target);
+  const stagingDir = path.join(root, PARTIAL_DIR);
+  await mkdir(stagingDir, { recursive: true });
+  const staged = path.join(stagingDir, `upload-${randomUUID()}.tmp`);
+  try {
+    await copyFile(tmp, staged);
+    await rename(staged, target);
+  } finally {
+    await rm(staged, { force: true });
+  }
 }
 
 /** Handles one upload request end to end. */
@@ -123,8 +161,12 @@ export async function receiveUpload(req: IncomingMessage, options: UploadOptions
     await ensureDirInside(root, dir);
     const overwrite = got.fields.overwrite === 'true' || got.fields.overwrite === '1';
     const { name, duplicate } = await chooseName(root, dir, filename, got.file.tmp, overwrite);
-    if (!duplicate) await moveInto(got.file.tmp, path.join(dir, name));
+    if (!duplicate) await moveInto(got.file.tmp, path.join(dir, name), root);
     return { name, subfolder, type };
+  } catch (err) {
+    // A deduplicated `name (12).ext` can still outgrow the limit that checkFileName enforced.
+    if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw new FileAccessError(400, `file name too long (at most ${MAX_NAME_BYTES} bytes)`);
+    throw err;
   } finally {
     await rm(got.file.tmp, { force: true });
   }

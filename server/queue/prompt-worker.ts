@@ -5,14 +5,16 @@
  */
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engine/execution-events.js';
 import type { EnginePort } from './engine-port.js';
-import type { HistoryEntry, HistoryMessage, HistoryStore } from './history-store.js';
+import type { ExecutorControl, HistoryView } from './backend.js';
+import type { HistoryEntry, HistoryMessage } from './history-store.js';
 import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
-import { queueTuple, type PromptQueue, type QueueEntry } from './types.js';
+import { queueTuple, type QueueEntry, type WorkSource } from './types.js';
 
 export interface PromptWorkerOptions {
   readonly engine: EnginePort;
-  readonly queue: PromptQueue;
-  readonly history: HistoryStore;
+  readonly queue: WorkSource;
+  /** Where finished prompts are recorded (the Redis worker sends them to the server instead). */
+  readonly history: Pick<HistoryView, 'add'>;
   readonly sink: MessageSink;
   readonly log?: (message: string) => void;
   /**
@@ -48,7 +50,7 @@ interface Run {
 }
 
 /** Executes prompts from a queue, one at a time, until `stop()`. */
-export class PromptWorker {
+export class PromptWorker implements ExecutorControl {
   #run: Run | null = null;
   #loop: Promise<void> | null = null;
   #freeRequested = false;
@@ -116,7 +118,7 @@ export class PromptWorker {
         await this.#runOne(entry);
       } catch (err) {
         log?.(`worker: prompt ${entry.promptId} failed outside execution: ${err instanceof Error ? err.stack : String(err)}`);
-        queue.finish(entry.promptId);
+        await queue.finish(entry.promptId);
       } finally {
         this.#run = null;
         this.#applyFree();
@@ -131,8 +133,8 @@ export class PromptWorker {
     this.#run = run;
     const outcome = await this.#execute(run);
     if (this.#stop.signal.aborted && outcome.status === 'interrupted') return; // re-run by the next server
-    this.options.history.add(entry.promptId, historyEntry(entry, outcome, run.messages));
-    this.options.queue.finish(entry.promptId); // → `status` broadcast (queue subscribers)
+    await this.options.history.add(entry.promptId, historyEntry(entry, outcome, run.messages));
+    await this.options.queue.finish(entry.promptId); // → `status` broadcast (queue subscribers)
     this.#deliver(run, { kind: 'json', type: 'executing', data: { node: null, prompt_id: entry.promptId }, route: 'owner' });
   }
 

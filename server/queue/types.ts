@@ -1,6 +1,7 @@
 /**
- * The queue's data and its interface. `PromptQueue` is kept small so that another backend (Redis/BullMQ) can
- * implement it later; `EmbeddedPromptQueue` is the in-process one persisted in the data directory.
+ * The queue's data and its interfaces. Routes see `QueueFront` (sync or async answers); `PromptQueue` is the
+ * synchronous in-process one (`EmbeddedPromptQueue`, persisted in the data directory); the Redis/BullMQ backend
+ * lives in `server/queue/redis/`.
  */
 import type { Graph } from '../engine/graph.js';
 import type { ApiPrompt } from '../protocol/api-prompt.js';
@@ -44,8 +45,35 @@ export function splitSecrets(extraData: Record<string, unknown>): { kept: Record
   return { kept, sensitive };
 }
 
+/** A value now or later: the embedded queue answers at once, the Redis one after a round trip. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The queue as the server's routes see it (`server/queue/backend.ts`): ComfyUI's priority queue, answering
+ * synchronously (embedded) or asynchronously (Redis). Routes always `await`.
+ */
+export interface QueueFront {
+  nextNumber(): MaybePromise<number>;
+  put(entry: QueueEntry): MaybePromise<void>;
+  pending(): MaybePromise<readonly QueueEntry[]>;
+  running(): MaybePromise<readonly QueueEntry[]>;
+  remaining(): MaybePromise<number>;
+  has(promptId: string): MaybePromise<boolean>;
+  delete(promptIds: readonly string[]): MaybePromise<number>;
+  clear(): MaybePromise<number>;
+  /** Called after every change the server can see. Returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Where a `PromptWorker` takes prompts from and reports them finished. */
+export interface WorkSource {
+  take(signal?: AbortSignal): Promise<QueueEntry>;
+  finish(promptId: string): MaybePromise<void>;
+}
+
 /** A prompt queue with ComfyUI's semantics: a min-heap on (number, promptId), one running set, pending edits. */
-export interface PromptQueue {
+export interface PromptQueue extends QueueFront, WorkSource {
   /** Allocates the next automatic priority number (ComfyUI's `server.number`, incremented per request). */
   nextNumber(): number;
   /** Adds a pending prompt. Throws if the prompt id is already pending or running. */

@@ -16,6 +16,7 @@ import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { cpuModelRuntime } from './services.js';
+import type { QueueBackend } from '../../server/queue/backend.js';
 
 export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' | 'dirs'>> {
   /** Node definitions of the registry. */
@@ -26,6 +27,8 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' 
   readonly services?: Record<string, unknown>;
   /** Build the tiny default models into the data dir first (for model-node tests). */
   readonly tinyModels?: boolean;
+  /** A queue backend built on the server's data dirs (default: the embedded one). */
+  readonly backendFor?: (dirs: DataDirs) => Promise<QueueBackend>;
 }
 
 /** A started test server plus helpers. */
@@ -102,8 +105,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   if (options.tinyModels) ensureTinyModels(dirs.models);
   const models = cpuModelRuntime(dirs, (m) => logs.push(m));
   const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m) });
-  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, ...rest } = options;
-  const server = await startServer({ port: 0, log: (m) => logs.push(m), ...rest, engine, dirs });
+  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, backendFor, ...rest } = options;
+  const backend = backendFor ? await backendFor(dirs) : undefined;
+  const server = await startServer({ port: 0, log: (m) => logs.push(m), ...rest, backend, engine, dirs });
   return {
     server, url: server.url, port: server.port, dirs, engine, models, logs,
     ...apiHelpers(server.url, engine),

@@ -4,9 +4,9 @@ import { jsonObjectBody } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
 
 export function register(router: Router, deps: RouteDeps): void {
-  router.post('/free', (req, res) => {
+  router.post('/free', async (req, res) => {
     const body = jsonObjectBody(req);
-    if (body.free_memory || body.unload_models) deps.worker.requestFree();
+    if (body.free_memory || body.unload_models) await deps.worker.requestFree();
     res.status(200).end();
   });
 }

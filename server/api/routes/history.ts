@@ -12,21 +12,21 @@ function intParam(name: string, value: unknown): number | undefined {
 }
 
 export function register(router: Router, deps: RouteDeps): void {
-  router.get('/history', (req, res) => {
+  router.get('/history', async (req, res) => {
     const maxItems = intParam('max_items', req.query.max_items);
     const offset = intParam('offset', req.query.offset);
-    sendJson(res, deps.history.list({ maxItems, offset }));
+    sendJson(res, await deps.history.list({ maxItems, offset }));
   });
 
-  router.get('/history/:promptId', (req, res) => {
-    const entry = deps.history.get(req.params.promptId);
+  router.get('/history/:promptId', async (req, res) => {
+    const entry = await deps.history.get(req.params.promptId);
     sendJson(res, entry ? { [req.params.promptId]: entry } : {});
   });
 
-  router.post('/history', (req, res) => {
+  router.post('/history', async (req, res) => {
     const edit = editBody(jsonObjectBody(req));
-    if (edit.clear) deps.history.clear();
-    if (edit.delete.length > 0) deps.history.delete(edit.delete);
+    if (edit.clear) await deps.history.clear();
+    if (edit.delete.length > 0) await deps.history.delete(edit.delete);
     res.status(200).end();
   });
 }

@@ -4,7 +4,7 @@ import { jsonBody, sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
 
 export function register(router: Router, deps: RouteDeps): void {
-  router.post('/interrupt', (req, res) => {
+  router.post('/interrupt', async (req, res) => {
     let body: unknown;
     try {
       body = jsonBody(req);
@@ -12,7 +12,7 @@ export function register(router: Router, deps: RouteDeps): void {
       body = undefined; // ComfyUI tolerates any body here: it means a global interrupt
     }
     const id = (body as { prompt_id?: unknown } | undefined)?.prompt_id;
-    deps.worker.interrupt(typeof id === 'string' ? id : undefined);
+    await deps.worker.interrupt(typeof id === 'string' ? id : undefined);
     sendJson(res, {});
   });
 }

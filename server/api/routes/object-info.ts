@@ -7,7 +7,9 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/object_info', (_req, res) => sendJson(res, deps.engine.objectInfo()));
 
   router.get('/object_info/:nodeClass', (req, res) => {
-    const info = deps.engine.objectInfo(req.params.nodeClass)[req.params.nodeClass];
+    // Own keys only: `__proto__` or `constructor` name no node (ComfyUI's `{}` for an unknown class).
+    const all = deps.engine.objectInfo(req.params.nodeClass);
+    const info = Object.hasOwn(all, req.params.nodeClass) ? all[req.params.nodeClass] : undefined;
     sendJson(res, info === undefined ? {} : { [req.params.nodeClass]: info });
   });
 }

@@ -9,20 +9,20 @@ import type { RouteDeps } from '../route-deps.js';
 import { wireNodeErrors } from '../../engine/wire.js';
 
 /** ComfyUI's priority: a given `number` as is; else the next counter value, negated by a truthy `front`. */
-function priority(body: Record<string, unknown>, deps: RouteDeps): number {
+async function priority(body: Record<string, unknown>, deps: RouteDeps): Promise<number> {
   if (body.number !== undefined) {
     const n = Number(body.number);
     if (!Number.isFinite(n)) throw new HttpError(400, 'bad_request', `"number" must be a finite number, got ${JSON.stringify(String(body.number))}`);
     return n;
   }
-  const n = deps.queue.nextNumber();
+  const n = await deps.queue.nextNumber();
   return body.front ? -n : n;
 }
 
-function promptIdOf(body: Record<string, unknown>, deps: RouteDeps): string {
+async function promptIdOf(body: Record<string, unknown>, deps: RouteDeps): Promise<string> {
   if (body.prompt_id === undefined || body.prompt_id === null) return randomUUID();
   if (typeof body.prompt_id !== 'string' || body.prompt_id === '') throw new HttpError(400, 'bad_request', '"prompt_id" must be a non-empty string');
-  if (deps.queue.has(body.prompt_id)) throw new HttpError(400, 'bad_request', `prompt_id "${body.prompt_id}" is already queued`);
+  if (await deps.queue.has(body.prompt_id)) throw new HttpError(400, 'bad_request', `prompt_id "${body.prompt_id}" is already queued`);
   return body.prompt_id;
 }
 
@@ -43,17 +43,17 @@ function extraDataOf(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function register(router: Router, deps: RouteDeps): void {
-  router.get('/prompt', (_req, res) => sendJson(res, { exec_info: { queue_remaining: deps.queue.remaining() } }));
+  router.get('/prompt', async (_req, res) => sendJson(res, { exec_info: { queue_remaining: await deps.queue.remaining() } }));
 
   router.post('/prompt', async (req, res) => {
     const body = jsonObjectBody(req);
-    const number = priority(body, deps);
+    const number = await priority(body, deps);
     if (body.prompt === undefined || body.prompt === null) throw new PromptRejected(graphError('no_prompt', 'No prompt provided'));
-    const promptId = promptIdOf(body, deps);
+    const promptId = await promptIdOf(body, deps);
     const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
     if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
     const { kept, sensitive } = splitSecrets(extraDataOf(body));
-    deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
+    await deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
     sendJson(res, { prompt_id: promptId, number, node_errors: wireNodeErrors(result.nodeErrors) });
   });
 }

@@ -13,14 +13,15 @@ export function editBody(raw: Record<string, unknown>): { clear: boolean; delete
 }
 
 export function register(router: Router, deps: RouteDeps): void {
-  router.get('/queue', (_req, res) => {
-    sendJson(res, { queue_running: deps.queue.running().map(queueTuple), queue_pending: deps.queue.pending().map(queueTuple) });
+  router.get('/queue', async (_req, res) => {
+    const [running, pending] = await Promise.all([deps.queue.running(), deps.queue.pending()]);
+    sendJson(res, { queue_running: running.map(queueTuple), queue_pending: pending.map(queueTuple) });
   });
 
-  router.post('/queue', (req, res) => {
+  router.post('/queue', async (req, res) => {
     const edit = editBody(jsonObjectBody(req));
-    if (edit.clear) deps.queue.clear();
-    if (edit.delete.length > 0) deps.queue.delete(edit.delete);
+    if (edit.clear) await deps.queue.clear();
+    if (edit.delete.length > 0) await deps.queue.delete(edit.delete);
     res.status(200).end(); // ComfyUI replies with an empty body
   });
 }

@@ -51,7 +51,9 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/models', (_req, res) => sendJson(res, Object.keys(deps.modelFolders())));
 
   router.get('/models/:folder', (req, res) => {
-    const files = deps.modelFolders()[req.params.folder];
+    const folders = deps.modelFolders();
+    // Own keys only: `/models/constructor` and `/models/__proto__` are not folders.
+    const files = Object.hasOwn(folders, req.params.folder) ? folders[req.params.folder] : undefined;
     if (!files) throw new HttpError(404, 'not_found', `unknown model folder "${req.params.folder}"`);
     sendJson(res, files);
   });
