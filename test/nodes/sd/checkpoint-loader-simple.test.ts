@@ -43,7 +43,7 @@ function txt2img(o: { ckpt?: string; vae?: string; clipSkip?: number } = {}): Pr
 
 async function execute(prompt: Prompt) {
   fx.models.store.invalidate();
-  const v = engine.validate(prompt);
+  const v = await engine.validate(prompt);
   if (!v.ok) throw new Error(JSON.stringify(v.nodeErrors));
   return engine.execute({ promptId: String(Math.random()), graph: v.graph, outputs: v.outputs, prompt: v.prompt, onEvent: () => {} });
 }
