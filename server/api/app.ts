@@ -7,9 +7,13 @@ import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import { isMultipart } from './json-io.js';
 import type { RouteDeps } from './route-deps.js';
+import * as experimentModels from './routes/experiment-models.js';
 import * as free from './routes/free.js';
+import * as frontendStubs from './routes/frontend-stubs.js';
 import * as history from './routes/history.js';
+import * as internal from './routes/internal.js';
 import * as interrupt from './routes/interrupt.js';
+import * as jobs from './routes/jobs.js';
 import * as objectInfo from './routes/object-info.js';
 import * as prompt from './routes/prompt.js';
 import * as queue from './routes/queue.js';
@@ -20,13 +24,14 @@ import * as uploadMask from './routes/upload-mask.js';
 import * as userdata from './routes/userdata.js';
 import * as users from './routes/users.js';
 import * as view from './routes/view.js';
+import * as workflowTemplates from './routes/workflow-templates.js';
 import * as workflows from './routes/workflows.js';
 import { isAuthorized, originRefusal } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
 const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
 /** The routes ComfyUI's own frontend relies on: users, settings, user files, mask upload, model and log listings. */
-const FRONTEND_ROUTE_MODULES = [users, settings, userdata, uploadMask];
+const FRONTEND_ROUTE_MODULES = [users, settings, userdata, uploadMask, experimentModels, internal, jobs, workflowTemplates, frontendStubs];
 
 export interface AppOptions {
   readonly deps: RouteDeps;
