@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { CliCommand } from './command.js';
 import { createRuntime } from '../runtime.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
+import { UsageError } from './usage-error.js';
 import { startServer } from '../../server/api/server.js';
 
 const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN] [--preview-method M] [--multi-user]
@@ -45,7 +46,7 @@ export const serveCommand: CliCommand = {
       return 0;
     }
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
     const device = deviceOption(values.device);
     const host = values.listen === undefined ? '127.0.0.1' : values.listen === '' ? '0.0.0.0' : values.listen;
     const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
