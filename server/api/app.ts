@@ -80,6 +80,6 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/api', router);
   app.use(router);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, { dataRoot: deps.dirs.root }));
   return app;
 }
