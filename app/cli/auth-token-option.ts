@@ -29,7 +29,7 @@ export function resolveAuthToken(options: { value?: string; file?: string; env?:
   }
   if (options.value !== undefined) {
     if (options.value === '') throw new Error('--auth-token must not be empty');
-    hideFromProcessList();
+    hideSecretsFromProcessList();
     options.warn?.(`--auth-token is visible to other users while the server starts; prefer ${AUTH_TOKEN_ENV} or --auth-token-file`);
     return options.value;
   }
@@ -38,7 +38,7 @@ export function resolveAuthToken(options: { value?: string; file?: string; env?:
 }
 
 /** Rewrites this process's command line (as `ps` and /proc/PID/cmdline show it) without the token. */
-function hideFromProcessList(): void {
+export function hideSecretsFromProcessList(): void {
   try {
     process.title = redactSecretArgs(process.argv).join(' ');
   } catch {

@@ -129,7 +129,7 @@ export function isAuthorized(req: IncomingMessage, token: string | undefined): b
 }
 
 /** Command-line options whose values are secrets. */
-export const SECRET_OPTIONS = ['--auth-token'] as const;
+export const SECRET_OPTIONS = ['--auth-token', '--worker-token'] as const;
 
 /** `argv` with the values of `SECRET_OPTIONS` (`--auth-token X` and `--auth-token=X`) replaced by `***`. */
 export function redactSecretArgs(argv: readonly string[]): string[] {

@@ -17,6 +17,8 @@ import type { EnginePort } from '../queue/engine-port.js';
 import type { QueueFront } from '../queue/types.js';
 import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
+import { LogRing } from './log-ring.js';
+import { terminalSize } from './routes/internal.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
 import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
@@ -84,7 +86,12 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log ?? ((m: string) => console.error(`[perceptgraph] ${m}`));
+  const logs = new LogRing();
+  const outerLog = options.log ?? ((m: string) => console.error(`[perceptgraph] ${m}`));
+  const log = (m: string) => {
+    logs.push(m);
+    outerLog(m);
+  };
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
@@ -96,8 +103,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { queue, history, executor: worker } = backend;
   const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
 
+  logs.onEntry((entry, subscribers) => {
+    for (const sid of subscribers) hub.sendJson('logs', { entries: [entry], size: terminalSize() }, sid);
+  });
+
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
+    logs,
     users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,

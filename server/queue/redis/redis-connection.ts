@@ -22,6 +22,7 @@ export function backoffMs(attempt: number): number {
 export function createConnection(target: RedisTarget, options: ConnectionOptions): Redis {
   const { log, role } = options;
   let lost = false;
+  let everReady = false; // before the first connection `connectOrFail` reports, not the retry log
   const redis = new Redis({
     ...target.options,
     lazyConnect: true,
@@ -31,15 +32,16 @@ export function createConnection(target: RedisTarget, options: ConnectionOptions
     connectionName: `perceptgraph:${role.replace(/\s+/g, '-')}`,
     retryStrategy(attempt) {
       const delay = backoffMs(attempt);
-      if (attempt === 1 || attempt % 10 === 0) log(`redis ${target.shown} (${role}): connection lost, retrying with backoff (next in ${delay} ms, attempt ${attempt})`);
+      if (everReady && (attempt === 1 || attempt % 10 === 0)) log(`redis ${target.shown} (${role}): connection lost, retrying with backoff (next in ${delay} ms, attempt ${attempt})`);
       lost = true;
       return delay;
     },
   });
   redis.on('error', () => {}); // reported by retryStrategy; without a listener ioredis prints every failure
   redis.on('ready', () => {
-    if (lost) log(`redis ${target.shown} (${role}): reconnected`);
+    if (lost && everReady) log(`redis ${target.shown} (${role}): reconnected`);
     lost = false;
+    everReady = true;
   });
   return redis;
 }
@@ -47,6 +49,9 @@ export function createConnection(target: RedisTarget, options: ConnectionOptions
 /** Connects, or throws a clear error naming the (redacted) URL within `timeoutMs`. */
 export async function connectOrFail(redis: Redis, target: RedisTarget, timeoutMs = 5000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  let cause: Error | undefined;
+  const onError = (err: Error) => (cause ??= err);
+  redis.on('error', onError);
   try {
     await Promise.race([
       redis.connect(),
@@ -57,9 +62,10 @@ export async function connectOrFail(redis: Redis, target: RedisTarget, timeoutMs
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    const why = err instanceof Error ? err.message : String(err);
+    const why = (cause ?? (err instanceof Error ? err : new Error(String(err)))).message;
     throw new Error(`cannot reach Redis at ${target.shown}: ${redact(why, target)}`);
   } finally {
     clearTimeout(timer);
+    redis.off('error', onError);
   }
 }
