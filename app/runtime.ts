@@ -2,6 +2,7 @@
  * Assembles what the server and the CLI share: the data directory, the tiny default models, the model runtime
  * (session pool + store), the node registry and the engine.
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,8 @@ import { ensureExampleInputs } from './examples/example-inputs.js';
 export interface RuntimeOptions {
   /** Data directory; default `$PERCEPTGRAPH_DATA_DIR` or `./data`. */
   readonly dataDir?: string;
+  /** Where SaveImage writes instead of `<data dir>/output` (`--output-dir`; ComfyUI's `--output-directory`). */
+  readonly outputDir?: string;
   readonly device?: Device;
   /** Build the tiny default models and the example workflows' input images into the data dir when missing (default true). */
   readonly tinyModels?: boolean;
@@ -43,10 +46,17 @@ export interface AppRuntime {
 /** The repository's `workflows/` folder. */
 export const workflowsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows');
 
+function withOutputDir(dirs: DataDirs, outputDir: string | undefined): DataDirs {
+  if (outputDir === undefined) return dirs;
+  const output = path.resolve(outputDir);
+  mkdirSync(output, { recursive: true });
+  return { ...dirs, output };
+}
+
 /** Creates the runtime; the caller must `close()` it to stop the inference workers. */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRuntime> {
   const log = options.log ?? (() => {});
-  const dirs = dataDirs(options.dataDir);
+  const dirs = withOutputDir(dataDirs(options.dataDir), options.outputDir);
   if (options.tinyModels !== false) {
     const tiny = ensureTinyModels(dirs.models);
     if (tiny.built) log(`built the tiny default models into ${dirs.models}`);

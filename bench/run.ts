@@ -10,6 +10,7 @@ import { benchIqaEval } from './iqa-eval.js';
 import { benchSdStep, formatSdStep } from './sd-step.js';
 import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
+import { benchJsonCodec } from './json-codec.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -73,6 +74,16 @@ const groups: Group[] = [
       console.log(
         `declip train step b=1024 d=h=1024 both heads (${f.provider}): ${f.stepMs.toFixed(0)} ms = ${f.stepGflops.toFixed(1)} GFLOP/s vs 1024³ MatMul ${f.matmulGflops.toFixed(1)} GFLOP/s ` +
           `= ${(f.ratio * 100).toFixed(0)}% (target ≥ 50%); TS AdamW ${f.adamwTsMs.toFixed(0)} ms; epoch on 100k cached embeddings ${f.epochSeconds.toFixed(1)} s`,
+      );
+    },
+  },
+  {
+    name: 'json',
+    async run() {
+      const f = benchJsonCodec();
+      console.log(
+        `json ${f.megabytes.toFixed(1)} MB prompt (64-bit seeds, 8.0 floats): parseJson ${f.parseMs.toFixed(0)} ms vs JSON.parse ${f.jsonParseMs.toFixed(0)} ms ` +
+          `(${(f.parseMs / f.jsonParseMs).toFixed(2)}×; lossless-json ${f.losslessParseMs.toFixed(0)} ms); stringifyJson ${f.stringifyMs.toFixed(0)} ms vs JSON.stringify ${f.jsonStringifyMs.toFixed(0)} ms`,
       );
     },
   },

@@ -11,6 +11,8 @@ export interface DataDirs {
   readonly input: string;
   readonly output: string;
   readonly temp: string;
+  /** Per-user settings and files (`/settings`, `/userdata`), ComfyUI's `user/` folder. */
+  readonly user: string;
   /** Queue, history and other server state. */
   readonly state: string;
   /** Caches (embeddings, tokenizer conversions) that can be deleted at any time. */
@@ -32,6 +34,7 @@ export function dataDirs(root = process.env.PERCEPTGRAPH_DATA_DIR ?? 'data'): Da
     input: path.join(abs, 'input'),
     output: path.join(abs, 'output'),
     temp: path.join(abs, 'temp'),
+    user: path.join(abs, 'user'),
     state: path.join(abs, 'state'),
     cache: path.join(abs, 'cache'),
   };

@@ -102,6 +102,10 @@ function resolveClip(spec: string, modelsDir: string, cwd: string): ClipManifest
 /** Runs `declip <subcommand> …`; returns 0 done, 1 failed, 2 bad arguments. Never throws. */
 export async function runDeclipCli(args: readonly string[], io: CliIo & { isTty?: boolean }): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') {
+    io.stdout(DECLIP_TRAIN_USAGE);
+    return 0;
+  }
   if (sub !== 'train') {
     io.stderr(`${sub ? `declip: unknown subcommand "${sub}"` : 'declip: a subcommand is required'}\n${DECLIP_TRAIN_USAGE}`);
     return 2;

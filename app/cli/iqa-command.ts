@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
 import type { CliCommand } from './command.js';
 import { dataDirs } from '../../server/data-dir.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
@@ -60,10 +61,10 @@ async function evalCommand(args: string[]): Promise<number> {
     console.error(`--images and --labels are required\n\n${HELP}`);
     return 2;
   }
-  if (values.format !== 'auto' && !(values.format in LABEL_FORMATS)) throw new Error(`--format must be auto or one of ${Object.keys(LABEL_FORMATS).join(', ')}`);
+  if (values.format !== 'auto' && !(values.format in LABEL_FORMATS)) throw new UsageError(`--format must be auto or one of ${Object.keys(LABEL_FORMATS).join(', ')}`);
   const device = deviceOption(values.device);
   const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got ${values['batch-size']}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${values['batch-size']}`);
   const models = values.model?.map(parseModelSpec);
   const dirs = dataDirs(values['data-dir']);
   // The default configs name the tiny CLIP; build it when missing so the command works on a fresh data dir.

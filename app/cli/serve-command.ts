@@ -6,9 +6,12 @@ import { existsSync } from 'node:fs';
 import type { CliCommand } from './command.js';
 import { createRuntime } from '../runtime.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
+import { UsageError } from './usage-error.js';
 import { startServer } from '../../server/api/server.js';
+import { redisBackend } from '../../server/queue/redis/redis-backend.js';
 
-const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN] [--preview-method M]
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN] [--preview-method M] [--multi-user]
+                        [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
@@ -16,7 +19,10 @@ const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir D
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
   --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket
   --preview-method  none|latent2rgb|auto: binary step previews for prompts whose extra_data.preview_method
-                 says nothing (default none, as ComfyUI; the editor asks for latent2rgb)`;
+                 says nothing (default none, as ComfyUI; the editor asks for latent2rgb)
+  --multi-user   ComfyUI's user profiles: settings and user files per user (comfy-user header)
+  --queue        run prompts on \`perceptgraph worker\` processes through Redis (BullMQ) instead of in this process
+  --worker-token the token workers must present (default: --auth-token, or $PERCEPTGRAPH_WORKER_TOKEN)`;
 
 /** The built editor bundle, served at `/`. */
 export function editorDist(): string {
@@ -35,6 +41,9 @@ export const serveCommand: CliCommand = {
         device: { type: 'string', default: 'auto' },
         'auth-token': { type: 'string' },
         'preview-method': { type: 'string', default: 'none' },
+        'multi-user': { type: 'boolean', default: false },
+        queue: { type: 'string' },
+        'worker-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,13 +52,21 @@ export const serveCommand: CliCommand = {
       return 0;
     }
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
     const device = deviceOption(values.device);
     const host = values.listen === undefined ? '127.0.0.1' : values.listen === '' ? '0.0.0.0' : values.listen;
+    const workerToken = values['worker-token'] ?? values['auth-token'] ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
+    if (values.queue !== undefined && !workerToken) throw new UsageError('--queue needs a token for the workers: --worker-token TOKEN (or --auth-token)');
     const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
     const staticDir = editorDist();
     if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');
+    // Redis unreachable → a clear error and exit 1 (before listening).
+    const backend = values.queue === undefined ? undefined : await redisBackend({ url: values.queue, token: workerToken!, dirs: runtime.dirs, log: console.log }).catch(async (err) => {
+      await runtime.close();
+      throw err;
+    });
     const server = await startServer({
+      backend,
       engine: runtime.engine,
       dirs: runtime.dirs,
       host,
@@ -60,6 +77,7 @@ export const serveCommand: CliCommand = {
       deviceInfo: runtime.deviceInfo,
       modelFolders: runtime.modelFolders,
       workflowsDir: runtime.workflowsDir,
+      multiUser: values['multi-user'],
       log: console.log,
     });
     console.log(`perceptgraph listening on ${server.url}`);

@@ -30,7 +30,7 @@ export function usageError(io: CliIo, u: CommandUsage, message: string): 2 {
 }
 
 /**
- * Parses `args` with `options` plus `-h/--help` (strict: unknown flags are usage errors; positionals only when
+ * Parses `args` with `options` plus `-h/--help` and `--data-dir DIR` (every perceptgraph command takes it) (strict: unknown flags are usage errors; positionals only when
  * allowed). Returns the arguments, or the exit code when the command is already done: 0 after printing the
  * usage for --help, 2 after a usage error.
  */
@@ -44,7 +44,7 @@ export function parseCommandArgs(
     parsed = parseArgs({
       args: [...args],
       allowPositionals: spec.allowPositionals ?? false,
-      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      options: { ...spec.options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }) as CommandArgs;
   } catch (err) {
     return usageError(io, spec, (err as Error).message);

@@ -21,6 +21,7 @@ export const I2T_FILTER_USAGE = `usage: perceptgraph i2t filter <input.csv|.json
       --field F           text to count: perceptual (default) or both (perceptual + semantic)
       --check-images M    decode (default), exists or none
       --report FILE       also write the report as JSON
+      --data-dir DIR      accepted as by every command (filter reads only the files it is given)
   -h, --help              show this help
 `;
 

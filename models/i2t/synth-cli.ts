@@ -5,8 +5,10 @@ import { parseCommandArgs, usageError, type CliIo, type CommandUsage } from './c
 import { generateSyntheticI2t, SYNTH_FACTOR_SETS, type SynthFactorSet } from './synth.js';
 
 /** Usage text of the command. */
-export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth --out DIR [options]
-  -o, --out DIR       output folder (images/, i2t.csv or i2t.jsonl, factors.json)
+export const I2T_SYNTH_USAGE = `usage: perceptgraph i2t synth [--out DIR] [options]
+  -o, --out DIR       output folder (images/, i2t.csv or i2t.jsonl, factors.json);
+                      default <data dir>/output/i2t-synth
+      --data-dir DIR  data directory (default $PERCEPTGRAPH_DATA_DIR or ./data)
   -n, --count N       number of images (default 300)
       --size PX       square image side (default 64)
       --seed S        RNG seed, an integer (default 0); equal seeds give identical files
@@ -34,7 +36,6 @@ export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promis
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const fail = (message: string) => usageError(io, SYNTH_COMMAND, message);
-  if (typeof values.out !== 'string') return fail('--out DIR is required');
   const n = Number(values.count ?? 300);
   const size = Number(values.size ?? 64);
   const seed = Number(values.seed ?? 0);
@@ -50,7 +51,9 @@ export async function runI2tSynthCli(args: readonly string[], io: CliIo): Promis
     return fail(`--factor-set must be one of ${Object.keys(SYNTH_FACTOR_SETS).join(', ')}, got '${factorSet}'`);
   }
   try {
-    const outDir = path.resolve(io.cwd ?? process.cwd(), values.out);
+    const cwd = io.cwd ?? process.cwd();
+    const dataDir = path.resolve(cwd, (values['data-dir'] as string | undefined) ?? process.env.PERCEPTGRAPH_DATA_DIR ?? 'data');
+    const outDir = typeof values.out === 'string' ? path.resolve(cwd, values.out) : path.join(dataDir, 'output', 'i2t-synth');
     const r = await generateSyntheticI2t({ outDir, n, size, seed, format, factorSet });
     io.stdout(`i2t synth: wrote ${r.items.length} images (${size}×${size}, seed ${seed}) to ${r.imageDir}\n` +
       `  data:    ${r.dataFile}\n  factors: ${r.factorsFile}\n`);

@@ -4,6 +4,8 @@
  * with sharp. Everything is a pure function of its inputs and seeds, so generated sets are reproducible.
  */
 
+import indefinite from 'indefinite';
+import pluralize from 'pluralize';
 import sharp from 'sharp';
 
 /** A seeded uniform RNG in [0, 1) (mulberry32: tiny, fast, good enough for test data). */
@@ -88,13 +90,18 @@ export function randomScene(rng: Rng): Scene {
   return { shape, color, background, count, position };
 }
 
-const NUMBER_WORDS = ['a', 'two', 'three'] as const;
+const NUMBER_WORDS = ['two', 'three'] as const;
 
-/** The semantic caption of a scene, e.g. "a photo of two red stars on a beige background". */
+/**
+ * The semantic caption of a scene, e.g. "a photo of two red stars on a beige background", "a photo of an orange
+ * square at the left …", "… three white crosses …". English articles and plurals come from the `indefinite` and
+ * `pluralize` packages rather than string suffixes ("a orange", "crosss" were the result of those).
+ */
 export function semanticText(scene: Scene): string {
-  const noun = scene.count === 1 ? scene.shape : `${scene.shape}s`;
+  const thing = `${scene.color} ${scene.count === 1 ? scene.shape : pluralize(scene.shape)}`;
+  const counted = scene.count === 1 ? indefinite(thing) : `${NUMBER_WORDS[scene.count - 2]} ${thing}`;
   const where = scene.count === 1 && scene.position !== 'center' ? ` at the ${scene.position}` : ' in the middle';
-  return `a photo of ${NUMBER_WORDS[scene.count - 1]} ${scene.color} ${noun}${where} on a ${scene.background} background`;
+  return `a photo of ${counted}${where} on ${indefinite(`${scene.background} background`)}`;
 }
 
 /** The scene as an SVG document of `size`×`size` pixels. */

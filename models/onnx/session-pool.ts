@@ -11,6 +11,7 @@ import { InferenceWorker, type OrtLogLevel, type WorkerSessionOptions } from './
 import { estimateModelBytes } from './memory.js';
 import { ModelSession, type RunOptions, type SessionRunner } from './model-session.js';
 import { isProviderUnavailable, providerChain, shortReason, type Device, type ExecutionProvider } from './providers.js';
+import { preflightUnavailable } from './provider-preflight.js';
 import type { OutputTensor, TensorMeta } from './tensor-types.js';
 
 /** Pool configuration. */
@@ -25,9 +26,19 @@ export interface SessionPoolOptions {
   readonly log?: (message: string) => void;
   /** Forwarded to every `InferenceSession.create`. */
   readonly sessionOptions?: WorkerSessionOptions;
-  /** onnxruntime's own log level in the workers; default `error`. */
+  /** onnxruntime's own log level in the workers; default `fatal` (a skipped provider is our one-line notice). */
   readonly ortLogLevel?: OrtLogLevel;
+  /**
+   * Why a provider cannot work here before trying it (no native code runs, so nothing native is printed); default
+   * {@link preflightUnavailable} on this machine. Tests pass `() => undefined` to exercise the real failure path.
+   */
+  readonly preflight?: (provider: ExecutionProvider) => string | undefined;
+  /** Notices already logged; default one set per process, so a fallback reason is logged once per process. */
+  readonly notices?: Set<string>;
 }
+
+/** The process-wide set of logged provider notices (README, "GPU": the reason is logged once). */
+const processNotices = new Set<string>();
 
 /** One loaded session, for `/system_stats`. */
 export interface SessionInfo {
@@ -80,6 +91,8 @@ export class SessionPool implements SessionRunner {
   private readonly log: (message: string) => void;
   private readonly sessionOptions: WorkerSessionOptions;
   private readonly ortLogLevel: OrtLogLevel;
+  private readonly preflight: (provider: ExecutionProvider) => string | undefined;
+  private readonly notices: Set<string>;
   /** Map order is recency order: the first entry is the least recently used. */
   private readonly entries = new Map<string, Entry>();
   private readonly creating = new Map<string, Promise<Entry>>();
@@ -97,7 +110,9 @@ export class SessionPool implements SessionRunner {
     this.workerCount = Math.max(1, options.workers ?? 1);
     this.log = options.log ?? ((m) => console.warn(m));
     this.sessionOptions = options.sessionOptions ?? {};
-    this.ortLogLevel = options.ortLogLevel ?? 'error';
+    this.ortLogLevel = options.ortLogLevel ?? 'fatal';
+    this.preflight = options.preflight ?? ((provider) => preflightUnavailable(provider));
+    this.notices = options.notices ?? processNotices;
   }
 
   /**
@@ -110,7 +125,7 @@ export class SessionPool implements SessionRunner {
     if (!existsSync(abs)) throw new ModelLoadError(abs, [{ provider: 'any', reason: 'file not found' }]);
     const attempts: { provider: string; reason: string }[] = [];
     for (const provider of providerChain(options.device ?? this.device)) {
-      const known = this.unavailable.get(provider) ?? this.failed.get(keyOf(abs, provider));
+      const known = this.unavailable.get(provider) ?? this.failed.get(keyOf(abs, provider)) ?? this.checkProvider(provider);
       if (known) {
         attempts.push({ provider, reason: known });
         continue;
@@ -263,14 +278,32 @@ export class SessionPool implements SessionRunner {
     for (const [key, e] of this.entries) if (e.worker === worker) this.entries.delete(key);
   }
 
+  /** The preflight reason a GPU provider cannot work here (recorded as unavailable), or undefined. */
+  private checkProvider(provider: ExecutionProvider): string | undefined {
+    if (provider === 'cpu') return undefined;
+    const reason = this.preflight(provider);
+    if (reason !== undefined) this.markUnavailable(provider, reason);
+    return reason;
+  }
+
+  private markUnavailable(provider: ExecutionProvider, reason: string): void {
+    this.unavailable.set(provider, reason);
+    this.notice(`[models] execution provider ${provider} is unavailable, falling back: ${reason}`);
+  }
+
+  /** Logs `message` unless this pool's notice set (by default the process's) has it already. */
+  private notice(message: string): void {
+    if (this.notices.has(message)) return;
+    this.notices.add(message);
+    this.log(message);
+  }
+
   /** Logs a GPU provider failure once: per provider when it is unusable here, else per (file, provider). */
   private noteFailure(file: string, provider: ExecutionProvider, reason: string): void {
-    if (isProviderUnavailable(reason)) {
-      this.unavailable.set(provider, reason);
-      this.log(`[models] execution provider ${provider} is unavailable, falling back: ${reason}`);
-    } else {
+    if (isProviderUnavailable(reason)) this.markUnavailable(provider, reason);
+    else {
       this.failed.set(keyOf(file, provider), reason);
-      this.log(`[models] ${file} failed to load on ${provider}, falling back: ${reason}`);
+      this.notice(`[models] ${file} failed to load on ${provider}, falling back: ${reason}`);
     }
   }
 

@@ -30,3 +30,18 @@ export class PromptRejected extends Error {
     this.name = 'PromptRejected';
   }
 }
+
+/**
+ * An error that ComfyUI answers with a string rather than the JSON error shape: a plain-text body (`form:
+ * 'text'`, maybe empty), or `{"error": message}` (`form: 'json'`), as its user and settings routes do.
+ */
+export class StringHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+    readonly form: 'text' | 'json' = 'text',
+  ) {
+    super(text || `request refused (${status})`);
+    this.name = 'StringHttpError';
+  }
+}

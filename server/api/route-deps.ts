@@ -3,6 +3,8 @@ import type { DataDirs } from '../data-dir.js';
 import type { EnginePort } from '../queue/engine-port.js';
 import type { ExecutorControl, HistoryView } from '../queue/backend.js';
 import type { QueueFront } from '../queue/types.js';
+import type { UserRegistry } from '../users/user-registry.js';
+import type { LogRing } from './log-ring.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
@@ -11,6 +13,10 @@ export interface RouteDeps {
   readonly history: HistoryView;
   readonly worker: ExecutorControl;
   readonly dirs: DataDirs;
+  /** The users of `/users`, `/settings`, `/userdata` (single-user unless `--multi-user`). */
+  readonly users: UserRegistry;
+  /** The last log lines, for `/internal/logs` and the frontend's log terminal. */
+  readonly logs: LogRing;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */

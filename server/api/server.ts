@@ -14,7 +14,10 @@ import type { ExecutorControl, HistoryView, QueueBackend } from '../queue/backen
 import { embeddedBackend } from '../queue/embedded-backend.js';
 import type { EnginePort } from '../queue/engine-port.js';
 import type { QueueFront } from '../queue/types.js';
+import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
+import { LogRing } from './log-ring.js';
+import { terminalSize } from './routes/internal.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
 import { isAuthorized, originRefusal } from './security.js';
@@ -43,6 +46,8 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
+  readonly multiUser?: boolean;
   /**
    * The queue backend (default: the embedded queue, history and worker in `dirs.state`). The server closes it.
    * A backend's own `deviceInfo`/`modelFolders` take the place of the options of those names.
@@ -78,7 +83,12 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log ?? ((m: string) => console.error(`[perceptgraph] ${m}`));
+  const logs = new LogRing();
+  const outerLog = options.log ?? ((m: string) => console.error(`[perceptgraph] ${m}`));
+  const log = (m: string) => {
+    logs.push(m);
+    outerLog(m);
+  };
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
@@ -88,8 +98,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { queue, history, executor: worker } = backend;
   const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
 
+  logs.onEntry((entry, subscribers) => {
+    for (const sid of subscribers) hub.sendJson('logs', { entries: [entry], size: terminalSize() }, sid);
+  });
+
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
+    logs,
+    users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,

@@ -4,7 +4,7 @@
 import { InterruptedError, NodeExecutionError, summarizeValue } from './errors.js';
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome, PromptOutputs } from './execution-events.js';
 import type { Graph } from './graph.js';
-import type { NodeContext, PreviewImage } from './node-definition.js';
+import type { AnyNodeDefinition, NodeContext, PreviewImage } from './node-definition.js';
 import type { CachedResult, OutputCache } from './output-cache.js';
 import { planExecution } from './plan.js';
 import type { NodeRegistry } from './registry.js';
@@ -57,11 +57,13 @@ function makeContext(state: RunState, nodeId: string, nodeType: string, services
   };
 }
 
-function gatherInputs(state: RunState, graph: Graph, id: string): Record<string, readonly unknown[]> {
+function gatherInputs(state: RunState, graph: Graph, id: string, def: AnyNodeDefinition): Record<string, readonly unknown[]> {
   const inputs: Record<string, readonly unknown[]> = {};
+  const declared = { ...def.inputs.required, ...def.inputs.optional };
   for (const [name, input] of Object.entries(graph.get(id)!.inputs)) {
+    // As ComfyUI's get_input_data: links are passed through even on undeclared inputs, constants only on declared ones.
     if (input.kind === 'link') inputs[name] = state.results.get(input.from)!.outputs[input.slot]!;
-    else if (input.kind === 'const') inputs[name] = [input.value];
+    else if (input.kind === 'const' && name in declared) inputs[name] = [input.value];
   }
   return inputs;
 }
@@ -130,7 +132,7 @@ export async function executeGraph(req: ExecuteRequest, registry: NodeRegistry, 
       if (signal.aborted) throw new InterruptedError();
       current = id;
       emit({ type: 'executing', node: id });
-      const inputs = gatherInputs(state, graph, id);
+      const inputs = gatherInputs(state, graph, id, def);
       let result: CachedResult;
       try {
         result = await runNodeLists(def, makeContext(state, id, node.classType, services), inputs, hiddenValues(state, def.inputs.hidden, id));

@@ -36,6 +36,11 @@ export type InputsOf<I extends InputsDecl> = {
   -readonly [K in keyof I['hidden']]: HiddenValue<I['hidden'][K]>;
 };
 
+/** What `validate` gets besides the inputs: the socket type arriving on each linked input. */
+export interface ValidateInfo {
+  readonly inputTypes: Readonly<Record<string, string>>;
+}
+
 /** An encoded preview image sent to clients as a binary WS frame. */
 export interface PreviewImage {
   readonly format: 'jpeg' | 'png';
@@ -96,10 +101,21 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
   /** ComfyUI's IS_CHANGED: extra cache-key material computed from constant inputs. NaN means "always re-run". */
   readonly fingerprint?: (inputs: Record<string, unknown>, services: S) => unknown | Promise<unknown>;
   /**
-   * Custom validation over the constant inputs (linked ones are absent: their values exist only at run time);
-   * return true or a message (custom_validation_failed).
+   * Custom validation (ComfyUI's VALIDATE_INPUTS), possibly async. It receives the constant inputs it covers
+   * (`validates`; linked ones are absent, their values exist only at run time) and, in `info.inputTypes`, the
+   * socket type linked to each linked input. Return true or a message (custom_validation_failed).
    */
-  readonly validate?: (inputs: Partial<InputsOf<I>>, services: S) => true | string;
+  readonly validate?: (inputs: Partial<InputsOf<I>>, services: S, info: ValidateInfo) => true | string | Promise<true | string>;
+  /**
+   * The inputs `validate` covers (ComfyUI: the parameters of VALIDATE_INPUTS; default every input, as `**kwargs`).
+   * A covered input's min/max and combo-membership checks are the node's own job and are not done for it.
+   */
+  readonly validates?: readonly string[];
+  /**
+   * `validate` checks link types itself (ComfyUI: VALIDATE_INPUTS takes `input_types`): links into this node
+   * skip the built-in type check.
+   */
+  readonly validatesInputTypes?: boolean;
   /** Lazy inputs: returns the names of lazy inputs still needed given the ones evaluated so far. */
   readonly checkLazy?: (inputs: Partial<InputsOf<I>>) => readonly string[];
   readonly run: (ctx: NodeContext<S>, inputs: InputsOf<I>) => NodeResult<O> | Promise<NodeResult<O>>;

@@ -1,29 +1,171 @@
 /**
- * JSON that keeps 64-bit integers intact. ComfyUI seeds go up to 2^64−1, which `JSON.parse` would silently round
- * (docs/comfyui-protocol.md), so wire bodies and persisted state go through lossless-json: integers beyond
- * `Number.MAX_SAFE_INTEGER` become `bigint`, every other number stays a `number`, and `bigint`s are written back as
- * plain JSON integers.
+ * JSON that keeps 64-bit integers intact, at `JSON.parse` speed. ComfyUI seeds go up to 2^64−1, which `JSON.parse`
+ * would silently round (docs/comfyui-protocol.md), so integers beyond `Number.MAX_SAFE_INTEGER` become `bigint`,
+ * every other number stays a `number`, and `bigint`s are written back as plain JSON integers.
+ *
+ * How (docs/reliability.md, "JSON"): one linear scan over the text skips strings with `indexOf`, bounds the
+ * nesting depth and finds the few number tokens that need care: unsafe integers and integral floats (`5.0`).
+ * Without them the text goes straight to `JSON.parse`. With them, only those tokens are rewritten into tagged
+ * strings that a reviver turns back (a bigint, or a number remembered as a float literal). Node 20's reviver has
+ * no `context.source`, hence the rewrite. A 50 MB prompt parses in a few hundred ms instead of lossless-json's ~8 s.
  */
-import { parse, stringify } from 'lossless-json';
+import { randomBytes } from 'node:crypto';
 
-const INTEGER = /^-?\d+$/;
+/** Deepest accepted nesting of arrays/objects; deeper text is refused as a JSON error (issue 19). */
+export const MAX_JSON_DEPTH = 512;
 
-/** lossless-json number parser: bigint only where a double would lose digits. */
-function parseNumber(text: string): number | bigint {
-  const n = Number(text);
-  if (INTEGER.test(text) && !Number.isSafeInteger(n)) return BigInt(text);
-  return n;
+/** Tag of rewritten tokens: NUL + a per-process nonce, so no string a client sends can pose as one. */
+const TAG = `\u0000pg:${randomBytes(8).toString('hex')}:`;
+const TAG_JSON = JSON.stringify(TAG).slice(1, -1);
+
+/** Which keys of which parsed containers held integral numbers written as floats (`5.0`, `1e3`). */
+const floatLiterals = new WeakMap<object, Set<string>>();
+
+/** A number token that `JSON.parse` alone would get wrong: `b` an unsafe integer, `f` an integral float. */
+interface Special {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: 'b' | 'f';
+}
+
+const isNumberChar = (c: number) => (c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69;
+
+/** RFC 8259's number grammar: a token outside it is left for `JSON.parse` to refuse. */
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+function classify(token: string): 'b' | 'f' | undefined {
+  if (!NUMBER.test(token)) return undefined;
+  if (/^-?\d+$/.test(token)) return token.length > 15 && !Number.isSafeInteger(Number(token)) ? 'b' : undefined;
+  return Number.isInteger(Number(token)) ? 'f' : undefined;
+}
+
+/** Skips the string starting at `i` (a quote); returns the index after its closing quote, or -1 if unterminated. */
+function skipString(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const k = text.indexOf('"', j);
+    if (k < 0) return -1;
+    let slashes = 0;
+    while (text.charCodeAt(k - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 0) return k + 1;
+    j = k + 1;
+  }
+}
+
+function beforeColon(text: string, i: number): boolean {
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return text[i] === ':';
+}
+
+/** The scan: special number tokens, in order. @throws SyntaxError past `maxDepth`. */
+function scan(text: string, maxDepth: number): Special[] {
+  const specials: Special[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      i = skipString(text, i);
+      if (i < 0) break; // JSON.parse reports the unterminated string
+    } else if (c === 91 || c === 123) {
+      if (++depth > maxDepth) throw new SyntaxError(`JSON nested deeper than ${maxDepth} levels at position ${i}`);
+      i++;
+    } else if (c === 93 || c === 125) {
+      depth--;
+      i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      let j = i + 1;
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
+      const kind = classify(text.slice(i, j));
+      // A number before ':' is a (malformed) key: leave it, so JSON.parse refuses it rather than a rewrite hiding it.
+      if (kind && !beforeColon(text, j)) specials.push({ start: i, end: j, kind });
+      i = j;
+    } else i++;
+  }
+  return specials;
+}
+
+function revive(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || value.charCodeAt(0) !== 0 || !value.startsWith(TAG)) return value;
+  const token = value.slice(TAG.length + 2);
+  if (value[TAG.length] === 'b') return BigInt(token);
+  const holder = this as object;
+  let keys = floatLiterals.get(holder);
+  if (!keys) floatLiterals.set(holder, (keys = new Set()));
+  keys.add(key);
+  return Number(token);
 }
 
 /**
- * Parses JSON text. Duplicate keys keep the last value (as `JSON.parse` and Python do).
- * @throws SyntaxError naming the position of the first problem.
+ * Parses JSON text. Duplicate keys keep the last value (as `JSON.parse` and Python do). Integral numbers written
+ * as floats are remembered (see `numberLiteralKind`).
+ * @throws SyntaxError naming the position of the first problem, or the nesting beyond `MAX_JSON_DEPTH`.
  */
-export function parseJson(text: string): unknown {
-  return parse(text, null, { parseNumber, onDuplicateKey: (info) => info.newValue });
+export function parseJson(text: string, options: { maxDepth?: number } = {}): unknown {
+  const specials = scan(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  if (specials.length === 0) return JSON.parse(text);
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of specials) {
+    parts.push(text.slice(at, s.start), `"${TAG_JSON}${s.kind}:${text.slice(s.start, s.end)}"`);
+    at = s.end;
+  }
+  parts.push(text.slice(at));
+  return JSON.parse(parts.join(''), revive);
 }
 
-/** Serialises like `JSON.stringify` (undefined and functions dropped), with bigints as integer tokens. */
+/**
+ * The literal kind of the number at `holder[key]` as it was written in parsed JSON: `float` for `5.0`, `1e3` or
+ * `0.5`, `int` for `5`; undefined when the value is not a number/bigint. Python's json (and so ComfyUI) makes
+ * `5.0` a float and `5` an int; nodes that care can ask here, since a JS number cannot tell them apart.
+ */
+export function numberLiteralKind(holder: object, key: string | number): 'int' | 'float' | undefined {
+  const value = (holder as Record<string, unknown>)[key];
+  if (typeof value === 'bigint') return 'int';
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isInteger(value) || floatLiterals.get(holder)?.has(String(key))) return 'float';
+  return 'int';
+}
+
+/** Marks `holder[key]` as a float literal, so `stringifyJson` writes an integral value as `5.0`. */
+export function markFloatLiteral(holder: object, key: string | number): void {
+  let keys = floatLiterals.get(holder);
+  if (!keys) floatLiterals.set(holder, (keys = new Set()));
+  keys.add(String(key));
+}
+
+function floatText(n: number): string {
+  const s = String(n);
+  return /[.eE]|Infinity|NaN/.test(s) ? s : `${s}.0`;
+}
+
+/** Serialises like `JSON.stringify` (undefined and functions dropped), bigints as integer tokens, float literals kept. */
 export function stringifyJson(value: unknown): string {
-  return stringify(value) ?? 'null';
+  let tagged = false;
+  const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+    if (typeof v === 'bigint') {
+      tagged = true;
+      return `${TAG}b:${v}`;
+    }
+    if (typeof v === 'number' && Number.isInteger(v) && floatLiterals.get(this as object)?.has(key)) {
+      tagged = true;
+      return `${TAG}f:${floatText(v)}`;
+    }
+    return v;
+  }) as string | undefined;
+  if (text === undefined) return 'null';
+  return tagged ? untag(text) : text;
+}
+
+/** Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`. */
+function untag(text: string): string {
+  const open = `"${TAG_JSON}`;
+  const chunks: string[] = [];
+  let at = 0;
+  for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, at)) {
+    const end = text.indexOf('"', i + open.length);
+    chunks.push(text.slice(at, i), text.slice(i + open.length + 2, end));
+    at = end + 1;
+  }
+  chunks.push(text.slice(at));
+  return chunks.join('');
 }

@@ -10,7 +10,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `perceptgraph run <file> --data-dir <dataDir> --device cpu --json` (killed after 120 s). */
+/** Runs `perceptgraph run <file> --data-dir <dataDir> --device cpu --json` (killed after 120 s); stdout is the JSON summary, its `outputs` the UI outputs. */
 export function runCli(file: string, dataDir: string): Promise<CliResult> {
   const args = [path.join(REPO, 'bin/perceptgraph.mjs'), 'run', file, '--data-dir', dataDir, '--device', 'cpu', '--json'];
   return new Promise((resolve) => {

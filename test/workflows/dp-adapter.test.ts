@@ -73,7 +73,7 @@ describe('DP-Adapter workflows through the CLI', () => {
       await writeGradientPng(dataDirs(root).input);
       const r = await runCli(workflowFile(name), root);
       expect(r.code, r.stderr).toBe(0);
-      const outputs = JSON.parse(r.stdout) as Record<string, { images?: { filename: string; subfolder: string }[] }>;
+      const outputs = (JSON.parse(r.stdout).outputs as Record<string, { images?: { filename: string; subfolder: string }[] }>);
       const img = outputs[String(SAVE)]!.images![0]!;
       const meta = await sharp(readFileSync(path.join(root, 'output', img.subfolder, img.filename))).metadata();
       expect([meta.width, meta.height]).toEqual([512, 512]);

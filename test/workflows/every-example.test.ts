@@ -78,7 +78,10 @@ describe('every example workflow on a fresh install', () => {
     it('runs through the CLI', async () => {
       const r = await runCli(path.join(REPO, 'workflows', file), root);
       expect(r.code, r.stderr).toBe(0);
-      const outputs = JSON.parse(r.stdout) as UiOutputs;
+      const summary = JSON.parse(r.stdout) as { status: string; outputs: UiOutputs; files: { path: string }[] };
+      expect(summary.status).toBe('success');
+      const outputs = summary.outputs;
+      for (const f of summary.files) expect(path.isAbsolute(f.path) && existsSync(f.path), f.path).toBe(true);
       expect(Object.keys(outputs)).toEqual(expect.arrayContaining(outputNodeIds(doc, s)));
       expectImagesOnDisk(outputs, root);
     }, 180_000);

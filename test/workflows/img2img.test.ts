@@ -59,7 +59,7 @@ describe('workflows/img2img.json through the CLI', () => {
   it('runs headless and writes the PNG with prompt and workflow chunks', async () => {
     const r = await runCli(workflowFile('img2img'), data);
     expect(r.code, r.stderr).toBe(0);
-    const outputs = JSON.parse(r.stdout) as Record<string, { images: { filename: string; subfolder: string }[] }>;
+    const outputs = (JSON.parse(r.stdout).outputs as Record<string, { images: { filename: string; subfolder: string }[] }>);
     const img = Object.values(outputs).flatMap((o) => o.images ?? [])[0]!;
     const png = readFileSync(path.join(data, 'output', img.subfolder, img.filename));
     const text = readPngTextChunks(png);

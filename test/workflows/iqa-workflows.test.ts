@@ -92,7 +92,7 @@ describe('IQA workflows', () => {
     it(`perceptgraph run ${name}.json gives the same scores as the API`, async () => {
       const r = await runCli(workflowFile(name), server.dirs.root);
       expect(r.code, `${r.stderr}\n(DeCLIP nodes must be registered in app/node-packs.ts: .addAll(declipNodes))`).toBe(0);
-      const o = JSON.parse(r.stdout) as Outputs;
+      const o = JSON.parse(r.stdout).outputs as Outputs;
       if (name === 'iqa-score') checkIqaScore(o);
       else checkClipVsDeclip(o);
       for (const id of ['9', '10']) {

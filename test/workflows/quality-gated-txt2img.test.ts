@@ -94,6 +94,6 @@ describe('workflows/quality-gated-txt2img.json through the CLI', () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'pg-gated-cli-'));
     const r = await runCli(workflowFile('quality-gated-txt2img'), root);
     expect(r.code, r.stderr).toBe(0);
-    checkOutputs(JSON.parse(r.stdout));
+    checkOutputs(JSON.parse(r.stdout).outputs);
   }, 180_000);
 });

@@ -144,7 +144,7 @@ describe('workflows/txt2img.json through the CLI', () => {
     const data = tmp();
     const r = await runCli(workflowFile, data);
     expect(r.code, r.stderr).toBe(0);
-    const outputs = JSON.parse(r.stdout) as Record<string, { images: { filename: string; subfolder: string }[] }>;
+    const outputs = (JSON.parse(r.stdout).outputs as Record<string, { images: { filename: string; subfolder: string }[] }>);
     const img = Object.values(outputs).flatMap((o) => o.images ?? [])[0]!;
     return readFileSync(path.join(data, 'output', img.subfolder, img.filename));
   }

@@ -24,7 +24,7 @@ describe('--device', () => {
     ];
     for (const argv of runs) {
       errors.length = 0;
-      expect(await main(argv), argv.join(' ')).toBe(1);
+      expect(await main(argv), argv.join(' ')).toBe(2); // a usage error
       expect(errors.join('\n'), argv.join(' ')).toContain('--device: unknown device "gpu"');
     }
   });

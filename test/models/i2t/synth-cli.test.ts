@@ -29,10 +29,16 @@ describe('runI2tSynthCli', () => {
     expect(JSON.stringify(factors)).toContain('controlled');
   });
 
+  it('writes into <data dir>/output/i2t-synth without --out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+    const c = capture(dir);
+    expect(await runI2tSynthCli(['--data-dir', 'd', '-n', '2', '--size', '16'], c.io)).toBe(0);
+    expect(existsSync(path.join(dir, 'd', 'output', 'i2t-synth', 'images', 'img_00001.jpg'))).toBe(true);
+  });
+
   it('returns 2 with a reason for bad arguments', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
     for (const [args, reason] of [
-      [[], /--out DIR is required/],
       [['-o', 'x', '-n', '0'], /--count must be/],
       [['-o', 'x', '--format', 'xml'], /--format must be csv or jsonl/],
       [['-o', 'x', '--bogus'], /Unknown option/],

@@ -46,7 +46,7 @@ describe('generateSyntheticI2t', () => {
     const data = await readI2tDataset(a.dataFile, { checkImages: 'none' });
     expect(filterDescriptions(data.rows).report.dropped).toBe(0);
     for (const item of a.items) expect(countPerceptualTerms(item.semantic).count).toBe(0);
-    expect(a.items[0]!.semantic).toMatch(/^a photo of (a|two|three) \w+ \w+/);
+    expect(a.items[0]!.semantic).toMatch(/^a photo of (a|an|two|three) \w+ \w+/);
   });
 
   it('covers every level of every factor', () => {

@@ -13,7 +13,8 @@ const pools: SessionPool[] = [];
 
 function pool(options: ConstructorParameters<typeof SessionPool>[0] = {}): { pool: SessionPool; logs: string[] } {
   const logs: string[] = [];
-  const p = new SessionPool({ device: 'cpu', ortLogLevel: 'fatal', log: (m) => logs.push(m), ...options });
+  // No preflight, so the GPU providers really are tried; a notice set per pool, so each test sees its own notices.
+  const p = new SessionPool({ device: 'cpu', log: (m) => logs.push(m), preflight: () => undefined, notices: new Set(), ...options });
   pools.push(p);
   return { pool: p, logs };
 }
@@ -157,5 +158,18 @@ describe('ModelSession.run views', () => {
     const out = await s.run({ a, b: vec(10, 20) }, { transferInputs: true });
     expect([...floatOutput(out, 'c').data]).toEqual([11, 22]);
     expect(big.length).toBe(5);
+  });
+});
+
+describe('SessionPool preflight', () => {
+  it('skips a provider the preflight rules out without trying it, logging the reason once per notice set', async () => {
+    const notices = new Set<string>();
+    const a = pool({ device: 'auto', preflight: (p) => `no ${p} here`, notices });
+    const b = pool({ device: 'auto', preflight: (p) => `no ${p} here`, notices });
+    expect((await a.pool.get(addFile)).provider).toBe('cpu');
+    expect((await b.pool.get(addFile)).provider).toBe('cpu');
+    expect(a.logs).toEqual(['[models] execution provider cuda is unavailable, falling back: no cuda here', '[models] execution provider webgpu is unavailable, falling back: no webgpu here']);
+    expect(b.logs).toEqual([]);
+    expect(b.pool.stats().unavailable).toEqual([{ provider: 'cuda', reason: 'no cuda here' }, { provider: 'webgpu', reason: 'no webgpu here' }]);
   });
 });

@@ -1,0 +1,41 @@
+/** Issue 19: deep or huge JSON bodies get a JSON 400 naming the problem, never an HTML page, a 500 or a path. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stubNodes } from '../../support/stub-nodes.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ nodes: stubNodes });
+});
+afterAll(() => s.close());
+
+const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+const prompt = (value: string) => `{"1":{"class_type":"StubImage","inputs":{"width":2,"height":2,"batch":1,"value":${value}}}}`;
+
+describe('POST /prompt with hostile JSON', () => {
+  it.each([
+    ['an input nested 5,000 deep', `{"prompt":${prompt(deep(5000))}}`],
+    ['extra_data nested 5,000 deep', `{"prompt":${prompt('0.5')},"extra_data":{"x":${deep(5000)}}}`],
+    ['a body nested 100,000 deep', deep(100_000)],
+  ])('%s → 400 invalid_json as JSON', async (_what, body) => {
+    const r = await fetch(`${s.url}/prompt`, { method: 'POST', body });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toMatch(/application\/json/);
+    const text = await r.text();
+    expect(JSON.parse(text).error).toMatchObject({ type: 'invalid_json', message: expect.stringMatching(/nested deeper than 512 levels/) });
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toMatch(/\/(?:work|home|tmp|usr)\//);
+  });
+
+  it('keeps 64-bit seeds and 5.0-style floats of a prompt exact through the queue', async () => {
+    const widgets = '"seed":18446744073709551615,"steps":20,"cfg":8.0,"text":"","flag":true,"mode":"a"';
+    const body = `{"prompt":{"1":{"class_type":"StubWidgets","inputs":{${widgets}}},"2":{"class_type":"StubOutput","inputs":{"value":["1",0]}}},"extra_data":{"meta":{"cfg":8.0}}}`;
+    const r = await fetch(`${s.url}/prompt`, { method: 'POST', body });
+    expect(r.status).toBe(200);
+    const { prompt_id: id } = (await r.json()) as { prompt_id: string };
+    await s.waitForHistory(id);
+    const text = await (await fetch(`${s.url}/history/${id}`)).text();
+    expect(text).toContain('"seed":18446744073709551615');
+    expect(text).toContain('"cfg":8.0');
+  });
+});
