@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import type { HiddenKind, InputSpec } from './inputs.js';
+import type { DynamicPromptView } from './dynamic-prompt.js';
+import type { ExpandGraph } from './expansion.js';
 import type { SocketType } from './socket-type.js';
 
 /** One declared output. `isList` marks a ComfyUI list output (OUTPUT_IS_LIST): `run` returns an array for it. */
@@ -25,7 +27,15 @@ export interface InputsDecl {
 }
 
 type ValueOf<S> = S extends { schema: z.ZodType<infer T> } ? T : never;
-type HiddenValue<K> = K extends 'PROMPT' ? Record<string, unknown> : K extends 'EXTRA_PNGINFO' ? Record<string, unknown> | undefined : string;
+type HiddenValue<K> = K extends 'PROMPT'
+  ? Record<string, unknown>
+  : K extends 'EXTRA_PNGINFO'
+    ? Record<string, unknown> | undefined
+    : K extends 'DYNPROMPT'
+      ? DynamicPromptView
+      : K extends 'AUTH_TOKEN_COMFY_ORG' | 'API_KEY_COMFY_ORG'
+        ? string | undefined
+        : string;
 
 /** The `run` inputs of a node: required values, optional values (possibly undefined) and hidden values. */
 export type InputsOf<I extends InputsDecl> = {
@@ -72,16 +82,20 @@ export type NodeUi = Record<string, unknown[]>;
 
 type OutputValue<D> = D extends { readonly type: SocketType<infer T> } ? (D extends { readonly isList: true } ? readonly T[] : T) : never;
 
-/** The values `run` returns for declared outputs `O`: one per slot, of the slot's socket type. */
+/**
+ * The values `run` returns for declared outputs `O`: one per slot, of the slot's socket type. A slot may also
+ * hold `blockExecution(...)` or, with `expand`, an `outputLink(...)`; both are typed `never` so they fit any slot.
+ */
 export type OutputValues<O extends OutputsDecl> = { readonly [K in keyof O]: OutputValue<O[K]> };
 
 /**
  * A node's result: one value per declared output slot (an array for list outputs) and optional UI output. A node
- * without outputs may leave `outputs` out.
+ * without outputs may leave `outputs` out. `expand` adds a sub-graph to the running prompt (ComfyUI's node
+ * expansion; result slots then usually are `outputLink`s into it).
  */
 export type NodeResult<O extends OutputsDecl = OutputsDecl> = (O extends readonly []
   ? { readonly outputs?: readonly [] }
-  : { readonly outputs: OutputValues<O> }) & { readonly ui?: NodeUi };
+  : { readonly outputs: OutputValues<O> }) & { readonly ui?: NodeUi; readonly expand?: ExpandGraph };
 
 /** A node definition: inputs `I`, outputs `O`, services type `S` (see `NodeContext`). */
 export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends OutputsDecl = OutputsDecl, S = unknown> {
@@ -116,8 +130,12 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
    * skip the built-in type check.
    */
   readonly validatesInputTypes?: boolean;
-  /** Lazy inputs: returns the names of lazy inputs still needed given the ones evaluated so far. */
-  readonly checkLazy?: (inputs: Partial<InputsOf<I>>) => readonly string[];
+  /**
+   * ComfyUI's check_lazy_status: called (once per list item) with the inputs available so far, lazy inputs not
+   * yet evaluated being undefined; returns the names of lazy inputs it still needs. It is called again after
+   * those ran, until it asks for nothing new; then `run` gets the lazy inputs never asked for as undefined.
+   */
+  readonly checkLazy?: (inputs: Partial<InputsOf<I>>, ctx: NodeContext<S>) => readonly string[] | Promise<readonly string[]>;
   readonly run: (ctx: NodeContext<S>, inputs: InputsOf<I>) => NodeResult<O> | Promise<NodeResult<O>>;
 }
 

@@ -14,7 +14,7 @@ function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
 
 /** The wire options of one input spec (camelCase options become ComfyUI's snake_case keys). */
 export function wireOptions(spec: InputSpec): Record<string, unknown> {
-  const common = { tooltip: spec.options.tooltip, forceInput: spec.options.forceInput, lazy: spec.options.lazy };
+  const common = { tooltip: spec.options.tooltip, forceInput: spec.options.forceInput, lazy: spec.options.lazy, rawLink: spec.options.rawLink };
   switch (spec.kind) {
     case 'INT': {
       const { default: d, min, max, step, controlAfterGenerate } = spec.options;

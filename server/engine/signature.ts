@@ -22,7 +22,8 @@ function isNaNFingerprint(v: unknown): boolean {
 }
 
 /**
- * Computes cache keys for `ids` and their ancestors. Fingerprints are requested once per prompt with the constant
+ * Computes cache keys for `ids` and their ancestors, adding to `keys` (which may hold keys computed earlier in
+ * the same prompt, before an expansion added nodes). Fingerprints are requested once per prompt with the constant
  * inputs only; a NaN fingerprint or an unhashable value gives a fresh random key ("don't cache"), which also
  * makes every downstream key fresh.
  */
@@ -32,8 +33,8 @@ export async function computeSignatures(
   registry: NodeRegistry,
   services: unknown,
   log: (message: string) => void = () => {},
+  keys: Map<string, string> = new Map(),
 ): Promise<Map<string, string>> {
-  const keys = new Map<string, string>();
   const fingerprints = new Map<string, unknown>();
 
   // Fingerprints may be async (file hashes); gather them before the synchronous key walk.
@@ -41,7 +42,7 @@ export async function computeSignatures(
   const stack = [...ids];
   while (stack.length) {
     const id = stack.pop()!;
-    if (reachable.has(id)) continue;
+    if (reachable.has(id) || keys.has(id)) continue; // known keys (nodes added before an expansion) stay
     reachable.add(id);
     for (const input of Object.values(graph.get(id)!.inputs)) if (input.kind === 'link' && graph.has(input.from)) stack.push(input.from);
   }
