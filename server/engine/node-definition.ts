@@ -103,6 +103,11 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
   readonly type: string;
   readonly category: string;
   readonly displayName?: string;
+  /**
+   * The third-party node pack (a folder under `custom_nodes/`) this node comes from; `/object_info` reports it as
+   * `python_module: custom_nodes.<pack>`. Built-in nodes leave it out (`python_module: nodes`).
+   */
+  readonly pack?: string;
   readonly description?: string;
   readonly inputs: I;
   readonly outputs: O;
