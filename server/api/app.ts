@@ -26,7 +26,7 @@ import * as users from './routes/users.js';
 import * as view from './routes/view.js';
 import * as workflowTemplates from './routes/workflow-templates.js';
 import * as workflows from './routes/workflows.js';
-import { isAuthorized, originRefusal } from './security.js';
+import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
 const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
@@ -38,11 +38,13 @@ export interface AppOptions {
   readonly authToken?: string;
   /** Directory of the built editor, served at `/` (public even with a token: it holds no data). */
   readonly staticDir?: string;
+  /** Host names answered (DNS-rebinding protection); without it every Host is answered. */
+  readonly hosts?: HostPolicy;
 }
 
-function originGuard(log: (m: string) => void): RequestHandler {
+function originGuard(log: (m: string) => void, hosts: HostPolicy | undefined): RequestHandler {
   return async (req, res, next) => {
-    const refusal = await originRefusal(req.headers);
+    const refusal = (hosts && hostRefusal(req.headers, hosts)) || (await originRefusal(req.headers));
     if (refusal) {
       log(`refused ${req.method} ${req.originalUrl}: ${refusal}`);
       return void res.status(403).end();
@@ -70,7 +72,7 @@ export function createApp(options: AppOptions): express.Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.use(noCacheScripts, originGuard(deps.log));
+  app.use(noCacheScripts, originGuard(deps.log, options.hosts));
   if (options.staticDir) app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: 'index.html' }));
   app.use(authGuard(options.authToken));
   // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).

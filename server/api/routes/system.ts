@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HttpError } from '../http-error.js';
 import { sendJson } from '../json-io.js';
+import { redactSecretArgs } from '../security.js';
 import type { RouteDeps } from '../route-deps.js';
 import type { WireDeviceStats, WireSystemStats } from '../../protocol/system-stats.js';
 
@@ -47,7 +48,8 @@ function systemStats(deps: RouteDeps): WireSystemStats {
       python_version: `node ${process.version}`,
       pytorch_version: '',
       embedded_python: false,
-      argv: process.argv.slice(1),
+      // Never echo a secret given on the command line (issue 19).
+      argv: redactSecretArgs(process.argv.slice(1)),
     },
     devices: devices.map(comfyDevice),
   };
