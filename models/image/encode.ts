@@ -3,20 +3,31 @@
  */
 import sharp from 'sharp';
 import type { ImageBatch } from '../tensors.js';
-import { floatRgbToUint8, type Rgb8Image } from '../processors/clip-image-core.js';
+import type { Rgb8Image } from '../processors/clip-image-core.js';
 import { insertPngTextChunks } from './png-text.js';
 
 /**
- * Converts item `index` of an IMAGE batch to 8-bit RGB: v × 255, rounded to nearest (ties to even), clamped to
- * 0..255, NaN → 0. ComfyUI truncates instead (`np.clip(255 * i, 0, 255).astype(uint8)`); rounding makes
- * decode → encode an exact round trip, and differs from ComfyUI by at most 1 level.
+ * ComfyUI's SaveImage/PreviewImage quantisation, `np.clip(255 * i, 0, 255).astype(np.uint8)`: scale, clamp, then
+ * truncate toward zero (NaN → 0), so the PNG bytes match ComfyUI's for the same tensor. The product is rounded
+ * to float32 (`Math.fround`) as numpy computes it on a float32 array; with that, decode (k/255 in float32) →
+ * encode gives k back for every level.
  */
+export function quantiseLikeComfy(src: Float32Array, offset: number, pixels: number): Uint8Array {
+  const n = pixels * 3;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = Math.fround(src[offset + i]! * 255);
+    out[i] = v >= 255 ? 255 : v > 0 ? Math.trunc(v) : 0; // NaN fails both tests → 0
+  }
+  return out;
+}
+
+/** Converts item `index` of an IMAGE batch to 8-bit RGB with ComfyUI's quantisation (`quantiseLikeComfy`). */
 export function imageToRgb8(image: ImageBatch, index: number): Rgb8Image {
   const [batch, height, width, channels] = image.dims;
   if (channels !== 3) throw new Error(`expected an IMAGE [B,H,W,3], got dims [${image.dims.join(',')}]`);
   if (!Number.isInteger(index) || index < 0 || index >= batch) throw new Error(`image index ${index} is outside the batch of ${batch}`);
-  // The same quantisation CLIP preprocessing applies to an IMAGE, so a saved PNG and the IMAGE embed alike.
-  return { data: floatRgbToUint8(image.data, index * height * width * 3, height * width), width, height, channels: 3 };
+  return { data: quantiseLikeComfy(image.data, index * height * width * 3, height * width), width, height, channels: 3 };
 }
 
 export interface PngOptions {

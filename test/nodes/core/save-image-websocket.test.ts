@@ -33,7 +33,7 @@ describe('SaveImageWebsocket', () => {
       const meta = await sharp(frame.subarray(8)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 5, 3]);
       const { data } = await sharp(frame.subarray(8)).raw().toBuffer({ resolveWithObject: true });
-      expect(data[0]).toBe(128); // 0.5 × 255, rounded
+      expect(data[0]).toBe(127); // 0.5 × 255 = 127.5, truncated as ComfyUI does
     }
     expect(other.binary.length).toBe(0);
     expect(filesIn(s.dirs.output).length).toBe(outputsBefore);
