@@ -13,6 +13,7 @@
  * - `bicubic` → `cubic` (Catmull-Rom, a = −0.5; torch uses a = −0.75).
  * - `lanczos` → `lanczos3` (the same kernel as Pillow's LANCZOS, computed at 16 bits instead of 8).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import sharp, { type KernelEnum } from 'sharp';
 import type { ImageBatch } from '../tensors.js';
 
@@ -85,18 +86,44 @@ function sharpKernel(method: ResizeMethod, shrinking: boolean): keyof KernelEnum
   }
 }
 
-function toUint16(src: Float32Array): Uint16Array {
+/** 0..1 floats to 16-bit samples, in chunks that yield to the event loop (see `unpackUint16`). */
+async function toUint16(src: Float32Array, signal?: AbortSignal): Promise<Uint16Array> {
   const out = new Uint16Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
+  for (let start = 0; start < src.length; start += CHUNK) {
+    if (start > 0) {
+      await yieldToEventLoop();
+      signal?.throwIfAborted();
+    }
+    const end = Math.min(src.length, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const v = src[i]!;
+      out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
+    }
   }
   return out;
 }
 
-async function resizeOne(pixels: Float32Array, src: { width: number; height: number }, opts: ResizeOptions & { region: Region }): Promise<Float32Array> {
+/** Elements converted between event-loop yields: a few milliseconds of work, so HTTP and interrupts stay live. */
+const CHUNK = 1 << 20;
+
+/**
+ * `out[offset + i] = samples[i] / 65535` in chunks, yielding a macrotask between them and checking `signal`
+ * (docs/architecture.md, "Responsiveness": a 4000×4000 result is 48M samples, far too long for one tick).
+ */
+async function unpackUint16(samples: Uint16Array, out: Float32Array, offset: number, signal?: AbortSignal): Promise<void> {
+  for (let start = 0; start < samples.length; start += CHUNK) {
+    if (start > 0) {
+      await yieldToEventLoop();
+      signal?.throwIfAborted();
+    }
+    const end = Math.min(samples.length, start + CHUNK);
+    for (let i = start; i < end; i++) out[offset + i] = samples[i]! / 65535;
+  }
+}
+
+async function resizeOne(pixels: Float32Array, src: { width: number; height: number }, opts: ResizeOptions & { region: Region; out: Float32Array; offset: number }): Promise<void> {
   const shrinking = opts.width * opts.height < opts.region.width * opts.region.height;
-  const { data } = await sharp(toUint16(pixels), { raw: { ...src, channels: 3 }, limitInputPixels: false })
+  const { data } = await sharp(await toUint16(pixels, opts.signal), { raw: { ...src, channels: 3 }, limitInputPixels: false })
     .toColourspace('rgb16')
     .extract(opts.region)
     .resize(opts.width, opts.height, { fit: 'fill', kernel: sharpKernel(opts.method, shrinking) })
@@ -104,7 +131,7 @@ async function resizeOne(pixels: Float32Array, src: { width: number; height: num
     .toBuffer({ resolveWithObject: true });
   const bytes = data.byteOffset % 2 === 0 ? data : Uint8Array.from(data);
   const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-  return Float32Array.from(samples, (v) => v / 65535);
+  await unpackUint16(samples, opts.out, opts.offset, opts.signal);
 }
 
 /**
@@ -124,8 +151,7 @@ export async function resizeImage(image: ImageBatch, options: ResizeOptions): Pr
   const out = new Float32Array(batch * dstH * dstW * 3);
   for (let b = 0; b < batch; b++) {
     options.signal?.throwIfAborted();
-    const resized = await resizeOne(image.data.subarray(b * per, (b + 1) * per), src, { ...options, region });
-    out.set(resized, b * dstH * dstW * 3);
+    await resizeOne(image.data.subarray(b * per, (b + 1) * per), src, { ...options, region, out, offset: b * dstH * dstW * 3 });
   }
   return { data: out, dims: [batch, dstH, dstW, 3] };
 }

@@ -43,7 +43,11 @@ class DependencyCycleError extends Error {
   }
 }
 
-/** How long the executor may keep the event loop before it yields a macrotask (HTTP, WS, interrupts). */
+/**
+ * How long the executor may keep the event loop before it yields a macrotask (HTTP, WS, interrupts). The engine
+ * stays on the main thread by decision (docs/architecture.md, "Responsiveness"): node work leaves the loop
+ * through ORT threads, libuv (sharp) and chunked typed-array loops, so no executor worker thread is needed.
+ */
 const YIELD_EVERY_MS = 8;
 
 interface RunContext {
