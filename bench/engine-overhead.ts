@@ -59,7 +59,7 @@ export async function benchEngineOverhead(shape: 'chain' | 'diamond', nodes = 10
     const d = performance.now() - t;
     engine.clearCache();
     t = performance.now();
-    const v = engine.validate(prompt);
+    const v = await engine.validate(prompt);
     const tv = performance.now() - t;
     if (!v.ok) throw new Error(`bench prompt invalid: ${v.error.details}`);
     t = performance.now();

@@ -9,6 +9,7 @@ export type { CliCommand };
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve-command.js')).serveCommand,
+  worker: async () => (await import('./worker-command.js')).workerCommand,
   run: async () => (await import('./run-command.js')).runCommand,
   setup: async () => (await import('./setup-command.js')).setupCommand,
 };

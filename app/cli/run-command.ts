@@ -87,7 +87,7 @@ export const runCommand: CliCommand = {
         applyImageInputs(prompt, { inputs: values.input, image: values.image, inputDir: runtime.dirs.input, info });
         applyWidgetSets(prompt, values.set, info);
       }
-      const v = runtime.engine.validate(prompt);
+      const v = await runtime.engine.validate(prompt);
       if (!v.ok) {
         console.error(formatValidationErrors(v.error, v.nodeErrors));
         return 1;

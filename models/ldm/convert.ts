@@ -27,7 +27,7 @@ import { buildLdmUnet } from './unet-graph.js';
 import { buildLdmVaeDecoder, buildLdmVaeEncoder, readVaeStructure } from './vae-graph.js';
 
 /** Bump when any graph the converter writes changes, so old cache folders are not reused. */
-export const LDM_CONVERTER_VERSION = 1;
+export const LDM_CONVERTER_VERSION = 2;
 
 /** The text tower's key prefix in an SD1.5 checkpoint. */
 export const SD15_TEXT_PREFIX = 'cond_stage_model.transformer.text_model.';
@@ -53,6 +53,8 @@ export interface ConvertedCheckpoint {
   readonly textEncoder: ConvertedPart;
   /** Layers of the text tower (for CLIPSetLastLayer's range). */
   readonly textLayers: number;
+  /** Rows of the token embedding: a tokenizer must not produce ids at or above it. */
+  readonly textVocab: number;
 }
 
 /** Options of {@link convertLdmCheckpoint}. */
@@ -90,17 +92,56 @@ export async function convertLdmCheckpoint(o: ConvertOptions): Promise<Converted
   }
 }
 
+const CHECKPOINT_PARTS = ['unet', 'vaeDecoder', 'vaeEncoder', 'textEncoder'] as const;
+
 /** conversion.json of `dir`, or undefined when the folder is absent, half-written or from another version. */
 export function readConversion(dir: string): ConvertedCheckpoint | undefined {
+  return readPartsFile<ConvertedCheckpoint>(dir, CHECKPOINT_PARTS);
+}
+
+/** Reads `<dir>/conversion.json` and makes the parts' model paths absolute. */
+function readPartsFile<T extends { version: number; dir: string }>(dir: string, parts: readonly string[]): T | undefined {
   const file = path.join(dir, 'conversion.json');
   if (!existsSync(file)) return undefined;
   try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as ConvertedCheckpoint;
+    const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (c.version !== LDM_CONVERTER_VERSION) return undefined;
-    const abs = (p: ConvertedPart): ConvertedPart => ({ ...p, model: path.join(dir, path.basename(p.model)) });
-    return { ...c, dir, unet: abs(c.unet), vaeDecoder: abs(c.vaeDecoder), vaeEncoder: abs(c.vaeEncoder), textEncoder: abs(c.textEncoder) };
+    const out: Record<string, unknown> = { ...c, dir };
+    for (const p of parts) {
+      const part = c[p] as ConvertedPart;
+      out[p] = { ...part, model: path.join(dir, path.basename(part.model)) };
+    }
+    return out as T;
   } catch {
     return undefined;
+  }
+}
+
+interface WriteJob {
+  readonly source: SafetensorsFile;
+  readonly dir: string;
+  readonly signal?: AbortSignal;
+  /** Field name in conversion.json → [file stem, graph, weights]. */
+  readonly parts: Readonly<Record<string, readonly [string, { toBytes(): Uint8Array }, WeightPlan]>>;
+  /** Other conversion.json fields. */
+  readonly extra: Record<string, unknown>;
+}
+
+/** Writes every part's graph and data into a temp folder, then conversion.json, then renames it to `dir`. */
+async function writeParts(j: WriteJob): Promise<void> {
+  const tmp = `${j.dir}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const out: Record<string, ConvertedPart> = {};
+    for (const [field, [name, graph, w]] of Object.entries(j.parts)) {
+      writeFileSync(path.join(tmp, `${name}.onnx`), graph.toBytes());
+      await w.writeData(j.source, path.join(tmp, `${name}.onnx.data`), j.signal);
+      out[field] = { model: `${name}.onnx`, data: `${name}.onnx.data`, slots: w.entries };
+    }
+    writeFileAtomic(path.join(tmp, 'conversion.json'), JSON.stringify({ ...j.extra, ...out }));
+    if (!existsSync(j.dir)) renameSync(tmp, j.dir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -120,37 +161,62 @@ async function convertInto(j: Job): Promise<ConvertedCheckpoint> {
   const decW = plan('vae_decoder');
   const encW = plan('vae_encoder');
   const vae = readVaeStructure(decW, keys);
-  const decoder = buildLdmVaeDecoder(vae, decW);
-  const encoder = buildLdmVaeEncoder(vae, encW);
   const textW = plan('text_encoder');
-  const textStructure = readHfTextTower(textW, keys, SD15_TEXT_PREFIX);
-  const text = buildHfTextTower({ structure: textStructure, weights: textW, prefix: SD15_TEXT_PREFIX });
-
-  const tmp = `${j.dir}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  mkdirSync(tmp, { recursive: true });
-  try {
-    const parts: [string, { toBytes(): Uint8Array }, WeightPlan][] = [
-      ['unet', unet, unetW], ['vae_decoder', decoder, decW], ['vae_encoder', encoder, encW], ['text_encoder', text, textW],
-    ];
-    const out: Record<string, ConvertedPart> = {};
-    for (const [name, graph, w] of parts) {
-      writeFileSync(path.join(tmp, `${name}.onnx`), graph.toBytes());
-      await w.writeData(source, path.join(tmp, `${name}.onnx.data`), j.signal);
-      out[name] = { model: `${name}.onnx`, data: `${name}.onnx.data`, slots: w.entries };
-    }
-    const conversion = {
-      version: LDM_CONVERTER_VERSION, source: source.path, sha256: j.sha256, dir: j.dir,
-      unet: out.unet!, vaeDecoder: out.vae_decoder!, vaeEncoder: out.vae_encoder!, textEncoder: out.text_encoder!,
-      textLayers: textStructure.layers,
-    } satisfies ConvertedCheckpoint;
-    writeFileAtomic(path.join(tmp, 'conversion.json'), JSON.stringify(conversion));
-    if (!existsSync(j.dir)) renameSync(tmp, j.dir);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const text = readHfTextTower(textW, keys, SD15_TEXT_PREFIX);
+  const parts = {
+    unet: ['unet', unet, unetW],
+    vaeDecoder: ['vae_decoder', buildLdmVaeDecoder(vae, decW), decW],
+    vaeEncoder: ['vae_encoder', buildLdmVaeEncoder(vae, encW), encW],
+    textEncoder: ['text_encoder', buildHfTextTower({ structure: text, weights: textW, prefix: SD15_TEXT_PREFIX }), textW],
+  } as const;
+  const extra = { version: LDM_CONVERTER_VERSION, source: source.path, sha256: j.sha256, textLayers: text.layers, textVocab: text.vocabSize };
+  await writeParts({ source, dir: j.dir, signal: j.signal, parts, extra });
   const done = readConversion(j.dir);
   if (!done) throw new Error(`${source.path}: the converted checkpoint in ${j.dir} could not be read back`);
   return done;
+}
+
+/** A converted standalone VAE (`<cache>/ldm/vae-<hash>-v<version>/`). */
+export interface ConvertedVae {
+  readonly version: number;
+  readonly source: string;
+  readonly sha256: string;
+  readonly dir: string;
+  readonly vaeDecoder: ConvertedPart;
+  readonly vaeEncoder: ConvertedPart;
+}
+
+/**
+ * The converted graphs of a standalone AutoencoderKL file (`vae/*.safetensors`: `encoder.*`, `decoder.*`,
+ * `quant_conv.*`, `post_quant_conv.*`), converting on first use.
+ * @throws SafetensorsError (bad file), CheckpointKindError (not a VAE), WeightKeyError (missing key, wrong shape)
+ */
+export async function convertLdmVae(o: ConvertOptions): Promise<ConvertedVae> {
+  const source = await openSafetensors(o.file);
+  try {
+    const keys = Object.keys(source.tensors);
+    if (!keys.some((k) => k.startsWith('decoder.up.')) || !('post_quant_conv.weight' in source.tensors)) {
+      const kind = classifyCheckpoint(source.tensors);
+      const what = kind.ok ? 'a full SD1.5 checkpoint' : kind.what;
+      const hint = 'a VAE file holds encoder.*, decoder.*, quant_conv and post_quant_conv (e.g. vae-ft-mse-840000-ema-pruned.safetensors)';
+      throw new CheckpointKindError(o.file, what, hint, 'a standalone VAE');
+    }
+    const root = path.join(o.cacheDir, 'ldm');
+    const sha256 = await sourceHash(o.file, root, o.signal);
+    const dir = path.join(root, `vae-${sha256.slice(0, 24)}-v${LDM_CONVERTER_VERSION}`);
+    const done = readPartsFile<ConvertedVae>(dir, ['vaeDecoder', 'vaeEncoder']);
+    if (done) return done;
+    const decW = new WeightPlan({ file: o.file, tensors: source.tensors, location: 'vae_decoder.onnx.data' });
+    const encW = new WeightPlan({ file: o.file, tensors: source.tensors, location: 'vae_encoder.onnx.data' });
+    const vae = readVaeStructure(decW, keys, '');
+    const parts = { vaeDecoder: ['vae_decoder', buildLdmVaeDecoder(vae, decW, ''), decW], vaeEncoder: ['vae_encoder', buildLdmVaeEncoder(vae, encW, ''), encW] } as const;
+    await writeParts({ source, dir, signal: o.signal, parts, extra: { version: LDM_CONVERTER_VERSION, source: o.file, sha256 } });
+    const read = readPartsFile<ConvertedVae>(dir, ['vaeDecoder', 'vaeEncoder']);
+    if (!read) throw new Error(`${o.file}: the converted VAE in ${dir} could not be read back`);
+    return read;
+  } finally {
+    await source.close();
+  }
 }
 
 /**

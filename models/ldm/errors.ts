@@ -10,8 +10,10 @@ export class CheckpointKindError extends Error {
     readonly file: string,
     /** What the file looks like, e.g. `an SDXL checkpoint`. */
     readonly what: string,
-    hint: string,
+    readonly hint: string,
+    /** What the loader wanted. */
+    readonly expected = 'an SD1.5 checkpoint',
   ) {
-    super(`${file} is ${what}, not an SD1.5 checkpoint: ${hint}`);
+    super(`${file} is ${what}, not ${expected}: ${hint}`);
   }
 }

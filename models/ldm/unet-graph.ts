@@ -12,7 +12,7 @@
  * to_out(A(q, text) + scale_i · A(q, to_k_ip(img), to_v_ip(img))), IP-Adapter's decoupled cross-attention.
  */
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
-import { attend, conv, fromTokens, gelu, groupNorm, heads, layerNorm, linear, type Net, silu, toTokens, upsampleNearest2x } from '../weights/torch-layers.js';
+import { conv, fromTokens, fusedAttention, gelu, groupNorm, layerNorm, linear, type Net, silu, toTokens, upsampleNearest2x } from '../weights/torch-layers.js';
 import { UNET_PREFIX, crossAttentionLayers, type LdmUnetStructure, type UnetLayer } from './unet-config.js';
 import type { WeightPlan } from '../weights/weight-plan.js';
 
@@ -56,20 +56,19 @@ function resBlock(st: UnetState, x: string, l: Extract<UnetLayer, { kind: 'res' 
 /** `CrossAttention` (heads of C/h), self-attention when `context` is undefined; decoupled IP branch for attn2. */
 function crossAttention(st: UnetState, x: string, key: string, o: { ch: number; context?: string }): string {
   const h = st.s.heads;
-  const d = o.ch / h;
   const kvDim = o.context ? st.s.contextDim : o.ch;
   const ctx = o.context ?? x;
-  const q = heads(st, linear(st, x, `${key}.to_q`, { inDim: o.ch, outDim: o.ch, bias: false }), h, d);
-  const k = heads(st, linear(st, ctx, `${key}.to_k`, { inDim: kvDim, outDim: o.ch, bias: false }), h, d);
-  const v = heads(st, linear(st, ctx, `${key}.to_v`, { inDim: kvDim, outDim: o.ch, bias: false }), h, d);
-  let out = attend(st, { q, k, v, heads: h, headDim: d });
+  const q = linear(st, x, `${key}.to_q`, { inDim: o.ch, outDim: o.ch, bias: false });
+  const k = linear(st, ctx, `${key}.to_k`, { inDim: kvDim, outDim: o.ch, bias: false });
+  const v = linear(st, ctx, `${key}.to_v`, { inDim: kvDim, outDim: o.ch, bias: false });
+  let out = fusedAttention(st, { q, k, v, heads: h });
   const layer = o.context ? st.ip?.index.get(key) : undefined;
   if (st.ip && layer !== undefined) {
     const ipKey = `ip_adapter.${2 * layer + 1}`;
-    const ipNet = st.ip.net;
-    const kIp = heads(st, linear({ b: st.b, w: ipNet.w }, st.ip.tokens, `${ipKey}.to_k_ip`, { inDim: kvDim, outDim: o.ch, bias: false }), h, d);
-    const vIp = heads(st, linear({ b: st.b, w: ipNet.w }, st.ip.tokens, `${ipKey}.to_v_ip`, { inDim: kvDim, outDim: o.ch, bias: false }), h, d);
-    const ipOut = attend(st, { q, k: kIp, v: vIp, heads: h, headDim: d });
+    const ipNet: Net = { b: st.b, w: st.ip.net.w };
+    const kIp = linear(ipNet, st.ip.tokens, `${ipKey}.to_k_ip`, { inDim: kvDim, outDim: o.ch, bias: false });
+    const vIp = linear(ipNet, st.ip.tokens, `${ipKey}.to_v_ip`, { inDim: kvDim, outDim: o.ch, bias: false });
+    const ipOut = fusedAttention(st, { q, k: kIp, v: vIp, heads: h });
     const scale = st.b.gather(st.ip.scales, st.b.constInt64([layer], [], 'layer'));
     out = st.b.add(out, st.b.mul(ipOut, scale));
   }

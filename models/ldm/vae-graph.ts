@@ -10,7 +10,7 @@
  * returns `latent_parameters` [batch, 2z, H/8, W/8] (mean ‖ logvar, after quant_conv).
  */
 import { GraphBuilder } from '../onnx-builder/graph-builder.js';
-import { attend, conv, fromTokens, groupNorm, linear, type Net, silu, toTokens, upsampleNearest2x } from '../weights/torch-layers.js';
+import { conv, fusedAttention, fromTokens, groupNorm, linear, type Net, silu, toTokens, upsampleNearest2x } from '../weights/torch-layers.js';
 import type { WeightPlan } from '../weights/weight-plan.js';
 
 /** The VAE's key prefix in a single-file checkpoint. */
@@ -59,8 +59,8 @@ function resnetBlock(n: Net, x: string, key: string, inCh: number, outCh: number
 /** `AttnBlock`: one head over the H·W positions, q/k/v/proj_out as 1×1 convs (or linears in converted files). */
 function attnBlock(n: Net, x: string, key: string, ch: number): string {
   const tokens = toTokens(n, groupNorm(n, x, `${key}.norm`, { channels: ch, eps: 1e-6 }));
-  const proj = (name: string, t: string) => n.b.unsqueeze(linear(n, t, `${key}.${name}`, { inDim: ch, outDim: ch }), [1]);
-  const merged = attend(n, { q: proj('q', tokens), k: proj('k', tokens), v: proj('v', tokens), heads: 1, headDim: ch });
+  const proj = (name: string) => linear(n, tokens, `${key}.${name}`, { inDim: ch, outDim: ch });
+  const merged = fusedAttention(n, { q: proj('q'), k: proj('k'), v: proj('v'), heads: 1 });
   const out = linear(n, merged, `${key}.proj_out`, { inDim: ch, outDim: ch });
   return n.b.add(x, fromTokens(n, out, x));
 }

@@ -67,6 +67,7 @@ export class GraphBuilder {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly used = new Set<string>();
+  private readonly domains = new Set<string>();
   private counter = 0;
 
   constructor(options: GraphBuilderOptions) {
@@ -165,6 +166,18 @@ export class GraphBuilder {
     this.nodes.push({ opType, input: [...inputs], output: [...outputs], attribute: attribute_, name: outputs[0] });
   }
 
+  /**
+   * Adds a single-output node of ONNX Runtime's contrib domain `com.microsoft` (e.g. MultiHeadAttention, which
+   * ORT's CPU and CUDA providers run as one fused kernel) and returns its output name.
+   */
+  msOp(opType: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}): string {
+    const out = this.fresh(opType.toLowerCase());
+    this.node(opType, inputs, [out], attrs);
+    this.nodes[this.nodes.length - 1]!.domain = 'com.microsoft';
+    this.domains.add('com.microsoft');
+    return out;
+  }
+
   /** Adds a single-output node and returns its output name. An empty string input means "absent optional input". */
   op(opType: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}): string {
     const out = this.fresh(opType.toLowerCase());
@@ -240,7 +253,7 @@ export class GraphBuilder {
     });
     return onnx.ModelProto.create({
       irVersion: 8,
-      opsetImport: [{ domain: '', version: this.opset }],
+      opsetImport: [{ domain: '', version: this.opset }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerName: 'perceptgraph-tiny',
       producerVersion: '1',
       graph,

@@ -3,7 +3,7 @@
  * Nothing is loaded here; sessions are created by the pool when first run.
  */
 import { readFileSync } from 'node:fs';
-import type { CheckpointManifest } from '../store/manifests.js';
+import type { OnnxCheckpointManifest } from '../store/manifests.js';
 import { SD15_LATENT_FORMAT } from './latent-format.js';
 import { betaScheduleFromConfig } from './model-sampling.js';
 import type { SdClip, SdModel, SdVae } from './types.js';
@@ -30,7 +30,7 @@ export function readSchedulerConfig(file: string | undefined): Record<string, un
 }
 
 /** MODEL, CLIP and VAE of a checkpoint manifest. */
-export function checkpointFromManifest(m: CheckpointManifest): SdCheckpoint {
+export function checkpointFromManifest(m: OnnxCheckpointManifest): SdCheckpoint {
   const key = `checkpoints/${m.name}`;
   return {
     model: {

@@ -31,6 +31,8 @@ export interface SdModel {
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   /** Set by DPAdapterApply. */
   readonly ipAdapter?: IpAdapterPatch;
+  /** The cache folder of a converted single-file checkpoint (docs/ldm-checkpoints.md), for the IP-Adapter UNet. */
+  readonly conversionDir?: string;
 }
 
 /** ComfyUI's CLIP for SD: the text encoder and its tokenizer. */
@@ -38,6 +40,17 @@ export interface SdClip {
   readonly key: string;
   readonly textEncoderPath: string;
   readonly tokenizerDir: string;
+  /**
+   * A text tower converted from a single-file checkpoint, whose graph can stop at any layer (CLIPSetLastLayer);
+   * absent for ONNX exports, which return only their last layer.
+   */
+  readonly layers?: {
+    readonly conversionDir: string;
+    /** Layers of the tower. */
+    readonly count: number;
+    /** ComfyUI's stop_at_clip_layer of `textEncoderPath`: −1 … −count. */
+    readonly stopAt: number;
+  };
 }
 
 /** ComfyUI's VAE. */

@@ -1,10 +1,10 @@
 /**
- * Recognises an SD1.5 ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout) plus
+ * Recognises an SD1.5 single-file `.safetensors` checkpoint (by extension; docs/ldm-checkpoints.md) or an ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout) plus
  * our `unet_ip/` (docs/model-folders.md), and says precisely what a half-there folder lacks.
  */
 import path from 'node:path';
 import { findings, isDir, isFile, isRepoFurniture, onnxAt, readJsonFile, tokenizerGap, tokenizerIn, visibleEntries, type Findings } from './folder-probe.js';
-import { checkpointManifestSchema, modelIndexSchema, schedulerConfigSchema, type ModelEntry, type OnnxFile } from './manifests.js';
+import { ldmCheckpointManifestSchema, modelIndexSchema, onnxCheckpointManifestSchema, schedulerConfigSchema, type ModelEntry, type OnnxFile } from './manifests.js';
 
 const COMPONENTS = [
   { key: 'textEncoder', folder: 'text_encoder', required: true },
@@ -19,8 +19,12 @@ const KNOWN = new Set(['tokenizer', 'scheduler', 'feature_extractor', 'safety_ch
 
 const EXPORT_HINT = 'export it to ONNX first (e.g. optimum-cli export onnx --model <repo> <folder>)';
 
-/** Reads `dir` (named `name` in listings) as a checkpoint; never throws. */
+/** Reads `dir` (named `name` in listings) as a checkpoint folder or single `.safetensors` file; never throws. */
 export function readCheckpoint(dir: string, name: string): ModelEntry<'checkpoints'> {
+  if (isFile(dir) && path.extname(name).toLowerCase() === '.safetensors') {
+    const manifest = ldmCheckpointManifestSchema.parse({ kind: 'checkpoints', format: 'ldm-safetensors', name, file: dir, warnings: [] });
+    return { kind: 'checkpoints', name, ok: true, manifest };
+  }
   if (!isDir(dir)) return { kind: 'checkpoints', name, ok: false, problems: [notAFolder(name)] };
   const f = findings();
   const index = readJsonFile(path.join(dir, 'model_index.json'), modelIndexSchema, 'model_index.json', f);
@@ -40,8 +44,8 @@ export function readCheckpoint(dir: string, name: string): ModelEntry<'checkpoin
   }
   noteUnknown(dir, f);
   if (f.problems.length > 0 || !tokenizer) return { kind: 'checkpoints', name, ok: false, problems: f.problems };
-  const manifest = checkpointManifestSchema.parse({
-    kind: 'checkpoints', name, dir, ...parts, tokenizer,
+  const manifest = onnxCheckpointManifestSchema.parse({
+    kind: 'checkpoints', format: 'onnx-folder', name, dir, ...parts, tokenizer,
     schedulerConfig: scheduler ? schedulerFile : undefined,
     modelIndex: index ? path.join(dir, 'model_index.json') : undefined,
     warnings: f.warnings,
@@ -51,9 +55,9 @@ export function readCheckpoint(dir: string, name: string): ModelEntry<'checkpoin
 
 function notAFolder(name: string): string {
   const ext = path.extname(name).toLowerCase();
-  const pytorch = ['.safetensors', '.ckpt', '.pt', '.pth', '.bin'].includes(ext);
+  const pytorch = ['.ckpt', '.pt', '.pth', '.bin'].includes(ext);
   return pytorch
-    ? `${name} is a single ${ext} checkpoint; checkpoints here are SD1.5 ONNX folders (text_encoder/, unet/, vae_decoder/, tokenizer/): ${EXPORT_HINT}`
+    ? `${name} is a PyTorch pickle (${ext}); checkpoints here are SD1.5 .safetensors files or ONNX folders (text_encoder/, unet/, vae_decoder/, tokenizer/): convert it to .safetensors, or ${EXPORT_HINT}`
     : `${name} is a file; checkpoints are SD1.5 ONNX folders (text_encoder/, unet/, vae_decoder/, tokenizer/)`;
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Model kinds, i.e. the folders under `<data>/models/`. */
-export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip'] as const;
+export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip', 'vae'] as const;
 /** A folder under `<data>/models/`. */
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -29,8 +29,9 @@ export const tokenizerFilesSchema = z.object({
 export type TokenizerFiles = z.infer<typeof tokenizerFilesSchema>;
 
 /** An SD1.5 ONNX checkpoint folder (diffusers/optimum layout, plus our optional `unet_ip/`). */
-export const checkpointManifestSchema = z.object({
+export const onnxCheckpointManifestSchema = z.object({
   kind: z.literal('checkpoints'),
+  format: z.literal('onnx-folder'),
   name: z.string(),
   dir: absPath,
   textEncoder: onnxFileSchema,
@@ -45,7 +46,33 @@ export const checkpointManifestSchema = z.object({
   modelIndex: absPath.optional(),
   warnings: z.array(z.string()),
 });
+export type OnnxCheckpointManifest = z.infer<typeof onnxCheckpointManifestSchema>;
+
+/**
+ * A single-file SD1.5 checkpoint (`*.safetensors`, LDM layout; docs/ldm-checkpoints.md). Listed by extension, as
+ * ComfyUI does; what the file holds is checked when it is loaded, so a wrong file fails on the loader node.
+ */
+export const ldmCheckpointManifestSchema = z.object({
+  kind: z.literal('checkpoints'),
+  format: z.literal('ldm-safetensors'),
+  name: z.string(),
+  file: absPath,
+  warnings: z.array(z.string()),
+});
+export type LdmCheckpointManifest = z.infer<typeof ldmCheckpointManifestSchema>;
+
+/** Either checkpoint route. */
+export const checkpointManifestSchema = z.discriminatedUnion('format', [onnxCheckpointManifestSchema, ldmCheckpointManifestSchema]);
 export type CheckpointManifest = z.infer<typeof checkpointManifestSchema>;
+
+/** A standalone AutoencoderKL file in `vae/` (`encoder.*`, `decoder.*`, `quant_conv.*`, `post_quant_conv.*`). */
+export const vaeManifestSchema = z.object({
+  kind: z.literal('vae'),
+  name: z.string(),
+  file: absPath,
+  warnings: z.array(z.string()),
+});
+export type VaeManifest = z.infer<typeof vaeManifestSchema>;
 
 /** A CLIP / OpenCLIP ONNX folder: split towers and/or the optimum full `model.onnx`. */
 export const clipManifestSchema = z.object({
@@ -118,6 +145,7 @@ export interface ManifestOf {
   clip_vision: ClipVisionManifest;
   ipadapter: IpAdapterManifest;
   declip: DeclipManifest;
+  vae: VaeManifest;
 }
 
 /** One entry of a listing: a usable model, or a broken one with every reason it cannot load. */

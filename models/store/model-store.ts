@@ -7,8 +7,8 @@ import path from 'node:path';
 import { readCheckpoint } from './checkpoint-layout.js';
 import { readClip, readClipVision } from './clip-layout.js';
 import { isRepoFurniture, visibleEntries } from './folder-probe.js';
-import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind } from './manifests.js';
-import { readDeclip, readIpAdapter } from './weight-layout.js';
+import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
+import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
 
 /** Store configuration. */
 export interface ModelStoreOptions {
@@ -38,6 +38,7 @@ const READERS: { [K in ModelKind]: Reader<K> } = {
   clip_vision: readClipVision,
   ipadapter: readIpAdapter,
   declip: readDeclip,
+  vae: readVae,
 };
 
 /** Reads model folders and files under one models directory. */
@@ -109,9 +110,18 @@ export class ModelStore {
     return entry.manifest;
   }
 
-  /** An SD1.5 ONNX checkpoint folder. */
-  resolveCheckpoint(name: string): ManifestOf['checkpoints'] {
-    return this.resolve('checkpoints', name);
+  /** An SD1.5 ONNX checkpoint folder (`resolve('checkpoints', name)` also returns single `.safetensors` files). */
+  resolveCheckpoint(name: string): OnnxCheckpointManifest {
+    const m = this.resolve('checkpoints', name);
+    if (m.format !== 'onnx-folder') {
+      throw new ModelStoreError('checkpoints', name, ['a single-file .safetensors checkpoint, not an ONNX folder: load it with CheckpointLoaderSimple']);
+    }
+    return m;
+  }
+
+  /** A standalone VAE `.safetensors` file. */
+  resolveVae(name: string): ManifestOf['vae'] {
+    return this.resolve('vae', name);
   }
 
   /** A CLIP folder with both towers (or the full model) and a tokenizer. */

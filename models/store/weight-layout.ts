@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { readSafetensorsHeaderSync, type SafetensorsTensorInfo } from '../safetensors/read.js';
-import { declipManifestSchema, ipAdapterManifestSchema, type ModelEntry } from './manifests.js';
+import { declipManifestSchema, ipAdapterManifestSchema, vaeManifestSchema, type ModelEntry } from './manifests.js';
 
 type Tensors = Readonly<Record<string, SafetensorsTensorInfo>>;
 
@@ -92,4 +92,14 @@ export function readDeclip(file: string, name: string): ModelEntry<'declip'> {
     kind: 'declip', name, file, embedDim: d, hiddenDim: h, metadata: header.metadata, warnings: [],
   });
   return { kind: 'declip', name, ok: true, manifest };
+}
+
+/**
+ * Lists a standalone VAE file by extension (as ComfyUI's `vae/` folder); its keys are checked when VAELoader
+ * converts it (docs/ldm-checkpoints.md), so a wrong file fails on the loader node. Never throws.
+ */
+export function readVae(file: string, name: string): ModelEntry<'vae'> {
+  const bad = fileTypeProblem(name);
+  if (bad) return { kind: 'vae', name, ok: false, problems: [bad] };
+  return { kind: 'vae', name, ok: true, manifest: vaeManifestSchema.parse({ kind: 'vae', name, file, warnings: [] }) };
 }

@@ -2,6 +2,9 @@
  * Builds the default tiny model set into a data directory's `models/` folder, idempotently. Layout (docs/model-folders.md):
  * ```
  * <modelsDir>/checkpoints/tiny-sd15/              SD1.5 ONNX folder incl. unet_ip/ (see sd15-folder.ts)
+ * <modelsDir>/checkpoints/tiny-sd15.safetensors   SD1.5 single-file checkpoint, real LDM key layout (ldm-checkpoint.ts)
+ * <modelsDir>/tokenizers/tiny-sd15/               its tokenizer (single-file checkpoints carry none)
+ * <modelsDir>/vae/tiny-vae.safetensors             a standalone AutoencoderKL file (the checkpoint's VAE, unprefixed)
  * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)
  * <modelsDir>/clip/tiny-clip-h/                   the same with P = 1024 (ViT-H space, for DP-Adapter)
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15.safetensors    a FILE, as ComfyUI keeps adapters; F16 like the real one
@@ -18,16 +21,17 @@ import path from 'node:path';
 import { encodeSafetensors } from '../safetensors/write.js';
 import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from '../clip/graphs.js';
 import { writeClipFolder } from './clip-folder.js';
+import { type LdmCheckpointConfig, TINY_LDM_CONFIG, buildLdmCheckpointTensors } from './ldm-checkpoint.js';
 import { type DeclipConfig, buildDeclipTensors, declipMetadata } from './declip.js';
 import { type IpAdapterConfig, TINY_IP_ADAPTER_CONFIG, buildIpAdapterTensors, ipAdapterMetadata } from './ip-adapter.js';
 import { type Sd15Config, TINY_SD15_CONFIG, writeSd15Folder } from './sd15-folder.js';
 import { TINY_UNET_CONFIG } from './unet.js';
 import { TINY_VOCAB_WORDS } from './vocab-words.js';
-import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab } from './vocab.js';
+import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab, tokenizerFiles } from './vocab.js';
 import { writeFileAtomic } from './write-file.js';
 
 /** Bump when any builder's output changes for the same config, so existing data dirs are rebuilt. */
-export const TINY_BUILDER_VERSION = 1;
+export const TINY_BUILDER_VERSION = 2;
 
 /** Default seed of the shipped tiny set. */
 export const TINY_DEFAULT_SEED = 1234;
@@ -35,6 +39,7 @@ export const TINY_DEFAULT_SEED = 1234;
 /** Everything that determines the default set. */
 export interface TinySetConfig {
   sd15: Sd15Config;
+  ldm: LdmCheckpointConfig;
   clip: ClipConfig;
   clipH: ClipConfig;
   ipAdapter: IpAdapterConfig;
@@ -45,6 +50,7 @@ export interface TinySetConfig {
 /** The default set's configuration (vocabSize is replaced by the learned vocabulary's size at build time). */
 export const TINY_SET_CONFIG: TinySetConfig = {
   sd15: TINY_SD15_CONFIG,
+  ldm: TINY_LDM_CONFIG,
   clip: TINY_CLIP_CONFIG,
   clipH: TINY_CLIP_H_CONFIG,
   ipAdapter: { ...TINY_IP_ADAPTER_CONFIG, layerChannels: TINY_IP_ADAPTER_CONFIG.layerChannels.map(() => TINY_UNET_CONFIG.channels) },
@@ -66,6 +72,12 @@ export interface TinyModelPaths {
   built: boolean;
   manifest: string;
   sd15: string;
+  /** `checkpoints/tiny-sd15.safetensors`. */
+  ldmCheckpoint: string;
+  /** `tokenizers/tiny-sd15/`. */
+  ldmTokenizer: string;
+  /** `vae/tiny-vae.safetensors`. */
+  vae: string;
   clip: string;
   clipH: string;
   ipAdapter: string;
@@ -94,6 +106,7 @@ function withVocabSize(c: TinySetConfig, vocab: TinyVocab): TinySetConfig {
   return {
     ...c,
     sd15: { ...c.sd15, textEncoder: { ...c.sd15.textEncoder, vocabSize: vocab.size } },
+    ldm: { ...c.ldm, text: { ...c.ldm.text, vocabSize: vocab.size } },
     clip: clip(c.clip),
     clipH: clip(c.clipH),
   };
@@ -105,6 +118,9 @@ function pathsIn(modelsDir: string, built: boolean): TinyModelPaths {
     built,
     manifest: p('.tiny-manifest.json'),
     sd15: p('checkpoints', 'tiny-sd15'),
+    ldmCheckpoint: p('checkpoints', 'tiny-sd15.safetensors'),
+    ldmTokenizer: p('tokenizers', 'tiny-sd15'),
+    vae: p('vae', 'tiny-vae.safetensors'),
     clip: p('clip', 'tiny-clip'),
     clipH: p('clip', 'tiny-clip-h'),
     ipAdapter: p('ipadapter', 'tiny-ip-adapter_sd15.safetensors'),
@@ -134,8 +150,13 @@ function writeAll(paths: TinyModelPaths, seed: number): string[] {
   const vocab = buildTinyVocab();
   const c = withVocabSize(TINY_SET_CONFIG, vocab);
   const st = (file: string, bytes: Buffer) => writeFileAtomic(file, bytes);
+  const ldm = buildLdmCheckpointTensors(c.ldm, seed, 'F16');
+  const vae = Object.fromEntries(Object.entries(ldm).filter(([k]) => k.startsWith('first_stage_model.')).map(([k, v]) => [k.slice('first_stage_model.'.length), v]));
   return [
     ...writeSd15Folder(paths.sd15, { config: c.sd15, vocab, seed }),
+    st(paths.ldmCheckpoint, encodeSafetensors(ldm, { format: 'pt', perceptgraph_tiny: 'sd15-ldm', seed: String(seed) })),
+    ...Object.entries(tokenizerFiles(vocab)).map(([name, text]) => writeFileAtomic(path.join(paths.ldmTokenizer, name), text)),
+    st(paths.vae, encodeSafetensors(vae, { format: 'pt', perceptgraph_tiny: 'sd15-vae', seed: String(seed) })),
     ...writeClipFolder(paths.clip, { config: c.clip, vocab, seed }),
     ...writeClipFolder(paths.clipH, { config: c.clipH, vocab, seed }),
     st(paths.ipAdapter, encodeSafetensors(buildIpAdapterTensors(c.ipAdapter, seed, 'F16'), ipAdapterMetadata(c.ipAdapter, seed))),

@@ -3,7 +3,7 @@
  * `weight-plan.ts`). Patterns follow what ONNX Runtime fuses on CPU and CUDA (docs/ldm-checkpoints.md):
  * GroupNorm is a Reshape → InstanceNormalization → Reshape → Mul/Add (the torch exporter's form), GELU is the Erf
  * form ORT's GeluFusion matches, LayerNorm is the opset-17 op, attention is MatMul → Softmax → MatMul with the
- * 1/√d scale folded into Q.
+ * fused contrib op `com.microsoft.MultiHeadAttention` (flash attention on CPU).
  */
 import type { GraphBuilder } from '../onnx-builder/graph-builder.js';
 import type { WeightPlan } from './weight-plan.js';
@@ -79,15 +79,13 @@ export function heads(n: Net, x: string, h: number, d: number): string {
 }
 
 /**
- * softmax(q·kᵀ/√d)·v on split heads (q [B,h,Tq,d], k and v [B,h,Tk,d]), merged back to [B, Tq, h·d]. The scale is
- * applied to q, before the product, as torch's scaled_dot_product_attention does.
+ * Multi-head attention on unsplit projections (q [B, Tq, h·d], k and v [B, Tk, h·d]) → [B, Tq, h·d], as ONNX
+ * Runtime's fused `com.microsoft.MultiHeadAttention` (softmax(q·kᵀ/√d)·v per head). Its CPU kernel computes the
+ * softmax in blocks (flash attention), so the [Tq, Tk] score matrix of a 4096-token self-attention is never held
+ * whole: the difference between 1 GB and a few MB per layer at 512².
  */
-export function attend(n: Net, o: { q: string; k: string; v: string; heads: number; headDim: number }): string {
-  const { b } = n;
-  const q = b.mul(o.q, b.constFloat(1 / Math.sqrt(o.headDim)));
-  const scores = b.matMul(q, b.transpose(o.k, [0, 1, 3, 2]));
-  const out = b.matMul(b.softmax(scores, -1), o.v);
-  return b.reshape(b.transpose(out, [0, 2, 1, 3]), [0, 0, o.heads * o.headDim]);
+export function fusedAttention(n: Net, o: { q: string; k: string; v: string; heads: number }): string {
+  return n.b.msOp('MultiHeadAttention', [o.q, o.k, o.v], { num_heads: o.heads });
 }
 
 /** [B, C, H, W] → [B, H·W, C]. */

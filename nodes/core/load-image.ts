@@ -52,6 +52,8 @@ export const loadImageNode = defineNode({
     { type: IMAGE, name: 'IMAGE' },
     { type: MASK, name: 'MASK' },
   ],
+  // Owns the membership check of `image`: it takes "name [output]" and subfolder names the listing lacks.
+  validates: ['image'],
   validate(inputs, services) {
     const found = locate(inputs.image, services);
     return 'error' in found ? found.error : true;

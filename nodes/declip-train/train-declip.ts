@@ -53,6 +53,7 @@ export const trainDeclipNode = defineNode({
   },
   outputs: [],
   // Bad file names are refused at /prompt when they are constants; run() checks again for linked values.
+  validates: ['output_name', 'data_file'],
   validate(inputs, services) {
     try {
       if (inputs.output_name !== undefined) outputFileName(inputs.output_name);

@@ -3,12 +3,12 @@ import { combo } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
 import type { NodeServices } from '../services.js';
 import { checkpointFromManifest } from '../../models/sd/checkpoint.js';
-import { storeNames } from '../model-runtime.js';
 import { CLIP, MODEL, VAE } from '../socket-types.js';
 
 /** Usable checkpoint folders; empty when the runtime is absent (listing must never throw). */
 function checkpointNames(services?: NodeServices): readonly string[] {
-  return storeNames(services, 'checkpoints');
+  if (!services) return [];
+  return services.models.store.listModels('checkpoints').filter((e) => e.ok && e.manifest.format === 'onnx-folder').map((e) => e.name);
 }
 
 export const checkpointLoaderOnnxNode = defineNode({

@@ -1,16 +1,22 @@
 /** The Stable Diffusion 1.5 (ONNX) node pack, with ComfyUI's node names and sockets. */
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { checkpointLoaderOnnxNode } from './checkpoint-loader-onnx.js';
+import { checkpointLoaderSimpleNode } from './checkpoint-loader-simple.js';
+import { clipSetLastLayerNode } from './clip-set-last-layer.js';
 import { clipTextEncodeNode } from './clip-text-encode.js';
 import { emptyLatentImageNode } from './empty-latent-image.js';
 import { ksamplerAdvancedNode } from './ksampler-advanced.js';
 import { ksamplerNode } from './ksampler.js';
 import { vaeDecodeNode } from './vae-decode.js';
 import { vaeEncodeNode } from './vae-encode.js';
+import { vaeLoaderNode } from './vae-loader.js';
 
 /** Every SD node, for `NodeRegistry.addAll`. */
 export const sdNodes: AnyNodeDefinition[] = [
+  checkpointLoaderSimpleNode,
   checkpointLoaderOnnxNode,
+  vaeLoaderNode,
+  clipSetLastLayerNode,
   clipTextEncodeNode,
   emptyLatentImageNode,
   ksamplerNode,
@@ -20,6 +26,6 @@ export const sdNodes: AnyNodeDefinition[] = [
 ];
 
 export {
-  checkpointLoaderOnnxNode, clipTextEncodeNode, emptyLatentImageNode, ksamplerAdvancedNode, ksamplerNode, vaeDecodeNode, vaeEncodeNode,
+  checkpointLoaderOnnxNode, checkpointLoaderSimpleNode, clipSetLastLayerNode, clipTextEncodeNode, emptyLatentImageNode, ksamplerAdvancedNode, ksamplerNode, vaeDecodeNode, vaeEncodeNode, vaeLoaderNode,
 };
 export type { PreviewSettings } from './services.js';

@@ -7,36 +7,44 @@ import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import { isMultipart } from './json-io.js';
 import type { RouteDeps } from './route-deps.js';
+import * as experimentModels from './routes/experiment-models.js';
 import * as free from './routes/free.js';
+import * as frontendStubs from './routes/frontend-stubs.js';
 import * as history from './routes/history.js';
+import * as internal from './routes/internal.js';
 import * as interrupt from './routes/interrupt.js';
+import * as jobs from './routes/jobs.js';
 import * as objectInfo from './routes/object-info.js';
 import * as prompt from './routes/prompt.js';
 import * as queue from './routes/queue.js';
 import * as settings from './routes/settings.js';
 import * as system from './routes/system.js';
 import * as upload from './routes/upload.js';
+import * as uploadMask from './routes/upload-mask.js';
 import * as userdata from './routes/userdata.js';
 import * as users from './routes/users.js';
 import * as view from './routes/view.js';
+import * as workflowTemplates from './routes/workflow-templates.js';
 import * as workflows from './routes/workflows.js';
-import { isAuthorized, originRefusal } from './security.js';
+import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
 const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
-/** ComfyUI's user, settings and user-file routes. */
-const USER_ROUTE_MODULES = [users, settings, userdata];
+/** The routes ComfyUI's own frontend relies on: users, settings, user files, mask upload, model and log listings. */
+const FRONTEND_ROUTE_MODULES = [users, settings, userdata, uploadMask, experimentModels, internal, jobs, workflowTemplates, frontendStubs];
 
 export interface AppOptions {
   readonly deps: RouteDeps;
   readonly authToken?: string;
   /** Directory of the built editor, served at `/` (public even with a token: it holds no data). */
   readonly staticDir?: string;
+  /** Host names answered (DNS-rebinding protection); without it every Host is answered. */
+  readonly hosts?: HostPolicy;
 }
 
-function originGuard(log: (m: string) => void): RequestHandler {
+function originGuard(log: (m: string) => void, hosts: HostPolicy | undefined): RequestHandler {
   return async (req, res, next) => {
-    const refusal = await originRefusal(req.headers);
+    const refusal = (hosts && hostRefusal(req.headers, hosts)) || (await originRefusal(req.headers));
     if (refusal) {
       log(`refused ${req.method} ${req.originalUrl}: ${refusal}`);
       return void res.status(403).end();
@@ -64,16 +72,16 @@ export function createApp(options: AppOptions): express.Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.use(noCacheScripts, originGuard(deps.log));
+  app.use(noCacheScripts, originGuard(deps.log, options.hosts));
   if (options.staticDir) app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: 'index.html' }));
   app.use(authGuard(options.authToken));
   // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).
   app.use(express.raw({ type: (req) => !isMultipart(req as express.Request), limit: deps.maxUploadBytes }));
   const router = express.Router();
-  for (const m of [...ROUTE_MODULES, ...USER_ROUTE_MODULES]) m.register(router, deps);
+  for (const m of [...ROUTE_MODULES, ...FRONTEND_ROUTE_MODULES]) m.register(router, deps);
   app.use('/api', router);
   app.use(router);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, { dataRoot: deps.dirs.root }));
   return app;
 }

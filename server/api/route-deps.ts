@@ -4,6 +4,7 @@ import type { EnginePort } from '../queue/engine-port.js';
 import type { ExecutorControl, HistoryView } from '../queue/backend.js';
 import type { QueueFront } from '../queue/types.js';
 import type { UserRegistry } from '../users/user-registry.js';
+import type { LogRing } from './log-ring.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
@@ -14,6 +15,8 @@ export interface RouteDeps {
   readonly dirs: DataDirs;
   /** The users of `/users`, `/settings`, `/userdata` (single-user unless `--multi-user`). */
   readonly users: UserRegistry;
+  /** The last log lines, for `/internal/logs` and the frontend's log terminal. */
+  readonly logs: LogRing;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */

@@ -3,14 +3,20 @@
  * membership. Returns the coerced value or the error.
  */
 import { graphError, type GraphError } from './errors.js';
-import { comboChoices, type InputSpec } from './inputs.js';
+import { boolean, comboChoices, float, int, string, type InputSpec } from './inputs.js';
 import { wireSpec } from './object-info.js';
 
-/** How a constant is checked: `listChecked: false` leaves combo membership to the node's own `validate`. */
+/**
+ * How a constant is checked: `ownedByNode` (the node's `validate` covers the input) leaves min/max and combo
+ * membership to the node, as ComfyUI does for inputs named by VALIDATE_INPUTS.
+ */
 export interface CheckOptions {
   readonly services?: unknown;
-  readonly listChecked?: boolean;
+  readonly ownedByNode?: boolean;
 }
+
+/** ComfyUI converts constants only for these types (int(), float(), str(), bool()); any other type takes them as they are. */
+const PRIMITIVE_SCHEMAS = { INT: int().schema, FLOAT: float().schema, STRING: string().schema, BOOLEAN: boolean().schema } as const;
 
 export type ValueCheck = { ok: true; value: unknown } | { ok: false; error: GraphError };
 
@@ -40,16 +46,10 @@ function summarizeChoices(choices: readonly string[]): string {
 
 /** Validates and coerces the constant `value` given for input `name`. */
 export function checkConstant(name: string, spec: InputSpec, value: unknown, options: CheckOptions = {}): ValueCheck {
-  if (spec.kind === 'SOCKET') {
-    const err = graphError('invalid_input_type', `${name}: expects a link to a ${spec.type} output, got a constant value`, {
-      input_name: name,
-      input_config: wireSpec(spec),
-      received_value: value,
-      exception_message: `${spec.type} inputs must be linked`,
-    }, { type: spec.type });
-    return { ok: false, error: err };
-  }
-  const parsed = spec.schema.safeParse(value);
+  const schema = spec.kind === 'SOCKET' ? PRIMITIVE_SCHEMAS[spec.type as keyof typeof PRIMITIVE_SCHEMAS] : spec.schema;
+  // A constant on a socket of any other type (`*`, `IMAGE,FLOAT`, a pack's own type) is the node's business.
+  if (!schema) return { ok: true, value };
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => i.message).join('; ');
     const err = graphError('invalid_input_type', `${name}, ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}, ${message}`, {
@@ -57,15 +57,16 @@ export function checkConstant(name: string, spec: InputSpec, value: unknown, opt
       input_config: wireSpec(spec),
       received_value: value,
       exception_message: message,
-    }, { type: spec.kind });
+    }, { type: spec.kind === 'SOCKET' ? spec.type : spec.kind });
     return { ok: false, error: err };
   }
   const v = parsed.data as unknown;
+  if (options.ownedByNode) return { ok: true, value: v };
   if (typeof v === 'number' || typeof v === 'bigint') {
     const err = boundsError(name, spec, v);
     if (err) return { ok: false, error: err };
   }
-  if (spec.kind === 'COMBO' && options.listChecked !== false) {
+  if (spec.kind === 'COMBO') {
     const choices = comboChoices(spec, options.services);
     if (!choices.includes(v as string)) {
       const listed = choices.length > 20 ? null : wireSpec(spec, options.services);

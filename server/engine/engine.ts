@@ -35,7 +35,7 @@ export class Engine {
   }
 
   /** Validates an API-format prompt (see `validatePrompt`). */
-  validate(prompt: unknown, options?: ValidateOptions): ValidationResult {
+  validate(prompt: unknown, options?: ValidateOptions): Promise<ValidationResult> {
     return validatePrompt(prompt, this.registry, this.services, options);
   }
 

@@ -11,6 +11,8 @@ export type ExecutionEvent =
   | { readonly type: 'text'; readonly node: string; readonly text: string }
   /** A node produced UI output (also re-sent for cached output nodes, `output: null` when there is none). */
   | { readonly type: 'executed'; readonly node: string; readonly output: NodeUi | null }
+  /** An ExecutionBlocker with a message stopped this node; the prompt goes on (ComfyUI sends an execution_error). */
+  | { readonly type: 'execution_blocked'; readonly node: string; readonly nodeType: string; readonly message: string; readonly executed: readonly string[] }
   | { readonly type: 'execution_success' }
   | { readonly type: 'execution_error'; readonly error: ExecutionFailure }
   | { readonly type: 'execution_interrupted'; readonly node: string | null; readonly nodeType: string | null; readonly executed: readonly string[] };

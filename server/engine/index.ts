@@ -1,6 +1,9 @@
 /** Public surface of the engine library. */
 export * from './engine.js';
 export * from './errors.js';
+export * from './execution-blocker.js';
+export * from './expansion.js';
+export type { DynamicPromptNode, DynamicPromptView } from './dynamic-prompt.js';
 export * from './execution-events.js';
 export * from './graph.js';
 export * from './inputs.js';

@@ -12,6 +12,8 @@ export interface CommonOptions {
   forceInput?: boolean;
   /** ComfyUI lazy input: the source is only evaluated when `checkLazy` asks for it. */
   lazy?: boolean;
+  /** ComfyUI rawLink: the node gets the link itself (`[node_id, slot]`) and the source is not evaluated. */
+  rawLink?: boolean;
 }
 
 export interface IntOptions extends CommonOptions {
@@ -90,8 +92,15 @@ export interface SocketSpec<T = unknown> extends SpecBase<T> {
 export type WidgetSpec = IntSpec<number> | IntSpec<bigint> | FloatSpec | StringSpec | BooleanSpec | ComboSpec;
 export type InputSpec = WidgetSpec | SocketSpec<any>;
 
-/** Values that the editor never shows; the engine injects them (ComfyUI's hidden inputs). */
-export type HiddenKind = 'PROMPT' | 'EXTRA_PNGINFO' | 'UNIQUE_ID';
+/**
+ * Values that the editor never shows; the engine injects them (ComfyUI's hidden inputs). The Comfy.org
+ * credentials come from the prompt's `extra_data` (`auth_token_comfy_org`, `api_key_comfy_org`), which the
+ * queue keeps in memory only.
+ */
+export type HiddenKind = 'PROMPT' | 'EXTRA_PNGINFO' | 'UNIQUE_ID' | 'DYNPROMPT' | 'AUTH_TOKEN_COMFY_ORG' | 'API_KEY_COMFY_ORG';
+
+/** The value a rawLink input receives: ComfyUI's `[node_id, slot]`. */
+export type RawLinkValue = readonly [string, number];
 
 /** Python's `int(v)`, minus its quirks we don't want: only finite numbers and numeric strings. */
 function toIntegerNumber(v: unknown): number | bigint | undefined {
@@ -187,6 +196,11 @@ export function combo(choices: ChoiceSource, options: ComboOptions = {}): ComboS
  */
 export function socket<T>(type: SocketType<T>, options: CommonOptions = {}): SocketSpec<T> {
   return { kind: 'SOCKET', type: type.name, options, schema: z.custom<T>(() => true) };
+}
+
+/** A rawLink socket input: the node receives the link (`[node_id, slot]`), and the source is not evaluated for it. */
+export function rawLink(type: SocketType<unknown>, options: CommonOptions = {}): SocketSpec<RawLinkValue> {
+  return { kind: 'SOCKET', type: type.name, options: { ...options, rawLink: true }, schema: z.custom<RawLinkValue>(() => true) };
 }
 
 /** Resolves a combo's current choices; `services` is handed to a listing function as it came. */

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import type { HiddenKind, InputSpec } from './inputs.js';
+import type { DynamicPromptView } from './dynamic-prompt.js';
+import type { ExpandGraph } from './expansion.js';
 import type { SocketType } from './socket-type.js';
 
 /** One declared output. `isList` marks a ComfyUI list output (OUTPUT_IS_LIST): `run` returns an array for it. */
@@ -25,7 +27,15 @@ export interface InputsDecl {
 }
 
 type ValueOf<S> = S extends { schema: z.ZodType<infer T> } ? T : never;
-type HiddenValue<K> = K extends 'PROMPT' ? Record<string, unknown> : K extends 'EXTRA_PNGINFO' ? Record<string, unknown> | undefined : string;
+type HiddenValue<K> = K extends 'PROMPT'
+  ? Record<string, unknown>
+  : K extends 'EXTRA_PNGINFO'
+    ? Record<string, unknown> | undefined
+    : K extends 'DYNPROMPT'
+      ? DynamicPromptView
+      : K extends 'AUTH_TOKEN_COMFY_ORG' | 'API_KEY_COMFY_ORG'
+        ? string | undefined
+        : string;
 
 /** The `run` inputs of a node: required values, optional values (possibly undefined) and hidden values. */
 export type InputsOf<I extends InputsDecl> = {
@@ -35,6 +45,11 @@ export type InputsOf<I extends InputsDecl> = {
 } & {
   -readonly [K in keyof I['hidden']]: HiddenValue<I['hidden'][K]>;
 };
+
+/** What `validate` gets besides the inputs: the socket type arriving on each linked input. */
+export interface ValidateInfo {
+  readonly inputTypes: Readonly<Record<string, string>>;
+}
 
 /** An encoded preview image sent to clients as a binary WS frame. */
 export interface PreviewImage {
@@ -67,16 +82,20 @@ export type NodeUi = Record<string, unknown[]>;
 
 type OutputValue<D> = D extends { readonly type: SocketType<infer T> } ? (D extends { readonly isList: true } ? readonly T[] : T) : never;
 
-/** The values `run` returns for declared outputs `O`: one per slot, of the slot's socket type. */
+/**
+ * The values `run` returns for declared outputs `O`: one per slot, of the slot's socket type. A slot may also
+ * hold `blockExecution(...)` or, with `expand`, an `outputLink(...)`; both are typed `never` so they fit any slot.
+ */
 export type OutputValues<O extends OutputsDecl> = { readonly [K in keyof O]: OutputValue<O[K]> };
 
 /**
  * A node's result: one value per declared output slot (an array for list outputs) and optional UI output. A node
- * without outputs may leave `outputs` out.
+ * without outputs may leave `outputs` out. `expand` adds a sub-graph to the running prompt (ComfyUI's node
+ * expansion; result slots then usually are `outputLink`s into it).
  */
 export type NodeResult<O extends OutputsDecl = OutputsDecl> = (O extends readonly []
   ? { readonly outputs?: readonly [] }
-  : { readonly outputs: OutputValues<O> }) & { readonly ui?: NodeUi };
+  : { readonly outputs: OutputValues<O> }) & { readonly ui?: NodeUi; readonly expand?: ExpandGraph };
 
 /** A node definition: inputs `I`, outputs `O`, services type `S` (see `NodeContext`). */
 export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends OutputsDecl = OutputsDecl, S = unknown> {
@@ -84,6 +103,11 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
   readonly type: string;
   readonly category: string;
   readonly displayName?: string;
+  /**
+   * The third-party node pack (a folder under `custom_nodes/`) this node comes from; `/object_info` reports it as
+   * `python_module: custom_nodes.<pack>`. Built-in nodes leave it out (`python_module: nodes`).
+   */
+  readonly pack?: string;
   readonly description?: string;
   readonly inputs: I;
   readonly outputs: O;
@@ -96,12 +120,27 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
   /** ComfyUI's IS_CHANGED: extra cache-key material computed from constant inputs. NaN means "always re-run". */
   readonly fingerprint?: (inputs: Record<string, unknown>, services: S) => unknown | Promise<unknown>;
   /**
-   * Custom validation over the constant inputs (linked ones are absent: their values exist only at run time);
-   * return true or a message (custom_validation_failed).
+   * Custom validation (ComfyUI's VALIDATE_INPUTS), possibly async. It receives the constant inputs it covers
+   * (`validates`; linked ones are absent, their values exist only at run time) and, in `info.inputTypes`, the
+   * socket type linked to each linked input. Return true or a message (custom_validation_failed).
    */
-  readonly validate?: (inputs: Partial<InputsOf<I>>, services: S) => true | string;
-  /** Lazy inputs: returns the names of lazy inputs still needed given the ones evaluated so far. */
-  readonly checkLazy?: (inputs: Partial<InputsOf<I>>) => readonly string[];
+  readonly validate?: (inputs: Partial<InputsOf<I>>, services: S, info: ValidateInfo) => true | string | Promise<true | string>;
+  /**
+   * The inputs `validate` covers (ComfyUI: the parameters of VALIDATE_INPUTS; default every input, as `**kwargs`).
+   * A covered input's min/max and combo-membership checks are the node's own job and are not done for it.
+   */
+  readonly validates?: readonly string[];
+  /**
+   * `validate` checks link types itself (ComfyUI: VALIDATE_INPUTS takes `input_types`): links into this node
+   * skip the built-in type check.
+   */
+  readonly validatesInputTypes?: boolean;
+  /**
+   * ComfyUI's check_lazy_status: called (once per list item) with the inputs available so far, lazy inputs not
+   * yet evaluated being undefined; returns the names of lazy inputs it still needs. It is called again after
+   * those ran, until it asks for nothing new; then `run` gets the lazy inputs never asked for as undefined.
+   */
+  readonly checkLazy?: (inputs: Partial<InputsOf<I>>, ctx: NodeContext<S>) => readonly string[] | Promise<readonly string[]>;
   readonly run: (ctx: NodeContext<S>, inputs: InputsOf<I>) => NodeResult<O> | Promise<NodeResult<O>>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `/object_info` generated from node definitions, in ComfyUI's exact schema (`server/protocol/object-info.ts`).
  */
-import type { ObjectInfoEntry, WireInputSpec } from '../protocol/object-info.js';
+import { pythonModuleOf, type ObjectInfoEntry, type WireInputSpec } from '../protocol/object-info.js';
 import { comboChoices, type InputSpec } from './inputs.js';
 import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
@@ -14,7 +14,7 @@ function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
 
 /** The wire options of one input spec (camelCase options become ComfyUI's snake_case keys). */
 export function wireOptions(spec: InputSpec): Record<string, unknown> {
-  const common = { tooltip: spec.options.tooltip, forceInput: spec.options.forceInput, lazy: spec.options.lazy };
+  const common = { tooltip: spec.options.tooltip, forceInput: spec.options.forceInput, lazy: spec.options.lazy, rawLink: spec.options.rawLink };
   switch (spec.kind) {
     case 'INT': {
       const { default: d, min, max, step, controlAfterGenerate } = spec.options;
@@ -75,7 +75,7 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: unknown): Obj
     name: def.type,
     display_name: def.displayName ?? def.type,
     description: def.description ?? '',
-    python_module: 'perceptgraph',
+    python_module: pythonModuleOf(def.pack),
     category: def.category,
     output_node: def.outputNode ?? false,
   };

@@ -22,7 +22,8 @@ function isNaNFingerprint(v: unknown): boolean {
 }
 
 /**
- * Computes cache keys for `ids` and their ancestors. Fingerprints are requested once per prompt with the constant
+ * Computes cache keys for `ids` and their ancestors, adding to `keys` (which may hold keys computed earlier in
+ * the same prompt, before an expansion added nodes). Fingerprints are requested once per prompt with the constant
  * inputs only; a NaN fingerprint or an unhashable value gives a fresh random key ("don't cache"), which also
  * makes every downstream key fresh.
  */
@@ -32,8 +33,8 @@ export async function computeSignatures(
   registry: NodeRegistry,
   services: unknown,
   log: (message: string) => void = () => {},
+  keys: Map<string, string> = new Map(),
 ): Promise<Map<string, string>> {
-  const keys = new Map<string, string>();
   const fingerprints = new Map<string, unknown>();
 
   // Fingerprints may be async (file hashes); gather them before the synchronous key walk.
@@ -41,9 +42,9 @@ export async function computeSignatures(
   const stack = [...ids];
   while (stack.length) {
     const id = stack.pop()!;
-    if (reachable.has(id)) continue;
+    if (reachable.has(id) || keys.has(id)) continue; // known keys (nodes added before an expansion) stay
     reachable.add(id);
-    for (const input of Object.values(graph.get(id)!.inputs)) if (input.kind === 'link') stack.push(input.from);
+    for (const input of Object.values(graph.get(id)!.inputs)) if (input.kind === 'link' && graph.has(input.from)) stack.push(input.from);
   }
   const withFingerprint = [...reachable].filter((id) => registry.get(graph.get(id)!.classType)!.fingerprint);
   await Promise.all(
@@ -65,29 +66,44 @@ export async function computeSignatures(
   );
 
   const keyOf = (id: string): string => {
-    const known = keys.get(id);
-    if (known) return known;
     const node = graph.get(id)!;
     const def = registry.get(node.classType)!;
     const fp = fingerprints.get(id);
-    let key: string;
-    if (isNaNFingerprint(fp)) key = `nocache:${randomUUID()}`;
-    else {
-      const parts: unknown[] = [node.classType, def.version ?? 0, fp ?? null];
-      if (Object.values(def.inputs.hidden ?? {}).includes('UNIQUE_ID')) parts.push(['id', id]);
-      for (const name of Object.keys(node.inputs).sort()) {
-        const input = node.inputs[name]!;
-        parts.push(input.kind === 'link' ? [name, 'link', keyOf(input.from), input.slot] : [name, 'const', input.kind === 'const' ? input.value : null]);
+    if (isNaNFingerprint(fp)) return `nocache:${randomUUID()}`;
+    const parts: unknown[] = [node.classType, def.version ?? 0, fp ?? null];
+    if (Object.values(def.inputs.hidden ?? {}).includes('UNIQUE_ID')) parts.push(['id', id]);
+    for (const name of Object.keys(node.inputs).sort()) {
+      const input = node.inputs[name]!;
+      parts.push(input.kind === 'link' ? [name, 'link', keys.get(input.from) ?? null, input.slot] : [name, 'const', input.kind === 'const' ? input.value : null]);
+    }
+    try {
+      return createHash('sha1').update(canonical(parts)).digest('base64url');
+    } catch {
+      return `nocache:${randomUUID()}`;
+    }
+  };
+  // Upstream keys first (iterative post-order: a 100,000-node chain must not overflow the call stack).
+  for (const root of reachable) {
+    if (keys.has(root)) continue;
+    const stack: { id: string; expanded: boolean }[] = [{ id: root, expanded: false }];
+    const opened = new Set<string>(); // a cycle (refused by validation) must still not loop here
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (keys.has(top.id) || (!top.expanded && opened.has(top.id))) {
+        stack.pop();
+        continue;
       }
-      try {
-        key = createHash('sha1').update(canonical(parts)).digest('base64url');
-      } catch {
-        key = `nocache:${randomUUID()}`;
+      if (top.expanded) {
+        stack.pop();
+        keys.set(top.id, keyOf(top.id));
+        continue;
+      }
+      top.expanded = true;
+      opened.add(top.id);
+      for (const input of Object.values(graph.get(top.id)!.inputs)) {
+        if (input.kind === 'link' && graph.has(input.from) && !keys.has(input.from)) stack.push({ id: input.from, expanded: false });
       }
     }
-    keys.set(id, key);
-    return key;
-  };
-  for (const id of reachable) keyOf(id);
+  }
   return keys;
 }

@@ -16,7 +16,8 @@ export interface SocketType<T = unknown> {
 
 /** Declares a socket type; declare each one once and import it wherever the type is used. */
 export function socketType<T>(name: string): SocketType<T> {
-  if (!/^[A-Z*][A-Z0-9_*]*$/.test(name)) throw new Error(`invalid socket type name "${name}"`);
+  // Comma-separated names are ComfyUI multi-types (`IMAGE,FLOAT`), matched member-wise by `accepts`.
+  if (!/^[A-Z*][A-Z0-9_*]*(,[A-Z*][A-Z0-9_*]*)*$/.test(name)) throw new Error(`invalid socket type name "${name}"`);
   return Object.freeze({ name });
 }
 

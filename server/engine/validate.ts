@@ -7,7 +7,8 @@ import { checkConstant } from './check-value.js';
 import { graphError, type GraphError } from './errors.js';
 import { fromGraph, toGraph, type Graph, type GraphInput, type GraphNode } from './graph.js';
 import type { InputSpec } from './inputs.js';
-import type { OutputsDecl } from './node-definition.js';
+import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
+import { cycleMembers, indexLinks, linkedSources, upstreamOf } from './graph-walk.js';
 import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
@@ -47,26 +48,7 @@ function checkClasses(graph: Graph, registry: NodeRegistry): GraphError | undefi
   return undefined;
 }
 
-/** Nodes on a dependency cycle reachable from `roots` (iterative DFS, colours white/grey/black). */
-function findCycleNodes(graph: Graph, roots: readonly string[]): Set<string> {
-  const state = new Map<string, 1 | 2>();
-  const onCycle = new Set<string>();
-  const stack: string[] = [];
-  const visit = (id: string): void => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const input of Object.values(graph.get(id)?.inputs ?? {})) {
-      if (input.kind !== 'link' || !graph.has(input.from)) continue;
-      const s = state.get(input.from);
-      if (s === 1) for (const n of stack.slice(stack.indexOf(input.from))) onCycle.add(n);
-      else if (s === undefined) visit(input.from);
-    }
-    stack.pop();
-    state.set(id, 2);
-  };
-  for (const r of roots) if (!state.has(r)) visit(r);
-  return onCycle;
-}
+type LinkInput = Extract<GraphInput, { kind: 'link' }>;
 
 interface NodeCheck {
   errors: GraphError[];
@@ -75,19 +57,22 @@ interface NodeCheck {
   upstream: string[];
 }
 
-function checkLink(name: string, spec: InputSpec, input: Extract<GraphInput, { kind: 'link' }>, graph: Graph, registry: NodeRegistry): GraphError | undefined {
+/** Checks one link: its node and slot exist and, when `spec` is given (a declared input), the types match. */
+function checkLink(name: string, spec: InputSpec | undefined, input: LinkInput, graph: Graph, registry: NodeRegistry): GraphError | undefined {
+  const config = () => (spec ? wireSpec(spec) : null);
   const source = graph.get(input.from);
   if (!source) {
-    return graphError('bad_linked_input', `${name}: linked node ${input.from} does not exist`, { input_name: name, input_config: wireSpec(spec), received_value: [input.from, input.slot] });
+    return graphError('bad_linked_input', `${name}: linked node ${input.from} does not exist`, { input_name: name, input_config: config(), received_value: [input.from, input.slot] });
   }
   const outputs: OutputsDecl = registry.get(source.classType)!.outputs;
   if (input.slot < 0 || input.slot >= outputs.length) {
     return graphError('bad_linked_input', `${name}: output slot ${input.slot} of node ${input.from} (${source.classType}) is out of range; it has ${outputs.length} output(s)`, {
       input_name: name,
-      input_config: wireSpec(spec),
+      input_config: config(),
       received_value: [input.from, input.slot],
     });
   }
+  if (!spec) return undefined;
   const received = outputs[input.slot]!.type.name;
   const expected = spec.kind === 'COMBO' ? 'COMBO' : spec.type;
   if (!accepts(received, expected) && !(spec.kind === 'COMBO' && received === 'STRING')) {
@@ -101,52 +86,112 @@ function checkLink(name: string, spec: InputSpec, input: Extract<GraphInput, { k
   return undefined;
 }
 
-function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, services: unknown): NodeCheck {
-  const def = registry.get(node.classType)!;
-  const result: NodeCheck = { errors: [], coerced: { ...node.inputs }, upstream: [] };
-  const constants: Record<string, unknown> = {};
-  const sections: [Readonly<Record<string, InputSpec>>, boolean][] = [
-    [def.inputs.required ?? {}, true],
-    [def.inputs.optional ?? {}, false],
-  ];
-  for (const [specs, required] of sections) {
-    for (const [name, spec] of Object.entries(specs)) {
-      const input = node.inputs[name];
-      if (input === undefined) {
-        if (required) result.errors.push(graphError('required_input_missing', name, { input_name: name }));
-        continue;
-      }
-      if (input.kind === 'bad_link') {
-        result.errors.push(graphError('bad_linked_input', name, { input_name: name, input_config: wireSpec(spec), received_value: input.value }));
-      } else if (input.kind === 'link') {
-        const err = checkLink(name, spec, input, graph, registry);
-        if (err) result.errors.push(err);
-        else result.upstream.push(input.from);
-      } else {
-        // As in ComfyUI, a node with its own validate() owns the combo membership check (LoadImage takes
-        // "name [output]" and subfolder names that the listing does not show).
-        const checked = checkConstant(name, spec, input.value, { services, listChecked: !def.validate });
-        if (!checked.ok) result.errors.push(checked.error);
-        else {
-          result.coerced[name] = { kind: 'const', value: checked.value };
-          constants[name] = checked.value;
-        }
-      }
-    }
-  }
-  if (result.errors.length === 0 && def.validate) {
-    try {
-      const verdict = def.validate(constants as never, services);
-      if (verdict !== true) result.errors.push(graphError('custom_validation_failed', String(verdict), {}));
-    } catch (err) {
-      result.errors.push(graphError('exception_during_validation', String((err as Error)?.message ?? err), { exception_type: (err as Error)?.name ?? 'Error' }));
-    }
-  }
-  return result;
+/** The socket type arriving on a link that `checkLink` accepted. */
+function linkedType(input: LinkInput, graph: Graph, registry: NodeRegistry): string {
+  const outputs: OutputsDecl = registry.get(graph.get(input.from)!.classType)!.outputs;
+  return outputs[input.slot]!.type.name;
 }
 
-/** Validates an API-format prompt against the registry. Pure: nothing runs. */
-export function validatePrompt(prompt: unknown, registry: NodeRegistry, services: unknown, options: ValidateOptions = {}): ValidationResult {
+const declaredCache = new WeakMap<AnyNodeDefinition, { declared: Record<string, InputSpec>; required: Set<string> }>();
+
+/** A definition's required and optional specs in one dict, computed once per definition. */
+function declaredInputs(def: AnyNodeDefinition): { declared: Record<string, InputSpec>; required: Set<string> } {
+  let known = declaredCache.get(def);
+  if (!known) {
+    known = { declared: { ...def.inputs.optional, ...def.inputs.required }, required: new Set(Object.keys(def.inputs.required ?? {})) };
+    declaredCache.set(def, known);
+  }
+  return known;
+}
+
+/** Runs the node's own `validate` on the inputs it covers; one error per covered input, as ComfyUI reports it. */
+async function customValidation(def: AnyNodeDefinition, covered: Record<string, unknown>, inputTypes: Record<string, string>, services: unknown): Promise<GraphError[]> {
+  try {
+    const verdict = await def.validate!(covered as never, services, { inputTypes });
+    if (verdict === true) return [];
+    const names = Object.keys(covered);
+    const details = (n: string) => `${n} - ${String(verdict)}`;
+    if (names.length === 0) return [graphError('custom_validation_failed', String(verdict), {})];
+    return names.map((n) => graphError('custom_validation_failed', details(n), { input_name: n, received_value: covered[n] }));
+  } catch (err) {
+    return [graphError('exception_during_validation', String((err as Error)?.message ?? err), { exception_type: (err as Error)?.name ?? 'Error' })];
+  }
+}
+
+/**
+ * Checks one node's inputs. The node's own `validate` (possibly async) is started only when everything else
+ * passed; its promise is returned beside the check so thousands of plain nodes cost no awaits.
+ */
+function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, services: unknown): { check: NodeCheck; custom?: Promise<GraphError[]> } {
+  const def = registry.get(node.classType)!;
+  const result: NodeCheck = { errors: [], coerced: { ...node.inputs }, upstream: [] };
+  const owned = (name: string) => def.validate !== undefined && (def.validates === undefined || def.validates.includes(name));
+  const covered: Record<string, unknown> = {};
+  const inputTypes: Record<string, string> = {};
+  const { declared, required } = declaredInputs(def);
+  for (const [name, spec] of Object.entries(declared)) {
+    const input = node.inputs[name];
+    if (input === undefined) {
+      if (required.has(name)) result.errors.push(graphError('required_input_missing', name, { input_name: name }));
+      continue;
+    }
+    if (input.kind === 'bad_link') {
+      result.errors.push(graphError('bad_linked_input', name, { input_name: name, input_config: wireSpec(spec), received_value: input.value }));
+    } else if (input.kind === 'link') {
+      const err = checkLink(name, def.validatesInputTypes ? undefined : spec, input, graph, registry);
+      if (err) result.errors.push(err);
+      else {
+        result.upstream.push(input.from);
+        inputTypes[name] = linkedType(input, graph, registry);
+      }
+    } else {
+      const checked = checkConstant(name, spec, input.value, { services, ownedByNode: owned(name) });
+      if (!checked.ok) result.errors.push(checked.error);
+      else {
+        result.coerced[name] = { kind: 'const', value: checked.value };
+        if (owned(name)) covered[name] = checked.value;
+      }
+    }
+  }
+  // Undeclared inputs: ComfyUI passes linked ones through to the node (and drops constants), so only the link
+  // itself can be checked.
+  for (const [name, input] of Object.entries(node.inputs)) {
+    if (name in declared || input.kind !== 'link') continue;
+    const err = checkLink(name, undefined, input, graph, registry);
+    if (err) result.errors.push(err);
+    else result.upstream.push(input.from);
+  }
+  if (result.errors.length === 0 && def.validate) return { check: result, custom: customValidation(def, covered, inputTypes, services) };
+  return { check: result };
+}
+
+/** Whether each node and everything upstream of it is free of errors (iterative post-order, memoised). */
+function validity(roots: readonly string[], checks: ReadonlyMap<string, NodeCheck>): Map<string, boolean> {
+  const valid = new Map<string, boolean>();
+  for (const root of roots) {
+    const stack: { id: string; expanded: boolean }[] = [{ id: root, expanded: false }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const check = checks.get(top.id)!;
+      if (top.expanded) {
+        stack.pop();
+        valid.set(top.id, check.errors.length === 0 && check.upstream.every((u) => valid.get(u) !== false));
+        continue;
+      }
+      if (valid.has(top.id)) {
+        stack.pop();
+        continue;
+      }
+      top.expanded = true;
+      valid.set(top.id, check.errors.length === 0); // provisional: a cycle (already an error) must not loop
+      for (const up of check.upstream) if (!valid.has(up)) stack.push({ id: up, expanded: false });
+    }
+  }
+  return valid;
+}
+
+/** Validates an API-format prompt against the registry; a node's own `validate` may be async. Nothing runs. */
+export async function validatePrompt(prompt: unknown, registry: NodeRegistry, services: unknown, options: ValidateOptions = {}): Promise<ValidationResult> {
   const parsed = apiPromptSchema.safeParse(prompt);
   if (!parsed.success || prompt === null || Array.isArray(prompt)) {
     return fail(graphError('invalid_prompt', 'The prompt must be an object of node id → {class_type, inputs}', {}, { reason: 'Invalid prompt' }));
@@ -159,36 +204,40 @@ export function validatePrompt(prompt: unknown, registry: NodeRegistry, services
   if (options.targets) outputs = outputs.filter((id) => options.targets!.includes(id));
   if (outputs.length === 0) return fail(graphError('prompt_no_outputs', '', {}));
 
-  const onCycle = findCycleNodes(graph, outputs);
+  const reachable = upstreamOf(graph, outputs);
+  const onCycle = cycleMembers(indexLinks(graph, reachable));
   const checks = new Map<string, NodeCheck>();
-  const valid = new Map<string, boolean>();
-  const nodeErrors: NodeErrors = {};
-
-  // Memoised upstream walk; cycle members were found above, so the recursion terminates.
-  const isValid = (id: string, output: string): boolean => {
-    const known = valid.get(id);
-    if (known !== undefined) {
-      if (!known && nodeErrors[id] && !nodeErrors[id]!.dependentOutputs.includes(output)) nodeErrors[id]!.dependentOutputs.push(output);
-      return known;
-    }
+  const custom: Promise<void>[] = [];
+  for (const id of reachable) {
     const node = graph.get(id)!;
-    const check = onCycle.has(id)
-      ? {
-          errors: [graphError('dependency_cycle', `Node ${id} (${node.classType}) is part of a dependency cycle`, {})],
-          coerced: node.inputs,
-          upstream: Object.values(node.inputs).flatMap((i) => (i.kind === 'link' && onCycle.has(i.from) ? [i.from] : [])),
-        }
-      : checkNode(node, graph, registry, services);
+    if (onCycle.has(id)) {
+      checks.set(id, {
+        errors: [graphError('dependency_cycle', `Node ${id} (${node.classType}) is part of a dependency cycle`, {})],
+        coerced: node.inputs,
+        upstream: linkedSources(graph, id).filter((u) => onCycle.has(u)),
+      });
+      continue;
+    }
+    const { check, custom: pending } = checkNode(node, graph, registry, services);
     checks.set(id, check);
-    valid.set(id, check.errors.length === 0); // provisional, so shared ancestors are not re-entered
-    if (check.errors.length) nodeErrors[id] = { errors: check.errors, dependentOutputs: [output], classType: node.classType };
-    let ok = check.errors.length === 0;
-    for (const up of check.upstream) ok = isValid(up, output) && ok;
-    valid.set(id, ok);
-    return ok;
-  };
+    if (pending) custom.push(pending.then((errors) => void check.errors.push(...errors)));
+  }
+  await Promise.all(custom);
+  const valid = validity(outputs, checks);
 
-  const good = outputs.filter((o) => isValid(o, o));
+  // Each failing node once, with every output that depends on it.
+  const nodeErrors: NodeErrors = {};
+  for (const output of outputs) {
+    if (valid.get(output)) continue;
+    for (const id of upstreamOf(graph, [output], (id) => checks.get(id)!.upstream)) {
+      const check = checks.get(id)!;
+      if (check.errors.length === 0) continue;
+      nodeErrors[id] ??= { errors: check.errors, dependentOutputs: [], classType: graph.get(id)!.classType };
+      nodeErrors[id]!.dependentOutputs.push(output);
+    }
+  }
+
+  const good = outputs.filter((o) => valid.get(o));
   if (good.length === 0) {
     const details = Object.values(nodeErrors).flatMap((e) => e.errors.map((x) => `${x.message}: ${x.details}`)).join('\n');
     return fail(graphError('prompt_outputs_failed_validation', details, {}), nodeErrors);

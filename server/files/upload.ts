@@ -22,6 +22,11 @@ export interface UploadOptions {
   readonly maxBytes: number;
   /** Largest accepted image, pixels (width × height × frames). */
   readonly maxPixels: number;
+  /**
+   * Rewrites the received file in place before it is named and stored, given the form's other fields
+   * (`/upload/mask` composites the mask onto the original image here).
+   */
+  readonly prepare?: (file: string, fields: Readonly<Record<string, string>>) => Promise<void>;
 }
 
 /** ComfyUI's reply: the stored name (maybe deduplicated), its subfolder and folder type. */
@@ -158,6 +163,7 @@ export async function receiveUpload(req: IncomingMessage, options: UploadOptions
     const subfolder = got.fields.subfolder ?? '';
     const dir = subfolderPath(root, subfolder, 400);
     await assertPixelLimit(got.file.tmp, filename, options.maxPixels);
+    if (options.prepare) await options.prepare(got.file.tmp, got.fields);
     await ensureDirInside(root, dir);
     const overwrite = got.fields.overwrite === 'true' || got.fields.overwrite === '1';
     const { name, duplicate } = await chooseName(root, dir, filename, got.file.tmp, overwrite);

@@ -40,5 +40,5 @@ export interface WireExecutionError {
 }
 
 /** `error.type` of the API's own (non-validation) errors: a closed set. */
-export const HTTP_ERROR_TYPES = ['bad_request', 'invalid_json', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'server_error', 'service_unavailable'] as const;
+export const HTTP_ERROR_TYPES = ['bad_request', 'invalid_json', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'server_error', 'service_unavailable', 'insufficient_storage'] as const;
 export type HttpErrorType = (typeof HTTP_ERROR_TYPES)[number];

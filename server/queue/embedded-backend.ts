@@ -6,6 +6,7 @@ import type { ClientSink, QueueBackend } from './backend.js';
 import { EmbeddedPromptQueue } from './embedded-queue.js';
 import type { EnginePort } from './engine-port.js';
 import { HistoryStore } from './history-store.js';
+import type { JournalFs } from './journal-fs.js';
 import { PromptWorker } from './prompt-worker.js';
 
 export interface EmbeddedBackendOptions {
@@ -14,6 +15,8 @@ export interface EmbeddedBackendOptions {
   readonly stateDir?: string;
   readonly previewMethod?: string;
   readonly log?: (message: string) => void;
+  /** File operations under the journals (tests inject disk faults). */
+  readonly fs?: JournalFs;
 }
 
 /** The embedded backend plus its concrete parts (tests and benchmarks look inside). */
@@ -26,8 +29,8 @@ export interface EmbeddedBackend extends QueueBackend {
 /** Opens (and replays) the embedded queue and history; `start` starts the worker. */
 export function embeddedBackend(options: EmbeddedBackendOptions): EmbeddedBackend {
   const { log } = options;
-  const queue = EmbeddedPromptQueue.open({ stateDir: options.stateDir, log });
-  const history = new HistoryStore({ stateDir: options.stateDir, log });
+  const queue = EmbeddedPromptQueue.open({ stateDir: options.stateDir, log, fs: options.fs });
+  const history = new HistoryStore({ stateDir: options.stateDir, log, fs: options.fs });
   // The worker exists from the start (routes hold it); its messages go to the sink given to `start`.
   let target: ClientSink | undefined;
   const sink: ClientSink = {

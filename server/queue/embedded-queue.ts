@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { ApiPrompt } from '../protocol/api-prompt.js';
+import { z } from 'zod';
+import type { JournalFs } from './journal-fs.js';
 import { Journal } from './journal.js';
 import { MinHeap } from './min-heap.js';
 import type { PromptQueue, QueueEntry } from './types.js';
@@ -18,6 +20,25 @@ interface StoredEntry {
   outputs: string[];
 }
 
+const storedEntrySchema = z.looseObject({
+  number: z.union([z.number(), z.bigint()]),
+  prompt_id: z.string(),
+  prompt: z.record(z.string(), z.unknown()),
+  extra_data: z.record(z.string(), z.unknown()),
+  outputs: z.array(z.string()),
+});
+const counter = z.union([z.number(), z.bigint()]);
+
+/** One journal line; anything else is skipped at load with file and line number. */
+const queueOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('counter'), next: counter }),
+  z.object({ op: z.literal('put'), entry: storedEntrySchema, next: counter }),
+  z.object({ op: z.literal('take'), id: z.string() }),
+  z.object({ op: z.literal('finish'), id: z.string() }),
+  z.object({ op: z.literal('delete'), ids: z.array(z.string()) }),
+  z.object({ op: z.literal('clear') }),
+]) as unknown as z.ZodType<QueueOp>;
+
 type QueueOp =
   | { op: 'counter'; next: number }
   | { op: 'put'; entry: StoredEntry; next: number }
@@ -30,6 +51,8 @@ export interface EmbeddedQueueOptions {
   /** Directory for `queue.jsonl`; without it the queue lives in memory only. */
   readonly stateDir?: string;
   readonly log?: (message: string) => void;
+  /** File operations under the journal (tests inject disk faults). */
+  readonly fs?: JournalFs;
 }
 
 interface Waiter {
@@ -67,14 +90,14 @@ export class EmbeddedPromptQueue implements PromptQueue {
   }
 
   private constructor(private readonly options: EmbeddedQueueOptions) {
-    this.#journal = options.stateDir ? new Journal<QueueOp>(path.join(options.stateDir, 'queue.jsonl')) : undefined;
+    this.#journal = options.stateDir ? new Journal<QueueOp>(path.join(options.stateDir, 'queue.jsonl'), { schema: queueOpSchema, fs: options.fs }) : undefined;
     if (this.#journal) this.#replay(this.#journal);
   }
 
   #replay(journal: Journal<QueueOp>): void {
     const pending = new Map<string, QueueEntry>();
-    const ops = journal.load((line, err) => this.options.log?.(`queue journal line ${line} skipped: ${String(err)}`));
-    for (const op of ops) {
+    const ops = journal.load((bad) => this.options.log?.(`${bad.file}:${bad.lineNo}: skipped: ${bad.reason}`));
+    for (const { op } of ops) {
       if (op.op === 'counter') this.#counter = Number(op.next);
       else if (op.op === 'put') {
         pending.set(op.entry.prompt_id, fromStored(op.entry));
@@ -93,14 +116,28 @@ export class EmbeddedPromptQueue implements PromptQueue {
     const ops: QueueOp[] = [{ op: 'counter', next: this.#counter }];
     for (const e of [...this.#running.values(), ...this.#heap.toArray()]) ops.push({ op: 'put', entry: toStored(e), next: this.#counter });
     for (const id of this.#running.keys()) ops.push({ op: 'take', id });
-    this.#journal?.rewrite(ops);
+    try {
+      this.#journal?.rewrite(ops);
+    } catch (err) {
+      // The old journal is intact and still appended to; compaction is tried again at the next change.
+      this.options.log?.(`queue: compaction failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
+  /** Writes `op` before the caller applies it. @throws StateWriteError (disk full): the caller then changes nothing. */
   #record(op: QueueOp): void {
     if (!this.#journal) return;
     this.#journal.append(op);
-    const live = this.#heap.size + this.#running.size;
-    if (this.#journal.appendedSinceRewrite > 1000 + 4 * live) this.#compact();
+    if (this.#journal.compactionDue(this.#heap.size + this.#running.size)) this.#compact();
+  }
+
+  /** A `take` line is advisory (a prompt never finished runs again either way), so failing to write it is logged. */
+  #recordTake(id: string): void {
+    try {
+      this.#record({ op: 'take', id });
+    } catch (err) {
+      this.options.log?.(`queue: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   #changed(): void {
@@ -148,7 +185,7 @@ export class EmbeddedPromptQueue implements PromptQueue {
   #deliver(waiter: Waiter, entry: QueueEntry): void {
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
     this.#running.set(entry.promptId, entry);
-    this.#record({ op: 'take', id: entry.promptId });
+    this.#recordTake(entry.promptId);
     waiter.resolve(entry);
   }
 
@@ -158,7 +195,7 @@ export class EmbeddedPromptQueue implements PromptQueue {
     const next = this.#pop();
     if (next) {
       this.#running.set(next.promptId, next);
-      this.#record({ op: 'take', id: next.promptId });
+      this.#recordTake(next.promptId);
       this.#changed();
       return Promise.resolve(next);
     }
@@ -176,8 +213,9 @@ export class EmbeddedPromptQueue implements PromptQueue {
   }
 
   finish(promptId: string): void {
-    if (!this.#running.delete(promptId)) return;
+    if (!this.#running.has(promptId)) return;
     this.#record({ op: 'finish', id: promptId });
+    this.#running.delete(promptId);
     this.#changed();
   }
 
@@ -198,18 +236,17 @@ export class EmbeddedPromptQueue implements PromptQueue {
   }
 
   delete(promptIds: readonly string[]): number {
-    const ids = new Set(promptIds);
+    const ids = new Set(promptIds.filter((id) => this.#pendingIds.has(id)));
+    if (ids.size === 0) return 0;
+    this.#record({ op: 'delete', ids: [...ids] });
     const removed = this.#removeWhere((e) => ids.has(e.promptId));
-    if (removed.length > 0) {
-      this.#record({ op: 'delete', ids: removed.map((e) => e.promptId) });
-      this.#changed();
-    }
+    this.#changed();
     return removed.length;
   }
 
   clear(): number {
-    const removed = this.#removeWhere(() => true);
     this.#record({ op: 'clear' });
+    const removed = this.#removeWhere(() => true);
     this.#changed();
     return removed.length;
   }

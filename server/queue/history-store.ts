@@ -4,7 +4,10 @@
  */
 import path from 'node:path';
 import type { NodeUi } from '../engine/node-definition.js';
+import { z } from 'zod';
+import type { JournalFs } from './journal-fs.js';
 import { Journal } from './journal.js';
+import { stringifyJson } from '../protocol/json-codec.js';
 import type { QueueTuple } from './types.js';
 
 /** `[event, data]` pairs of execution_start / _cached / _success / _error / _interrupted, as sent over WS. */
@@ -23,12 +26,33 @@ type HistoryOp =
   | { op: 'delete'; ids: string[] }
   | { op: 'clear' };
 
+const entrySchema = z.looseObject({
+  prompt: z.array(z.unknown()).min(5),
+  outputs: z.record(z.string(), z.unknown()),
+  status: z.looseObject({ status_str: z.string(), completed: z.boolean(), messages: z.array(z.unknown()) }),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** One journal line; anything else is skipped at load with file and line number. */
+const historyOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add'), id: z.string(), entry: entrySchema }),
+  z.object({ op: z.literal('delete'), ids: z.array(z.string()) }),
+  z.object({ op: z.literal('clear') }),
+]) as unknown as z.ZodType<HistoryOp>;
+
+/** Default bound on the stored size of all entries together (their journal lines), beside the count bound. */
+export const DEFAULT_HISTORY_MAX_BYTES = 1024 * 1024 * 1024;
+
 export interface HistoryStoreOptions {
   /** Directory for `history.jsonl`; without it the history lives in memory only. */
   readonly stateDir?: string;
   /** Maximum entries kept (ComfyUI: 10,000). */
   readonly maxItems?: number;
+  /** Maximum stored bytes of all entries (default 1 GiB); the oldest go first, as for `maxItems`. */
+  readonly maxBytes?: number;
   readonly log?: (message: string) => void;
+  /** File operations under the journal (tests inject disk faults). */
+  readonly fs?: JournalFs;
 }
 
 /** Paging of `GET /history`: ComfyUI's `max_items` and `offset` (negative offset = not given). */
@@ -40,37 +64,65 @@ export interface HistoryPage {
 /** Ordered, bounded, persisted prompt history. */
 export class HistoryStore {
   readonly #entries = new Map<string, HistoryEntry>();
+  /** Journal-line size of each entry, and their sum (the byte bound). */
+  readonly #bytes = new Map<string, number>();
+  #totalBytes = 0;
   readonly #journal: Journal<HistoryOp> | undefined;
   readonly #max: number;
+  readonly #maxBytes: number;
+  readonly #log: (message: string) => void;
 
   constructor(options: HistoryStoreOptions = {}) {
     this.#max = options.maxItems ?? 10_000;
-    this.#journal = options.stateDir ? new Journal<HistoryOp>(path.join(options.stateDir, 'history.jsonl')) : undefined;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_HISTORY_MAX_BYTES;
+    this.#log = options.log ?? (() => undefined);
+    this.#journal = options.stateDir
+      ? new Journal<HistoryOp>(path.join(options.stateDir, 'history.jsonl'), { schema: historyOpSchema, fs: options.fs })
+      : undefined;
     if (!this.#journal) return;
-    for (const op of this.#journal.load((line, err) => options.log?.(`history journal line ${line} skipped: ${String(err)}`))) {
-      this.#apply(op);
+    for (const { op, bytes } of this.#journal.load((bad) => this.#log(`${bad.file}:${bad.lineNo}: skipped: ${bad.reason}`))) {
+      this.#apply(op, bytes);
     }
     this.#compact();
   }
 
-  #apply(op: HistoryOp): void {
-    if (op.op === 'add') {
-      this.#entries.delete(op.id);
-      this.#entries.set(op.id, op.entry);
-      while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
-    } else if (op.op === 'delete') op.ids.forEach((id) => this.#entries.delete(id));
-    else this.#entries.clear();
+  #remove(id: string): void {
+    this.#entries.delete(id);
+    this.#totalBytes -= this.#bytes.get(id) ?? 0;
+    this.#bytes.delete(id);
   }
 
+  #apply(op: HistoryOp, bytes: number): void {
+    if (op.op === 'add') {
+      this.#remove(op.id);
+      this.#entries.set(op.id, op.entry);
+      this.#bytes.set(op.id, bytes);
+      this.#totalBytes += bytes;
+      while (this.#entries.size > this.#max || (this.#totalBytes > this.#maxBytes && this.#entries.size > 1)) {
+        this.#remove(this.#entries.keys().next().value!);
+      }
+    } else if (op.op === 'delete') op.ids.forEach((id) => this.#remove(id));
+    else {
+      this.#entries.clear();
+      this.#bytes.clear();
+      this.#totalBytes = 0;
+    }
+  }
+
+  /** Writes, then applies: a change that could not be written (StateWriteError, disk full) changes nothing. */
   #record(op: HistoryOp): void {
-    this.#apply(op);
-    if (!this.#journal) return;
-    this.#journal.append(op);
-    if (this.#journal.appendedSinceRewrite > 1000 + 2 * this.#entries.size) this.#compact();
+    const bytes = this.#journal ? this.#journal.append(op) : op.op === 'add' ? stringifyJson(op).length : 0;
+    this.#apply(op, bytes);
+    if (this.#journal?.compactionDue(this.#entries.size)) this.#compact();
   }
 
   #compact(): void {
-    this.#journal?.rewrite([...this.#entries].map(([id, entry]) => ({ op: 'add', id, entry })));
+    try {
+      this.#journal?.rewrite([...this.#entries].map(([id, entry]) => ({ op: 'add', id, entry })));
+    } catch (err) {
+      // The old journal is intact and still appended to; compaction is tried again at the next change.
+      this.#log(`history: compaction failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   get size(): number {

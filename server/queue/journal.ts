@@ -2,48 +2,186 @@
  * An append-only JSON-lines file with atomic compaction: the persistence under the embedded queue and history.
  * Appending one line per change keeps a 1,000-prompt burst linear; a crash can at worst leave a torn last line,
  * which `load` drops. Lines are written with the bigint-preserving codec so 64-bit seeds survive restarts.
+ *
+ * Hardening (docs/reliability.md): the file is read in chunks, never as one string (a 665 MiB journal once could
+ * not be loaded); each line is checked against a zod schema, and bad lines are skipped and reported with file
+ * and line number; a failed append (disk full) is cut back off the file and thrown as `StateWriteError`, so the
+ * caller applies only what was written; size is tracked so callers can compact on bytes as well as on lines.
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
 import { parseJson, stringifyJson } from '../protocol/json-codec.js';
+import { nodeJournalFs, StateWriteError, type JournalFs } from './journal-fs.js';
+
+/** Longest line `load` accepts; longer ones are reported as bad (a prompt's stored size is capped well below). */
+export const MAX_JOURNAL_LINE_BYTES = 256 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+
+export interface JournalOptions<Op> {
+  /** Shape of one line; lines that do not match are skipped and reported. */
+  readonly schema: z.ZodType<Op>;
+  readonly fs?: JournalFs;
+}
+
+/** A line `load` skipped: where, and why. */
+export interface BadLine {
+  readonly file: string;
+  readonly lineNo: number;
+  readonly reason: string;
+}
+
+/** Calls `onLine(text, lineNo, bytes)` (bytes with the newline) for each line of `file`, reading 1 MiB at a time. */
+function forEachLine(fs: JournalFs, file: string, onLine: (text: string | undefined, lineNo: number, bytes: number) => void): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let lineNo = 0;
+    const flush = (tail: Buffer, newline: number) => {
+      lineNo++;
+      const bytes = pendingBytes + tail.length + newline;
+      // An over-long line is reported (text undefined) without ever being decoded into a string.
+      onLine(bytes - newline > MAX_JOURNAL_LINE_BYTES ? undefined : Buffer.concat([...pending, tail]).toString('utf8'), lineNo, bytes);
+      pending = [];
+      pendingBytes = 0;
+    };
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0 && nl < n; nl = buf.indexOf(10, start)) {
+        flush(buf.subarray(start, nl), 1);
+        start = nl + 1;
+      }
+      if (start < n) {
+        if (pendingBytes <= MAX_JOURNAL_LINE_BYTES) pending.push(Buffer.from(buf.subarray(start, n)));
+        pendingBytes += n - start;
+      }
+    }
+    if (pendingBytes > 0) flush(Buffer.alloc(0), 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** A journal of operations of type `Op`, one JSON object per line. */
 export class Journal<Op> {
   #appended = 0;
+  #bytesSinceRewrite = 0;
+  #bytesAtRewrite = 0;
+  /** File size after the last complete write (where a failed append is cut back to); undefined before load. */
+  #size: number | undefined;
+  /** A failed append could not be cut back: start the next line on a fresh line. */
+  #torn = false;
+  readonly #fs: JournalFs;
+  readonly #schema: z.ZodType<Op>;
 
   /** `file` is created on the first write; its directory must exist. */
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    options: JournalOptions<Op>,
+  ) {
+    this.#fs = options.fs ?? nodeJournalFs;
+    this.#schema = options.schema;
+  }
 
-  /** Number of lines appended since the last `rewrite` (used to decide when to compact). */
+  /** Lines appended since the last `rewrite`. */
   get appendedSinceRewrite(): number {
     return this.#appended;
   }
 
-  /** Reads every complete operation; unparsable lines (a torn write) are skipped and reported through `onBadLine`. */
-  load(onBadLine?: (lineNo: number, error: unknown) => void): Op[] {
-    if (!existsSync(this.file)) return [];
-    const ops: Op[] = [];
-    const lines = readFileSync(this.file, 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
+  /** Bytes appended since the last `rewrite`, and the size that rewrite wrote (compaction on size). */
+  get bytesSinceRewrite(): number {
+    return this.#bytesSinceRewrite;
+  }
+
+  get bytesAtRewrite(): number {
+    return this.#bytesAtRewrite;
+  }
+
+  /**
+   * Reads every valid operation with its line's size in bytes. Torn, unparsable, over-long or wrongly shaped lines
+   * are skipped and reported through `onBadLine`.
+   */
+  load(onBadLine?: (bad: BadLine) => void): { op: Op; bytes: number }[] {
+    if (!this.#fs.existsSync(this.file)) return [];
+    const ops: { op: Op; bytes: number }[] = [];
+    const bad = (lineNo: number, reason: string) => onBadLine?.({ file: this.file, lineNo, reason });
+    forEachLine(this.#fs, this.file, (text, lineNo, bytes) => {
+      if (text === undefined) return bad(lineNo, `line of ${bytes} bytes is longer than ${MAX_JOURNAL_LINE_BYTES}`);
+      if (text.trim() === '') return;
+      let value: unknown;
       try {
-        ops.push(parseJson(line) as Op);
+        value = parseJson(text);
       } catch (err) {
-        onBadLine?.(i + 1, err);
+        return bad(lineNo, `not JSON (${err instanceof Error ? err.message : String(err)})`);
       }
+      const checked = this.#schema.safeParse(value);
+      if (!checked.success) return bad(lineNo, `unexpected shape (${checked.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')})`);
+      // The parsed value itself, not zod's copy: it keeps every key and the codec's float-literal marks.
+      ops.push({ op: value as Op, bytes });
     });
+    this.#size = this.#fs.statSize(this.file);
     return ops;
   }
 
-  append(op: Op): void {
-    appendFileSync(this.file, stringifyJson(op) + '\n');
+  /**
+   * Appends one operation; returns the bytes written.
+   * @throws StateWriteError when the write fails; the file is cut back to its previous size.
+   */
+  append(op: Op): number {
+    const line = (this.#torn ? '\n' : '') + stringifyJson(op) + '\n';
+    this.#size ??= this.#fs.existsSync(this.file) ? this.#fs.statSize(this.file) : 0;
+    try {
+      this.#fs.appendFileSync(this.file, line);
+    } catch (err) {
+      this.#cutBack();
+      throw new StateWriteError(path.basename(this.file), (err as NodeJS.ErrnoException).code, err);
+    }
+    const bytes = Buffer.byteLength(line);
+    this.#torn = false;
+    this.#size += bytes;
     this.#appended++;
+    this.#bytesSinceRewrite += bytes;
+    return bytes;
   }
 
-  /** Replaces the file with `ops` atomically (write a sibling temp file, then rename over). */
+  #cutBack(): void {
+    try {
+      if (this.#fs.existsSync(this.file)) this.#fs.truncateSync(this.file, this.#size ?? 0);
+    } catch {
+      this.#torn = true; // the partial line stays; `load` skips it as torn once the next line starts afresh
+    }
+  }
+
+  /**
+   * Replaces the file with `ops` atomically (write a sibling temp file, then rename over).
+   * @throws StateWriteError when it cannot be written; the old file is left as it was.
+   */
   rewrite(ops: readonly Op[]): void {
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, ops.map((op) => stringifyJson(op) + '\n').join(''));
-    renameSync(tmp, this.file);
+    const text = ops.map((op) => stringifyJson(op) + '\n').join('');
+    try {
+      this.#fs.writeFileSync(tmp, text);
+      this.#fs.renameSync(tmp, this.file);
+    } catch (err) {
+      try {
+        this.#fs.rmSync(tmp);
+      } catch {
+        // nothing more to do: the temp name is the journal's own and is overwritten next time
+      }
+      throw new StateWriteError(path.basename(this.file), (err as NodeJS.ErrnoException).code, err);
+    }
+    this.#size = Buffer.byteLength(text);
+    this.#torn = false;
     this.#appended = 0;
+    this.#bytesSinceRewrite = 0;
+    this.#bytesAtRewrite = this.#size;
+  }
+
+  /** Whether a rewrite is due: many lines, or many bytes, since the last one relative to what is live. */
+  compactionDue(liveLines: number): boolean {
+    return this.#appended > 1000 + 4 * liveLines || this.#bytesSinceRewrite > 64 * 1024 * 1024 + 2 * this.#bytesAtRewrite;
   }
 }

@@ -54,6 +54,14 @@ export function toOutbound(ev: ExecutionEvent, promptId: string, now: number): O
       return json(ev.type, { value: ev.value, max: ev.max, prompt_id: promptId, node: ev.node }, 'owner-or-all');
     case 'execution_error':
       return json(ev.type, { prompt_id: promptId, ...wireExecutionError(ev.error), timestamp: now });
+    case 'execution_blocked': {
+      // ComfyUI's execution_block_cb: an execution_error for the blocked node, sent while the prompt goes on.
+      const error = wireExecutionError({
+        nodeId: ev.node, nodeType: ev.nodeType, executed: ev.executed, exceptionMessage: `Execution Blocked: ${ev.message}`,
+        exceptionType: 'ExecutionBlocked', traceback: [], currentInputs: {}, currentOutputs: [],
+      });
+      return json('execution_error', { prompt_id: promptId, ...error, timestamp: now });
+    }
     case 'execution_interrupted':
       return json(ev.type, { prompt_id: promptId, node_id: ev.node, node_type: ev.nodeType, executed: [...ev.executed], timestamp: now }, 'owner-or-all');
     case 'preview': {

@@ -7,13 +7,15 @@ import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engi
 import type { EnginePort } from './engine-port.js';
 import type { ExecutorControl, HistoryView } from './backend.js';
 import type { HistoryEntry, HistoryMessage } from './history-store.js';
+import { StateWriteError } from './journal-fs.js';
 import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
 import { queueTuple, type QueueEntry, type WorkSource } from './types.js';
 
 export interface PromptWorkerOptions {
   readonly engine: EnginePort;
   readonly queue: WorkSource;
-  readonly history: HistoryView;
+  /** Where finished prompts are recorded (the Redis worker sends them to the server instead). */
+  readonly history: Pick<HistoryView, 'add'>;
   readonly sink: MessageSink;
   readonly log?: (message: string) => void;
   /**
@@ -132,9 +134,32 @@ export class PromptWorker implements ExecutorControl {
     this.#run = run;
     const outcome = await this.#execute(run);
     if (this.#stop.signal.aborted && outcome.status === 'interrupted') return; // re-run by the next server
-    await this.options.history.add(entry.promptId, historyEntry(entry, outcome, run.messages));
-    await this.options.queue.finish(entry.promptId); // → `status` broadcast (queue subscribers)
+    const record = historyEntry(entry, outcome, run.messages);
+    if (!(await this.#persist(() => this.options.history.add(entry.promptId, record)))) return;
+    if (!(await this.#persist(() => this.options.queue.finish(entry.promptId)))) return; // → `status` broadcast
     this.#deliver(run, { kind: 'json', type: 'executing', data: { node: null, prompt_id: entry.promptId }, route: 'owner' });
+  }
+
+  /**
+   * Runs a state write until it succeeds. A full disk (StateWriteError) is waited out, retrying with a growing
+   * pause up to 30 s, so a finished prompt's history is written once space returns (docs/reliability.md).
+   * Resolves false when the worker is stopped first: the prompt then stays in the queue's journal and runs again.
+   */
+  async #persist(write: () => unknown): Promise<boolean> {
+    for (let pause = 250; ; pause = Math.min(pause * 2, 30_000)) {
+      try {
+        await write();
+        return true;
+      } catch (err) {
+        if (!(err instanceof StateWriteError)) throw err;
+        this.options.log?.(`worker: ${err.message}; retrying in ${pause} ms`);
+      }
+      const stopped = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), pause);
+        this.#stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(true)), { once: true });
+      });
+      if (stopped || this.#stop.signal.aborted) return false;
+    }
   }
 
   async #execute(run: Run): Promise<ExecutionOutcome> {

@@ -9,6 +9,9 @@ import type { ApiPrompt } from '../protocol/api-prompt.js';
 /** `extra_data` keys that carry credentials: kept in memory only, never persisted, listed or echoed. */
 export const SENSITIVE_KEYS = ['auth_token_comfy_org', 'api_key_comfy_org'] as const;
 
+/** Most bytes of `extra_data` (the UI workflow included) a prompt may store in the queue and history: 16 MiB. */
+export const MAX_STORED_EXTRA_DATA_BYTES = 16 * 1024 * 1024;
+
 /** One queued prompt. */
 export interface QueueEntry {
   /** ComfyUI priority: lower runs first; ties break on `promptId` (string order). */

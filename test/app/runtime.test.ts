@@ -19,15 +19,16 @@ describe('createRuntime', () => {
   });
 
   it('builds the tiny models on first start and lists them per folder', async () => {
-    expect(runtime.modelFolders()).toMatchObject({ checkpoints: ['tiny-sd15'], clip: expect.arrayContaining(['tiny-clip', 'tiny-clip-h']) });
+    expect(runtime.modelFolders()).toMatchObject({ checkpoints: ['tiny-sd15', 'tiny-sd15.safetensors'], clip: expect.arrayContaining(['tiny-clip', 'tiny-clip-h']) });
     const res = await fetch(`${server.url}/models/checkpoints`);
-    expect(await res.json()).toEqual(['tiny-sd15']);
+    expect(await res.json()).toEqual(['tiny-sd15', 'tiny-sd15.safetensors']);
   });
 
   it('registers every shipped pack, with combos from the store', () => {
     const info = runtime.engine.objectInfo();
     for (const t of ['SaveImage', 'KSampler', 'DeCLIPLoader', 'QualityScore', 'DPAdapterApply', 'GatedGenerate', 'TrainDeCLIP']) expect(info[t]).toBeDefined();
     expect(info.CheckpointLoaderONNX!.input.required.ckpt_name![0]).toEqual(['tiny-sd15']);
+    expect(info.CheckpointLoaderSimple!.input.required.ckpt_name![0]).toEqual(['tiny-sd15', 'tiny-sd15.safetensors']);
   });
 
   it('reports the provider in use and the memory its sessions hold in /system_stats', async () => {

@@ -10,12 +10,15 @@ import { parseJson, stringifyJson } from '../../server/protocol/json-codec.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/api/server.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
 import { Engine } from '../../server/engine/engine.js';
+import { embeddedBackend } from '../../server/queue/embedded-backend.js';
+import type { JournalFs } from '../../server/queue/journal-fs.js';
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { NodeRegistry } from '../../server/engine/registry.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
 import { cpuModelRuntime } from './services.js';
+import type { QueueBackend } from '../../server/queue/backend.js';
 
 export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' | 'dirs'>> {
   /** Node definitions of the registry. */
@@ -26,6 +29,10 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' 
   readonly services?: Record<string, unknown>;
   /** Build the tiny default models into the data dir first (for model-node tests). */
   readonly tinyModels?: boolean;
+  /** A queue backend built on the server's data dirs (default: the embedded one). */
+  readonly backendFor?: (dirs: DataDirs) => Promise<QueueBackend>;
+  /** File operations under the embedded queue's journals (disk-fault tests). */
+  readonly journalFs?: JournalFs;
 }
 
 /** A started test server plus helpers. */
@@ -102,8 +109,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   if (options.tinyModels) ensureTinyModels(dirs.models);
   const models = cpuModelRuntime(dirs, (m) => logs.push(m));
   const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m) });
-  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, ...rest } = options;
-  const server = await startServer({ port: 0, log: (m) => logs.push(m), ...rest, engine, dirs });
+  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, backendFor, journalFs, ...rest } = options;
+  const log = (m: string) => logs.push(m);
+  const backend = backendFor
+    ? await backendFor(dirs)
+    : journalFs ? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log, fs: journalFs }) : undefined;
+  const server = await startServer({ port: 0, log, ...rest, backend, engine, dirs });
   return {
     server, url: server.url, port: server.port, dirs, engine, models, logs,
     ...apiHelpers(server.url, engine),

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { graphError } from '../../engine/errors.js';
-import { splitSecrets } from '../../queue/types.js';
+import { MAX_STORED_EXTRA_DATA_BYTES, splitSecrets } from '../../queue/types.js';
+import { stringifyJson } from '../../protocol/json-codec.js';
 import { HttpError, PromptRejected } from '../http-error.js';
 import { jsonObjectBody, sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -36,6 +37,11 @@ function targetsOf(body: Record<string, unknown>): string[] | undefined {
 function extraDataOf(body: Record<string, unknown>): Record<string, unknown> {
   const e = body.extra_data;
   if (e !== undefined && (typeof e !== 'object' || e === null || Array.isArray(e))) throw new HttpError(400, 'bad_request', '"extra_data" must be an object');
+  // What a prompt stores goes into the journal and history: bounded, so they stay loadable (issue 19).
+  const stored = e === undefined ? 0 : Buffer.byteLength(stringifyJson(e));
+  if (stored > MAX_STORED_EXTRA_DATA_BYTES) {
+    throw new HttpError(413, 'payload_too_large', `"extra_data" (with the workflow) is ${stored} bytes; a prompt may store at most ${MAX_STORED_EXTRA_DATA_BYTES} bytes (16 MiB)`);
+  }
   const extra: Record<string, unknown> = { ...(e as Record<string, unknown> | undefined) };
   if (typeof body.client_id === 'string') extra.client_id = body.client_id;
   extra.create_time = Date.now();
@@ -49,10 +55,11 @@ export function register(router: Router, deps: RouteDeps): void {
     const body = jsonObjectBody(req);
     const number = await priority(body, deps);
     if (body.prompt === undefined || body.prompt === null) throw new PromptRejected(graphError('no_prompt', 'No prompt provided'));
+    const extraData = extraDataOf(body);
     const promptId = await promptIdOf(body, deps);
     const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
     if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
-    const { kept, sensitive } = splitSecrets(extraDataOf(body));
+    const { kept, sensitive } = splitSecrets(extraData);
     await deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
     sendJson(res, { prompt_id: promptId, number, node_errors: wireNodeErrors(result.nodeErrors) });
   });

@@ -12,7 +12,8 @@ import { parseJson } from '../../protocol/json-codec.js';
 import { sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
 
-function workflowNames(dir: string | undefined): string[] {
+/** Names (without `.json`) of the example workflows in `dir`, sorted; none when it is unset or missing. */
+export function workflowNames(dir: string | undefined): string[] {
   if (!dir) return [];
   try {
     return readdirSync(dir)

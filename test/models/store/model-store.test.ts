@@ -69,12 +69,14 @@ describe('ModelStore checkpoints', () => {
     expect((err as Error).message).toMatch(/^checkpoints model "half" cannot be loaded: text_encoder/);
   });
 
-  it('explains single-file checkpoints, bad JSON and unknown names', () => {
-    tree(path.join(root, 'checkpoints'), { 'v1-5.safetensors': 'x' });
+  it('lists single-file .safetensors checkpoints, explains pickles, bad JSON and unknown names', () => {
+    tree(path.join(root, 'checkpoints'), { 'v1-5.safetensors': 'x', 'old.ckpt': 'x' });
     tree(path.join(root, 'checkpoints/badjson'), sd15Files({ 'scheduler/scheduler_config.json': '{oops' }));
-    expect(problemsOf('checkpoints', 'v1-5.safetensors')[0]).toMatch(/single \.safetensors checkpoint; checkpoints here are SD1\.5 ONNX folders.*optimum-cli/);
+    expect(store.resolve('checkpoints', 'v1-5.safetensors')).toMatchObject({ format: 'ldm-safetensors', file: path.join(root, 'checkpoints', 'v1-5.safetensors') });
+    expect(() => store.resolveCheckpoint('v1-5.safetensors')).toThrow(/single-file \.safetensors checkpoint.*CheckpointLoaderSimple/);
+    expect(problemsOf('checkpoints', 'old.ckpt')[0]).toMatch(/PyTorch pickle \(\.ckpt\).*convert it to \.safetensors.*optimum-cli/);
     expect(problemsOf('checkpoints', 'badjson')).toEqual([expect.stringMatching(/^scheduler\/scheduler_config\.json is not valid JSON/)]);
-    expect(() => store.resolveCheckpoint('nope')).toThrow(/checkpoints model "nope" cannot be loaded: not found in .*checkpoints \(available: none\)/);
+    expect(() => store.resolveCheckpoint('nope')).toThrow(/checkpoints model "nope" cannot be loaded: not found in .*checkpoints \(available: v1-5\.safetensors\)/);
     expect(() => store.resolveCheckpoint('../clip')).toThrow(/a model name must be a single file or folder name/);
   });
 });

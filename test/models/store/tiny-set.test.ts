@@ -23,7 +23,8 @@ describe('ModelStore on the tiny model set', () => {
   it('lists every tiny model as usable', () => {
     const { store } = runtime;
     expect(store.problems()).toEqual([]);
-    expect(store.names('checkpoints')).toEqual(['tiny-sd15']);
+    expect(store.names('checkpoints')).toEqual(['tiny-sd15', 'tiny-sd15.safetensors']);
+    expect(store.names('vae')).toEqual(['tiny-vae.safetensors']);
     expect(store.names('clip')).toEqual(['tiny-clip', 'tiny-clip-h']);
     expect(store.names('ipadapter')).toEqual(['tiny-ip-adapter_sd15.safetensors']);
     expect(store.names('declip')).toEqual(['tiny-declip-h-init.safetensors', 'tiny-declip-h.safetensors', 'tiny-declip.safetensors']);

@@ -43,9 +43,9 @@ describe('LoadImage', () => {
   it('validates with a clear message when the file is missing or outside input/', async () => {
     await writeInput('ok.png');
     const services = nodeContext({ dirs }).services;
-    expect(loadImageNode.validate!({ image: 'ok.png' }, services)).toBe(true);
-    expect(loadImageNode.validate!({ image: 'gone.png' }, services)).toMatch(/^Invalid image file: gone.png \(no such file in /);
-    expect(loadImageNode.validate!({ image: '../output/x.png' }, services)).toMatch(/Invalid image file: \.\.\/output\/x.png \(.*outside/);
+    expect(loadImageNode.validate!({ image: 'ok.png' }, services, { inputTypes: {} })).toBe(true);
+    expect(loadImageNode.validate!({ image: 'gone.png' }, services, { inputTypes: {} })).toMatch(/^Invalid image file: gone.png \(no such file in /);
+    expect(loadImageNode.validate!({ image: '../output/x.png' }, services, { inputTypes: {} })).toMatch(/Invalid image file: \.\.\/output\/x.png \(.*outside/);
     await expect(loadImageNode.run(nodeContext({ dirs }), { image: 'gone.png' })).rejects.toThrow(/Invalid image file: gone.png/);
   });
 

@@ -42,7 +42,7 @@ function txt2img(sampler: Record<string, unknown> = {}, advanced = false): Promp
 }
 
 async function execute(prompt: Prompt, signal?: AbortSignal, onEvent?: (e: ExecutionEvent) => void) {
-  const v = engine.validate(prompt);
+  const v = await engine.validate(prompt);
   if (!v.ok) throw new Error(JSON.stringify(v.nodeErrors));
   const events: ExecutionEvent[] = [];
   const outcome = await engine.execute({
@@ -118,10 +118,10 @@ describe('KSampler through the engine', () => {
     expect(Math.max(...steps)).toBeLessThanOrEqual(3);
   });
 
-  it('rejects unknown checkpoints at validation and names what is available', () => {
+  it('rejects unknown checkpoints at validation and names what is available', async () => {
     const p = txt2img();
     p['4']!.inputs.ckpt_name = 'missing';
-    const v = engine.validate(p);
+    const v = await engine.validate(p);
     expect(v.ok).toBe(false);
     expect(JSON.stringify(v)).toMatch(/tiny-sd15/);
   });

@@ -14,7 +14,7 @@ const link = PromptBuilder.link;
 const newEngine = () => new Engine({ registry: new NodeRegistry(stubNodes), services: testServices() });
 
 async function run(engine: Engine, prompt: unknown, signal?: AbortSignal) {
-  const v = engine.validate(prompt);
+  const v = await engine.validate(prompt);
   if (!v.ok) throw new Error(JSON.stringify(v.error));
   const events: ExecutionEvent[] = [];
   const outcome = await engine.execute({ promptId: 'p', graph: v.graph, outputs: v.outputs, prompt: v.prompt, signal, onEvent: (e) => events.push(e) });

@@ -98,6 +98,6 @@ describe('EmbeddedPromptQueue', () => {
     const logs: string[] = [];
     const q2 = EmbeddedPromptQueue.open({ stateDir: dir, log: (m) => logs.push(m) });
     expect(q2.pending().map((e) => e.promptId)).toEqual(['ok']);
-    expect(logs.join('\n')).toMatch(/queue journal line \d+ skipped/);
+    expect(logs.join('\n')).toMatch(/queue\.jsonl:\d+: skipped: not JSON/);
   });
 });

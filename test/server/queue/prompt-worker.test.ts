@@ -38,7 +38,7 @@ function setup() {
 }
 
 async function enqueue(ctx: ReturnType<typeof setup>, promptId: string, prompt: Record<string, unknown>, clientId?: string) {
-  const v = ctx.engine.validate(prompt);
+  const v = await ctx.engine.validate(prompt);
   if (!v.ok) throw new Error(JSON.stringify(v.error));
   ctx.setCurrent(promptId);
   ctx.queue.put({ number: ctx.queue.nextNumber(), promptId, prompt: v.prompt, extraData: clientId ? { client_id: clientId } : {}, outputs: v.outputs, graph: v.graph });

@@ -1,0 +1,67 @@
+/**
+ * CheckpointLoaderSimple's and VAELoader's work for single-file `.safetensors` models (docs/ldm-checkpoints.md):
+ * convert (or find in the cache) and hand out MODEL, CLIP and VAE handles on the converted graphs, so the
+ * samplers, text encoder and VAE code run them exactly like ONNX exports.
+ */
+import { convertLdmCheckpoint, convertLdmVae, readConversion, textEncoderForLayer } from '../ldm/convert.js';
+import { checkpointTokenizerDir } from '../ldm/tokenizer-dir.js';
+import type { SdCheckpoint } from './checkpoint.js';
+import { SD15_LATENT_FORMAT } from './latent-format.js';
+import type { SessionSource } from './sessions.js';
+import { tokenizerFor } from './text-encoder.js';
+import type { SdClip, SdVae } from './types.js';
+
+/** Options of {@link loadLdmCheckpoint}. */
+export interface LoadLdmOptions {
+  /** The file's name in its folder (`v1-5-pruned-emaonly.safetensors`). */
+  readonly name: string;
+  readonly file: string;
+  /** `<data>/cache`. */
+  readonly cacheDir: string;
+  /** `<data>/models` (for `tokenizers/`). */
+  readonly modelsDir: string;
+  /** Loads the tokenizer once, to check its ids fit the token embedding. */
+  readonly sessions: SessionSource;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * MODEL, CLIP and VAE of a single-file SD1.5 checkpoint.
+ * @throws naming the file: not safetensors, not SD1.5, a missing key or shape, no tokenizer
+ */
+export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint> {
+  const c = await convertLdmCheckpoint({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
+  const tokenizerDir = checkpointTokenizerDir(o.modelsDir, o.name);
+  const tok = await tokenizerFor(o.sessions, tokenizerDir);
+  if (tok.vocabSize > c.textVocab) {
+    throw new Error(`${o.file}: the tokenizer in ${tokenizerDir} has ${tok.vocabSize} ids but the text encoder embeds only ${c.textVocab}; it belongs to another model`);
+  }
+  const key = `checkpoints/${o.name}`;
+  return {
+    model: { key, unetPath: c.unet.model, schedulerConfig: {}, conversionDir: c.dir },
+    clip: { key, textEncoderPath: c.textEncoder.model, tokenizerDir, layers: { conversionDir: c.dir, count: c.textLayers, stopAt: -1 } },
+    vae: { key, decoderPath: c.vaeDecoder.model, encoderPath: c.vaeEncoder.model, scalingFactor: SD15_LATENT_FORMAT.scaleFactor },
+  };
+}
+
+/** VAE of a standalone `.safetensors` AutoencoderKL file in `vae/`. */
+export async function loadLdmVae(o: Omit<LoadLdmOptions, 'modelsDir' | 'sessions'>): Promise<SdVae> {
+  const c = await convertLdmVae({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
+  return { key: `vae/${o.name}`, decoderPath: c.vaeDecoder.model, encoderPath: c.vaeEncoder.model, scalingFactor: SD15_LATENT_FORMAT.scaleFactor };
+}
+
+/**
+ * ComfyUI's `CLIPSetLastLayer`: the CLIP whose hidden states come from layer `stopAt` (−1 = last). ONNX exports
+ * return only their last layer, so for them only −1 is possible.
+ * @throws for an ONNX CLIP and stopAt ≠ −1, or stopAt beyond the tower's depth
+ */
+export async function clipStoppedAt(clip: SdClip, stopAt: number): Promise<SdClip> {
+  if (!clip.layers) {
+    if (stopAt === -1) return clip;
+    throw new Error(`CLIP "${clip.key}" is an ONNX text encoder that returns only its last layer; stop_at_clip_layer ${stopAt} needs a .safetensors checkpoint`);
+  }
+  if (stopAt < -clip.layers.count) throw new Error(`CLIP "${clip.key}" has ${clip.layers.count} layers; stop_at_clip_layer ${stopAt} is beyond −${clip.layers.count}`);
+  const conversion = readConversion(clip.layers.conversionDir);
+  if (!conversion) throw new Error(`CLIP "${clip.key}": its converted graphs in ${clip.layers.conversionDir} are gone (cache cleared?); load the checkpoint again`);
+  return { ...clip, textEncoderPath: await textEncoderForLayer(conversion, stopAt), layers: { ...clip.layers, stopAt } };
+}

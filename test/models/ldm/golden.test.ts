@@ -1,0 +1,103 @@
+/**
+ * The converted graphs against public reference implementations (test/fixtures/ldm/README.md): UNet ε, VAE
+ * decode and encode, CLIP text hidden states at stop_at_clip_layer −1 and −2, each to ≤ 1e-4 relative to the
+ * reference's largest magnitude, in fp32.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertLdmCheckpoint, textEncoderForLayer, type ConvertedCheckpoint } from '../../../models/ldm/convert.js';
+import type { ModelSession } from '../../../models/onnx/model-session.js';
+import { SessionPool } from '../../../models/onnx/session-pool.js';
+import { floatOutput } from '../../../models/onnx/tensor-types.js';
+import { writeSafetensors } from '../../../models/safetensors/write.js';
+import { buildLdmCheckpointTensors } from '../../../models/tiny/ldm-checkpoint.js';
+import { GOLDEN_LDM_CONFIG, GOLDEN_SEED, goldenInputs } from './golden-config.js';
+
+interface Fixture {
+  checkpointSha256: string;
+  inputsSha256: Record<string, string>;
+  outputs: Record<string, { dims: number[]; f32: string }>;
+}
+const fixture = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/ldm/golden.json'), 'utf8')) as Fixture;
+const inputs = goldenInputs();
+const TOLERANCE = 1e-4;
+
+function reference(name: string): { dims: number[]; data: Float32Array } {
+  const o = fixture.outputs[name]!;
+  const b = Buffer.from(o.f32, 'base64');
+  return { dims: o.dims, data: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) };
+}
+
+/** max |ours − ref| / max |ref|. */
+function relativeError(ours: ArrayLike<number>, ref: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    diff = Math.max(diff, Math.abs(ours[i]! - ref[i]!));
+    scale = Math.max(scale, Math.abs(ref[i]!));
+  }
+  return diff / scale;
+}
+
+let root: string;
+let pool: SessionPool;
+let conv: ConvertedCheckpoint;
+let file: string;
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'pg-ldm-golden-'));
+  pool = new SessionPool({ device: 'cpu' });
+  file = path.join(root, 'golden.safetensors');
+  writeSafetensors(file, buildLdmCheckpointTensors(GOLDEN_LDM_CONFIG, GOLDEN_SEED, 'F32'));
+  conv = await convertLdmCheckpoint({ file, cacheDir: path.join(root, 'cache') });
+}, 120_000);
+afterAll(async () => {
+  await pool?.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('LDM graphs against the reference implementations', () => {
+  it('feeds the checkpoint and inputs the reference ran on', () => {
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(fixture.checkpointSha256);
+    for (const [name, t] of Object.entries(inputs)) {
+      const f32 = Float32Array.from(t.data as ArrayLike<number>);
+      expect(createHash('sha256').update(new Uint8Array(f32.buffer)).digest('hex'), name).toBe(fixture.inputsSha256[name]);
+    }
+  });
+
+  it('UNet ε matches UNetModel', async () => {
+    const s = await pool.get(conv.unet.model);
+    const eps = floatOutput(await s.run({ sample: inputs.sample, timestep: inputs.timestep, encoder_hidden_states: inputs.context }), 'out_sample');
+    const ref = reference('eps');
+    expect(eps.dims).toEqual(ref.dims);
+    expect(relativeError(eps.data, ref.data)).toBeLessThan(TOLERANCE);
+  }, 60_000);
+
+  it('VAE decode and encode match Decoder(post_quant_conv) and quant_conv(Encoder)', async () => {
+    const dec = floatOutput(await (await pool.get(conv.vaeDecoder.model)).run({ latent_sample: inputs.latent }), 'sample');
+    expect(dec.dims).toEqual(reference('decoded').dims);
+    expect(relativeError(dec.data, reference('decoded').data)).toBeLessThan(TOLERANCE);
+    const enc = floatOutput(await (await pool.get(conv.vaeEncoder.model)).run({ sample: inputs.image }), 'latent_parameters');
+    expect(enc.dims).toEqual(reference('moments').dims);
+    expect(relativeError(enc.data, reference('moments').data)).toBeLessThan(TOLERANCE);
+  }, 60_000);
+
+  async function text(session: ModelSession) {
+    const out = await session.run({ input_ids: inputs.inputIds });
+    const hidden = floatOutput(out, 'last_hidden_state');
+    return { first8: hidden.data.subarray(0, 8 * hidden.dims[2]!), pooled: floatOutput(out, 'pooler_output').data };
+  }
+
+  it('text hidden states at stop_at_clip_layer −1 and −2 match CLIP Transformer + ln_final', async () => {
+    const last = await text(await pool.get(conv.textEncoder.model));
+    expect(relativeError(last.first8, reference('hiddenLast').data)).toBeLessThan(TOLERANCE);
+    expect(relativeError(last.pooled, reference('pooledLast').data)).toBeLessThan(TOLERANCE);
+    const pen = await text(await pool.get(await textEncoderForLayer(conv, -2)));
+    expect(relativeError(pen.first8, reference('hiddenPenultimate').data)).toBeLessThan(TOLERANCE);
+    // ComfyUI pools from the last layer whatever the stop layer (comfy/clip_model.py).
+    expect(relativeError(pen.pooled, reference('pooledLast').data)).toBeLessThan(TOLERANCE);
+    expect(relativeError(pen.first8, last.first8)).toBeGreaterThan(1e-2);
+  }, 60_000);
+});
