@@ -11,6 +11,7 @@ import { benchSdStep, formatSdStep } from './sd-step.js';
 import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
 import { benchJsonCodec } from './json-codec.js';
+import { benchRedisQueue } from './redis-queue.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -21,6 +22,16 @@ function machine(): string {
 }
 
 const groups: Group[] = [
+  {
+    name: 'redis',
+    async run() {
+      const f = await benchRedisQueue();
+      const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(0)}/s`).join(', ');
+      console.log(`redis queue, trivial prompts: ${fmt(f.trivial)}`);
+      console.log(`redis queue, 50 ms prompts: ${fmt(f.sleep50)}`);
+      for (const [k, l] of Object.entries(f.latency)) console.log(`redis queue, POST → execution_start (${k}): p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms`);
+    },
+  },
   {
     name: 'engine',
     async run() {

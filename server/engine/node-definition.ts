@@ -55,6 +55,11 @@ export interface ValidateInfo {
 export interface PreviewImage {
   readonly format: 'jpeg' | 'png';
   readonly data: Uint8Array;
+  /**
+   * The image is the node's result, not a step preview (SaveImageWebsocket): it is sent whatever the prompt's
+   * preview method, as ComfyUI sends every image a node hands its progress bar.
+   */
+  readonly isOutput?: boolean;
 }
 
 /**

@@ -202,7 +202,7 @@ export class PromptWorker implements ExecutorControl {
   #deliver(run: Run, msg: OutboundMessage): void {
     if (msg.kind === 'json' && HISTORY_MESSAGE_TYPES.has(msg.type)) run.messages.push([msg.type, msg.data]);
     if (msg.route === 'owner' && run.clientId === null) return;
-    if (msg.kind === 'preview' && !run.previews) return;
+    if (msg.kind === 'preview' && !run.previews && !msg.image.isOutput) return;
     const sid = run.clientId;
     const { sink } = this.options;
     if (msg.kind === 'json') sink.sendJson(msg.type, msg.data, sid);

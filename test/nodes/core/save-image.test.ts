@@ -36,7 +36,7 @@ describe('SaveImage', () => {
 
   it('refuses a prefix that escapes the output folder', async () => {
     await expect(run({ filename_prefix: '../../evil' })).rejects.toThrow(/outside the output folder is not allowed/);
-    expect(fs.readdirSync(dirs.root).sort()).toEqual(['cache', 'input', 'models', 'output', 'state', 'temp']);
+    expect(fs.readdirSync(dirs.root).sort()).toEqual(['cache', 'input', 'models', 'output', 'state', 'temp', 'user']);
   });
 
   it('embeds the prompt and each extra_pnginfo key as tEXt chunks', async () => {
