@@ -92,6 +92,7 @@ export const serveCommand: CliCommand = {
       deviceInfo: runtime.deviceInfo,
       modelFolders: runtime.modelFolders,
       workflowsDir: runtime.workflowsDir,
+      nodePacks: () => runtime.nodePacks,
       multiUser: values['multi-user'],
       log: console.log,
     });

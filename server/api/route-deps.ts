@@ -32,6 +32,8 @@ export interface RouteDeps {
   readonly modelFolders: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) for `/workflows`. */
   readonly workflowsDir?: string;
+  /** The custom node packs found at start (`GET /node_packs`); each entry as the app's loader reports it. */
+  readonly nodePacks?: () => readonly object[];
   /** Server version reported as `comfyui_version`. */
   readonly version: string;
   readonly log: (message: string) => void;

@@ -50,6 +50,8 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** Custom node packs found at start, for `GET /node_packs`. */
+  readonly nodePacks?: () => readonly object[];
   /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
   readonly multiUser?: boolean;
   /**
@@ -117,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,
+    nodePacks: options.nodePacks,
     modelFolders: backend.modelFolders ? () => backend.modelFolders!() : options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
     version: packageVersion(),
   };
