@@ -14,6 +14,7 @@ import * as history from './routes/history.js';
 import * as internal from './routes/internal.js';
 import * as interrupt from './routes/interrupt.js';
 import * as jobs from './routes/jobs.js';
+import * as nodePacks from './routes/node-packs.js';
 import * as objectInfo from './routes/object-info.js';
 import * as prompt from './routes/prompt.js';
 import * as queue from './routes/queue.js';
@@ -29,7 +30,7 @@ import * as workflows from './routes/workflows.js';
 import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
-const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
+const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows, nodePacks];
 /** The routes ComfyUI's own frontend relies on: users, settings, user files, mask upload, model and log listings. */
 const FRONTEND_ROUTE_MODULES = [users, settings, userdata, uploadMask, experimentModels, internal, jobs, workflowTemplates, frontendStubs];
 

@@ -18,6 +18,7 @@ import type { QueueFront } from '../queue/types.js';
 import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
 import { LogRing } from './log-ring.js';
+import { StartGate } from '../queue/start-gate.js';
 import { terminalSize } from './routes/internal.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** Custom node packs found at start, for `GET /node_packs`. */
+  readonly nodePacks?: () => readonly object[];
   /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
   readonly multiUser?: boolean;
   /**
@@ -99,7 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const lock = lockStateDir(dirs.state);
   const swept = sweepAtStart(dirs);
   if (swept.tempEntries > 0) log(`temp: removed ${swept.tempEntries} entr${swept.tempEntries === 1 ? 'y' : 'ies'} left from the last run`);
-  const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log });
+  const startGate = new StartGate();
+  const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log, startGate });
   const { queue, history, executor: worker } = backend;
   const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
 
@@ -110,10 +114,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
     logs,
+    startGate,
     users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,
+    nodePacks: options.nodePacks,
     modelFolders: backend.modelFolders ? () => backend.modelFolders!() : options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
     version: packageVersion(),
   };
