@@ -10,6 +10,7 @@ import { dataDirs, type DataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
 import type { NodeServices } from '../nodes/services.js';
 import { defaultRegistry } from './node-packs.js';
+import { loadCustomNodePacks, type NodePackStatus } from './custom-node-packs.js';
 import type { Device } from '../models/onnx/providers.js';
 import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */
   readonly memoryBudgetBytes?: number;
+  /** Load the custom node packs of the data dir (`custom_nodes/`, `custom_nodes.json`; default true). */
+  readonly customNodes?: boolean;
   readonly log?: (message: string) => void;
 }
 
@@ -36,6 +39,8 @@ export interface AppRuntime {
   readonly models: ModelRuntime;
   /** The example workflows shipped in `workflows/`. */
   readonly workflowsDir: string;
+  /** The custom node packs found at start, loaded or skipped (`GET /node_packs`). */
+  readonly nodePacks: readonly NodePackStatus[];
   /** `/system_stats` devices: the execution provider in use and the memory its sessions hold. */
   deviceInfo(): object[];
   /** `/models/{folder}` listings from the model store. */
@@ -75,9 +80,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   });
   for (const p of models.store.problems()) log(`model store: ${p.kind}/${p.name} is unusable: ${p.problems.join('; ')}`);
   const services: NodeServices = { dirs, models };
-  const engine = new Engine({ registry: defaultRegistry(), services, log });
+  const registry = defaultRegistry();
+  const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
+  registry.addAll(custom.definitions);
+  const engine = new Engine({ registry, services, log });
   return {
     engine,
+    nodePacks: custom.statuses,
     dirs,
     models,
     workflowsDir,

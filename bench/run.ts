@@ -11,6 +11,8 @@ import { benchSdStep, formatSdStep } from './sd-step.js';
 import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
 import { benchJsonCodec } from './json-codec.js';
+import { benchHistoryReply } from './history-reply.js';
+import { benchRedisQueue } from './redis-queue.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -21,6 +23,16 @@ function machine(): string {
 }
 
 const groups: Group[] = [
+  {
+    name: 'redis',
+    async run() {
+      const f = await benchRedisQueue();
+      const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(0)}/s`).join(', ');
+      console.log(`redis queue, trivial prompts: ${fmt(f.trivial)}`);
+      console.log(`redis queue, 50 ms prompts: ${fmt(f.sleep50)}`);
+      for (const [k, l] of Object.entries(f.latency)) console.log(`redis queue, POST → execution_start (${k}): p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms`);
+    },
+  },
   {
     name: 'engine',
     async run() {
@@ -74,6 +86,16 @@ const groups: Group[] = [
       console.log(
         `declip train step b=1024 d=h=1024 both heads (${f.provider}): ${f.stepMs.toFixed(0)} ms = ${f.stepGflops.toFixed(1)} GFLOP/s vs 1024³ MatMul ${f.matmulGflops.toFixed(1)} GFLOP/s ` +
           `= ${(f.ratio * 100).toFixed(0)}% (target ≥ 50%); TS AdamW ${f.adamwTsMs.toFixed(0)} ms; epoch on 100k cached embeddings ${f.epochSeconds.toFixed(1)} s`,
+      );
+    },
+  },
+  {
+    name: 'history',
+    async run() {
+      const f = await benchHistoryReply();
+      console.log(
+        `history ${f.entries} entries (${f.journalMiB.toFixed(0)} MiB journal): server start ${f.startMs.toFixed(0)} ms; GET /history ${f.replyMiB.toFixed(0)} MiB in ${f.replyMs.toFixed(0)} ms, ` +
+          `longest event-loop stall ${f.maxStallMs.toFixed(0)} ms`,
       );
     },
   },

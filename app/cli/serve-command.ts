@@ -9,15 +9,20 @@ import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { UsageError } from './usage-error.js';
 import { startServer } from '../../server/api/server.js';
 import { redisBackend } from '../../server/queue/redis/redis-backend.js';
+import { hideSecretsFromProcessList, resolveAuthToken } from './auth-token-option.js';
 
-const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN] [--preview-method M] [--multi-user]
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN | --auth-token-file FILE] [--allow-host NAME] [--preview-method M] [--multi-user]
                         [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
   --data-dir     data directory with models/, input/, output/, temp/ (default ./data)
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
-  --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket
+  --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket (visible in the process list:
+                 prefer the PERCEPTGRAPH_AUTH_TOKEN environment variable or --auth-token-file)
+  --auth-token-file  read the token from the first line of a file
+  --allow-host   also answer requests for this Host name (repeatable; ".example.com" for a domain, "*" for
+                 any); by default only address literals, loopback names and the --listen name are answered
   --preview-method  none|latent2rgb|auto: binary step previews for prompts whose extra_data.preview_method
                  says nothing (default none, as ComfyUI; the editor asks for latent2rgb)
   --multi-user   ComfyUI's user profiles: settings and user files per user (comfy-user header)
@@ -40,6 +45,8 @@ export const serveCommand: CliCommand = {
         'data-dir': { type: 'string' },
         device: { type: 'string', default: 'auto' },
         'auth-token': { type: 'string' },
+        'auth-token-file': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         'preview-method': { type: 'string', default: 'none' },
         'multi-user': { type: 'boolean', default: false },
         queue: { type: 'string' },
@@ -55,7 +62,9 @@ export const serveCommand: CliCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
     const device = deviceOption(values.device);
     const host = values.listen === undefined ? '127.0.0.1' : values.listen === '' ? '0.0.0.0' : values.listen;
-    const workerToken = values['worker-token'] ?? values['auth-token'] ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
+    const authToken = resolveAuthToken({ value: values['auth-token'], file: values['auth-token-file'], warn: console.warn });
+    if (values['worker-token'] !== undefined) hideSecretsFromProcessList();
+    const workerToken = values['worker-token'] ?? authToken ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
     if (values.queue !== undefined && !workerToken) throw new UsageError('--queue needs a token for the workers: --worker-token TOKEN (or --auth-token)');
     const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
     const staticDir = editorDist();
@@ -71,12 +80,14 @@ export const serveCommand: CliCommand = {
       dirs: runtime.dirs,
       host,
       port,
-      authToken: values['auth-token'],
+      authToken,
+      allowHosts: values['allow-host'],
       previewMethod: values['preview-method'],
       staticDir,
       deviceInfo: runtime.deviceInfo,
       modelFolders: runtime.modelFolders,
       workflowsDir: runtime.workflowsDir,
+      nodePacks: () => runtime.nodePacks,
       multiUser: values['multi-user'],
       log: console.log,
     });

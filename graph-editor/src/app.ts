@@ -4,17 +4,19 @@
  */
 import { createBounds, LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from './litegraph.js';
 import type { ApiPrompt } from '../../server/protocol/api-prompt.js';
-import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
+import { uiToApi, widgetSlotOf, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import { ApiClient, type NodeErrors, type QueuePromptResult } from './api-client.js';
 import { registerNodeTypes } from './node-types.js';
 import { installCanvasMenus } from './canvas-menus.js';
 import { ChangeTracker } from './change-tracker.js';
 import { editTitle } from './title-editor.js';
+import { installTooltips } from './tooltips.js';
+import { refreshPrimitives } from './primitive-node.js';
 import { installModeDrawing, toggleMode } from './node-modes.js';
 import { NodeSearch, openSearchBox, searchEntries, type LinkContext } from './node-search.js';
 import { installPopupRules } from './popups.js';
 import { drawRunState, fitNodeToRunState, RunState } from './run-state.js';
-import { applyControls, type EditorWidget } from './widgets.js';
+import { applyControls, type EditorWidget, type WidgetDeps } from './widgets.js';
 import { loadAnyWorkflow, type LoadReport } from './workflow-io.js';
 import { ReconnectingSocket, type WsMessage } from './ws-client.js';
 
@@ -77,6 +79,15 @@ export class EditorApp {
     this.graph.setDirtyCanvas(true, resized);
   }
 
+  /** What widgets need from the app: the upload route and showing a chosen input image. */
+  readonly widgetDeps: WidgetDeps = {
+    upload: async (file) => {
+      const r = await this.api.uploadImage(file);
+      return r.subfolder ? `${r.subfolder}/${r.name}` : r.name;
+    },
+    showInputImage: (node, name) => this.runState.showInputImage(String(node.id), name),
+  };
+
   /** Undo/redo history of the graph. */
   tracker!: ChangeTracker;
 
@@ -101,6 +112,7 @@ export class EditorApp {
 
   private restoreUndoState(state: Record<string, unknown>): void {
     this.graph.configure(state as never);
+    refreshPrimitives(this.graph.nodes);
     for (const node of this.graph.nodes) {
       const s = this.runState.get(node.id);
       s.baseSize = undefined;
@@ -179,20 +191,14 @@ export class EditorApp {
   static async start(canvasEl: HTMLCanvasElement): Promise<EditorApp> {
     const app = new EditorApp(canvasEl);
     app.objectInfo = await app.api.objectInfo();
-    registerNodeTypes(app.objectInfo, {
-      drawOverlay: (node, ctx) => drawRunState(node, ctx, app.runState.get(node.id)),
-      upload: async (file) => {
-        const r = await app.api.uploadImage(file);
-        return r.subfolder ? `${r.subfolder}/${r.name}` : r.name;
-      },
-      showInputImage: (node, name) => app.runState.showInputImage(String(node.id), name),
-    });
+    registerNodeTypes(app.objectInfo, { ...app.widgetDeps, drawOverlay: (node, ctx) => drawRunState(node, ctx, app.runState.get(node.id)) });
     app.graph.onNodeAdded = (node) => app.showInputImages(node);
     LiteGraph.release_link_on_empty_shows_menu = true;
     installPopupRules();
     app.installSearch();
     installModeDrawing(app.canvas);
     app.installEditing();
+    installTooltips(app.canvas, () => app.objectInfo);
     installCanvasMenus(app.canvas, {
       toggleMode: (node, mode) => {
         toggleMode(app.canvas, mode, node);
@@ -246,6 +252,7 @@ export class EditorApp {
     this.runState.clear();
     this.lastErrors = {};
     const report = loadAnyWorkflow(this.graph, json);
+    refreshPrimitives(this.graph.nodes);
     this.restoreView(json);
     for (const node of this.graph.nodes) this.showInputImages(node);
     this.canvas.setDirty(true, true);
@@ -282,6 +289,33 @@ export class EditorApp {
     return node;
   }
 
+  /**
+   * Fetches `/object_info` again and updates every combo's choices (model lists, input images) on the nodes in
+   * place, keeping the chosen values, as ComfyUI's Refresh does. Returns how many combos changed.
+   */
+  async refreshDefinitions(): Promise<number> {
+    const info = await this.api.objectInfo();
+    this.objectInfo = info;
+    this.search = new NodeSearch(searchEntries(info));
+    let changed = 0;
+    for (const node of this.graph.nodes) {
+      const def = info[node.type ?? ''];
+      if (!def) continue;
+      (node as { nodeDef?: unknown }).nodeDef = def;
+      for (const w of (node.widgets ?? []) as unknown as EditorWidget[]) {
+        if (w.slot?.kind !== 'COMBO') continue;
+        const spec = def.input.required?.[w.slot.name] ?? def.input.optional?.[w.slot.name];
+        const fresh = spec && widgetSlotOf(w.slot.name, spec);
+        if (!fresh || fresh.choices.join('\n') === w.slot.choices.join('\n')) continue;
+        w.slot = { ...w.slot, choices: fresh.choices };
+        w.options.values = [...fresh.choices];
+        changed++;
+      }
+    }
+    this.canvas.setDirty(true, true);
+    return changed;
+  }
+
   /** The graph as a UI workflow (schema 0.4). */
   serialize(): Record<string, unknown> {
     const workflow = this.graph.serialize() as unknown as Record<string, unknown>;
@@ -300,6 +334,17 @@ export class EditorApp {
    * applies control-after-generate widgets (so the sent value is the one shown while it runs).
    */
   async queue(opts: { front?: boolean } = {}): Promise<QueuePromptResult> {
+    const prompts = Math.max(1, Math.floor(this.batchCount));
+    let result = await this.queueOnce(opts);
+    // A batch count queues the graph N times; control-after-generate moves the seed between them, as in ComfyUI.
+    for (let i = 1; i < prompts && result.ok; i++) result = await this.queueOnce(opts);
+    return result;
+  }
+
+  /** How many times Queue queues the graph (the batch count next to the Queue button). */
+  batchCount = 1;
+
+  private async queueOnce(opts: { front?: boolean }): Promise<QueuePromptResult> {
     const workflow = this.serialize();
     const result = await this.api.queuePrompt({ prompt: uiToApi(workflow, this.objectInfo), workflow, clientId: this.clientId, front: opts.front });
     this.lastErrors = result.nodeErrors;

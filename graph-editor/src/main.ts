@@ -1,5 +1,5 @@
 /**
- * Entry point: starts the editor, mounts the panels, wires drag-and-drop of workflow files, and exposes the
+ * Entry point: starts the editor, mounts the panels, wires drag-and-drop and paste of files, the shortcuts, and exposes the
  * `window.perceptgraph` hook that the browser tests drive.
  */
 import '@comfyorg/litegraph/style.css';
@@ -8,7 +8,7 @@ import { EditorApp } from './app.js';
 import { NodeModes } from './node-modes.js';
 import { mountPanels, pickFile, saveWorkflow } from './panels.js';
 import { installShortcuts } from './shortcuts.js';
-import { workflowFromFile } from './workflow-io.js';
+import { installFileDrop } from './image-drop.js';
 
 /** The test hook on `window.perceptgraph`. */
 export interface PerceptgraphHook {
@@ -36,18 +36,6 @@ function fitCanvas(canvas: HTMLCanvasElement, app: EditorApp): void {
   };
   window.addEventListener('resize', resize);
   resize();
-}
-
-function wireDrop(app: EditorApp): void {
-  document.addEventListener('dragover', (e) => e.preventDefault());
-  document.addEventListener('drop', (e) => {
-    const file = e.dataTransfer?.files[0];
-    if (!file) return;
-    e.preventDefault();
-    workflowFromFile(file)
-      .then((json) => app.loadWorkflow(json))
-      .catch((err: Error) => app.notify(err.message, 'error'));
-  });
 }
 
 const DRAFT_KEY = 'perceptgraph.workflow';
@@ -84,7 +72,7 @@ async function main(): Promise<void> {
   const app = await EditorApp.start(canvas);
   fitCanvas(canvas, app);
   mountPanels(app);
-  wireDrop(app);
+  installFileDrop(app);
   installShortcuts({
     queue: (front) => app.queue({ front }),
     save: () => saveWorkflow(app),

@@ -7,6 +7,7 @@
 import Fuse from 'fuse.js';
 import { LiteGraph, type LGraphCanvas, type LGraphNode } from './litegraph.js';
 import type { ObjectInfo } from '../../server/protocol/ui-to-api.js';
+import { packLabelOf } from '../../server/protocol/object-info.js';
 import { trackPopup } from './popups.js';
 
 /** One searchable node type. */
@@ -43,7 +44,7 @@ export function searchEntries(info: ObjectInfo): SearchEntry[] {
     displayName: d.display_name || type,
     category: d.category || '',
     description: d.description || '',
-    pack: d.python_module || '',
+    pack: packLabelOf(d.python_module),
     inputTypes: Object.values({ ...d.input.required, ...d.input.optional }).map(([t]) => (Array.isArray(t) ? 'COMBO' : String(t))),
     outputTypes: (d.output ?? []).map(String),
   }));

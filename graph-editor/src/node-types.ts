@@ -2,11 +2,12 @@
  * Builds litegraph node classes from `/object_info` at load time, so new server nodes appear with no editor change.
  * Each widget input gets a widget plus a widget socket (litegraph shows it on hover and links can replace the
  * widget value); other inputs are typed sockets coloured by type. Also registers the frontend-only `Note` and
- * `Reroute` nodes, and red placeholders for types the server does not know.
+ * `Reroute` nodes, the `PrimitiveNode` (primitive-node.ts), and red placeholders for types the server does not know.
  */
 import { LGraphCanvas, LGraphNode, LiteGraph, SlotShape } from './litegraph.js';
 import { orderedInputs, specType, widgetSlotOf, type NodeDefInfo, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import type { UiNode } from '../../server/protocol/ui-workflow.js';
+import { registerPrimitiveNode } from './primitive-node.js';
 import { addSlotWidget, type WidgetDeps } from './widgets.js';
 
 /** Colours of well-known socket types (ComfyUI's palette); other types get a stable hashed hue. */
@@ -108,6 +109,7 @@ export function registerNodeTypes(objectInfo: ObjectInfo, deps: NodeTypeDeps): S
   }
   registerColours(types);
   registerFrontendNodes();
+  registerPrimitiveNode(deps);
   return types;
 }
 

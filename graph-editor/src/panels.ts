@@ -1,5 +1,5 @@
 /**
- * The DOM around the canvas: toolbar (Queue, Interrupt, Clear queue, Save, Load, Export API, Examples menu,
+ * The DOM around the canvas: toolbar (Queue with its batch count, Interrupt, Clear queue, Save, Load, Refresh, Export API, Examples menu,
  * History), the queue/history side panel, a connection/queue status line and toasts.
  */
 import type { EditorApp } from './app.js';
@@ -103,12 +103,22 @@ export function mountPanels(app: EditorApp): void {
   const status = Object.assign(document.createElement('span'), { id: 'status', className: 'pg-status', textContent: 'connecting…' });
   const menu = Object.assign(document.createElement('div'), { id: 'examples-menu', className: 'pg-menu', hidden: true });
   const examples: HTMLButtonElement = button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu, examples)));
+  const batch = Object.assign(document.createElement('input'), {
+    id: 'batch-count', type: 'number', min: '1', max: '100', value: '1', title: 'Batch count: how many times Queue queues the graph',
+  });
+  batch.className = 'pg-batch';
+  batch.oninput = () => (app.batchCount = Math.min(100, Math.max(1, Number(batch.value) || 1)));
   toolbar.append(
     button('Queue', 'queue-button', () => guarded(app, () => app.queue())),
+    batch,
     button('Interrupt', 'interrupt-button', () => guarded(app, () => app.api.interrupt())),
     button('Clear queue', 'clear-queue-button', () => guarded(app, () => app.api.clearQueue())),
     button('Save', 'save-button', () => saveWorkflow(app)),
     button('Load', 'load-button', () => pickFile(app)),
+    button('Refresh', 'refresh-button', () => guarded(app, async () => {
+      const n = await app.refreshDefinitions();
+      app.notify(`Refreshed node definitions${n ? ` (${n} list${n > 1 ? 's' : ''} changed)` : ''}`);
+    })),
     button('Export API', 'export-api-button', () => guarded(app, () => downloadJson(`workflow-${stamp()}.api.json`, app.toApi()))),
     examples,
     button('Queue / History', 'history-button', () => guarded(app, async () => {

@@ -119,21 +119,33 @@ function addControl(node: LGraphNode, target: EditorWidget): void {
   (w as unknown as { label?: string }).label = 'control_after_generate';
 }
 
+/** The upload combo of a node (LoadImage's `image`), if it has one. */
+export function uploadWidgetOf(node: LGraphNode): EditorWidget | undefined {
+  return ((node.widgets ?? []) as unknown as EditorWidget[]).find((w) => w.slot?.upload);
+}
+
+/** Uploads `file` and selects it in the node's upload combo (adding it to the choices); returns the name. */
+export async function uploadInto(node: LGraphNode, file: File, deps: WidgetDeps): Promise<string> {
+  const target = uploadWidgetOf(node);
+  if (!target) throw new Error(`${node.title} takes no image upload`);
+  const name = await deps.upload(file);
+  const values = target.options.values as string[];
+  if (!values.includes(name)) values.push(name);
+  target.value = name;
+  deps.showInputImage?.(node, name);
+  node.setDirtyCanvas(true, true);
+  return name;
+}
+
 function addUpload(node: LGraphNode, target: EditorWidget, deps: WidgetDeps): void {
   target.callback = (value) => deps.showInputImage?.(node, String(value));
   const pick = () => {
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = 'image/png,image/jpeg,image/webp';
-    input.onchange = async () => {
+    input.onchange = () => {
       const file = input.files?.[0];
-      if (!file) return;
-      const name = await deps.upload(file);
-      const values = target.options.values as string[];
-      if (!values.includes(name)) values.push(name);
-      target.value = name;
-      deps.showInputImage?.(node, name);
-      node.setDirtyCanvas(true, true);
+      if (file) void uploadInto(node, file, deps).catch((e: Error) => console.warn(e));
     };
     input.click();
   };

@@ -11,6 +11,11 @@ import type { ClipImageConfig } from './clip-image-config.js';
 import { cropNormalizeChw, floatRgbToUint8, normalizationTable } from './clip-image-core.js';
 import type { Rgb8Image } from './clip-image-core.js';
 import { decodeRgb8, decodeResizedRgb8, resizeRgb8 } from './image-decode.js';
+import { pilResize, type PilFilter } from './pil-resample.js';
+import type { ResampleKernel } from './clip-image-config.js';
+
+/** The kernels resized exactly as PIL does; the rest (nearest) go through sharp. */
+const PIL_FILTER_OF: Partial<Record<ResampleKernel, PilFilter>> = { cubic: 'bicubic', linear: 'bilinear', lanczos3: 'lanczos' };
 import type { EncodedImage } from './image-decode.js';
 
 export type { ClipImageConfig } from './clip-image-config.js';
@@ -108,15 +113,20 @@ export class ClipImageProcessor {
     return { data: out, dims: [items.length, 3, crop.height, crop.width] };
   }
 
-  /** Decodes (when encoded) and resizes one item per the config; exposed for tests and custom pipelines. */
+  /**
+   * Decodes (when encoded) and resizes one item per the config; exposed for tests and custom pipelines. Bicubic,
+   * bilinear and lanczos resize exactly as PIL (`pil-resample.ts`), as the HF processors do; nearest uses sharp.
+   */
   async resized(item: EncodedImage | Rgb8Image): Promise<Rgb8Image> {
-    if (typeof item === 'string' || item instanceof Uint8Array) {
+    const pil = PIL_FILTER_OF[this.config.resample];
+    if (!pil && (typeof item === 'string' || item instanceof Uint8Array)) {
       const sizeFor = (w: number, h: number) => ({ ...resizedSize(w, h, this.config.resize), kernel: this.config.resample });
       const direct = await decodeResizedRgb8(item, sizeFor);
       if (direct) return direct;
     }
     const image = typeof item === 'string' || item instanceof Uint8Array ? await decodeRgb8(item) : item;
     const size = resizedSize(image.width, image.height, this.config.resize);
+    if (pil) return pilResize(image, size.width, size.height, pil);
     return resizeRgb8(image, { ...size, kernel: this.config.resample });
   }
 }

@@ -5,8 +5,9 @@ import { imageScaleNode } from './image-scale.js';
 import { loadImageNode } from './load-image.js';
 import { previewImageNode } from './preview-image.js';
 import { saveImageNode } from './save-image.js';
+import { saveImageWebsocketNode } from './save-image-websocket.js';
 
 /** Every core node, for `NodeRegistry.addAll`. */
-export const coreNodes: AnyNodeDefinition[] = [loadImageNode, saveImageNode, previewImageNode, imageScaleNode, imageBatchNode];
+export const coreNodes: AnyNodeDefinition[] = [loadImageNode, saveImageNode, previewImageNode, saveImageWebsocketNode, imageScaleNode, imageBatchNode];
 
-export { imageBatchNode, imageScaleNode, loadImageNode, previewImageNode, saveImageNode };
+export { imageBatchNode, imageScaleNode, loadImageNode, previewImageNode, saveImageNode, saveImageWebsocketNode };

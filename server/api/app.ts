@@ -14,6 +14,7 @@ import * as history from './routes/history.js';
 import * as internal from './routes/internal.js';
 import * as interrupt from './routes/interrupt.js';
 import * as jobs from './routes/jobs.js';
+import * as nodePacks from './routes/node-packs.js';
 import * as objectInfo from './routes/object-info.js';
 import * as prompt from './routes/prompt.js';
 import * as queue from './routes/queue.js';
@@ -26,10 +27,10 @@ import * as users from './routes/users.js';
 import * as view from './routes/view.js';
 import * as workflowTemplates from './routes/workflow-templates.js';
 import * as workflows from './routes/workflows.js';
-import { isAuthorized, originRefusal } from './security.js';
+import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
 
 /** One module per resource, each exporting `register(router, deps)`. */
-const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows];
+const ROUTE_MODULES = [prompt, queue, history, interrupt, free, objectInfo, view, upload, system, workflows, nodePacks];
 /** The routes ComfyUI's own frontend relies on: users, settings, user files, mask upload, model and log listings. */
 const FRONTEND_ROUTE_MODULES = [users, settings, userdata, uploadMask, experimentModels, internal, jobs, workflowTemplates, frontendStubs];
 
@@ -38,11 +39,13 @@ export interface AppOptions {
   readonly authToken?: string;
   /** Directory of the built editor, served at `/` (public even with a token: it holds no data). */
   readonly staticDir?: string;
+  /** Host names answered (DNS-rebinding protection); without it every Host is answered. */
+  readonly hosts?: HostPolicy;
 }
 
-function originGuard(log: (m: string) => void): RequestHandler {
+function originGuard(log: (m: string) => void, hosts: HostPolicy | undefined): RequestHandler {
   return async (req, res, next) => {
-    const refusal = await originRefusal(req.headers);
+    const refusal = (hosts && hostRefusal(req.headers, hosts)) || (await originRefusal(req.headers));
     if (refusal) {
       log(`refused ${req.method} ${req.originalUrl}: ${refusal}`);
       return void res.status(403).end();
@@ -70,7 +73,7 @@ export function createApp(options: AppOptions): express.Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.use(noCacheScripts, originGuard(deps.log));
+  app.use(noCacheScripts, originGuard(deps.log, options.hosts));
   if (options.staticDir) app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: 'index.html' }));
   app.use(authGuard(options.authToken));
   // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).

@@ -5,6 +5,7 @@ import type { ExecutorControl, HistoryView } from '../queue/backend.js';
 import type { QueueFront } from '../queue/types.js';
 import type { UserRegistry } from '../users/user-registry.js';
 import type { LogRing } from './log-ring.js';
+import type { StartGate } from '../queue/start-gate.js';
 
 export interface RouteDeps {
   readonly engine: EnginePort;
@@ -17,6 +18,8 @@ export interface RouteDeps {
   readonly users: UserRegistry;
   /** The last log lines, for `/internal/logs` and the frontend's log terminal. */
   readonly logs: LogRing;
+  /** `POST /prompt` holds its prompt here until the reply is flushed. */
+  readonly startGate: StartGate;
   /** Largest request body / uploaded file, bytes. */
   readonly maxUploadBytes: number;
   /** Largest image decoded for uploads and `/view` previews, pixels. */
@@ -29,6 +32,8 @@ export interface RouteDeps {
   readonly modelFolders: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) for `/workflows`. */
   readonly workflowsDir?: string;
+  /** The custom node packs found at start (`GET /node_packs`); each entry as the app's loader reports it. */
+  readonly nodePacks?: () => readonly object[];
   /** Server version reported as `comfyui_version`. */
   readonly version: string;
   readonly log: (message: string) => void;

@@ -17,9 +17,23 @@ function isLoopbackAddress(ip: string): boolean {
 
 const loopbackCache = new Map<string, Promise<boolean>>();
 
+/**
+ * A host name as compared: lower case, no IPv6 brackets, no trailing dot (`localhost.` is what a browser sends
+ * for `http://localhost.:8188`, and names the same host as `localhost`).
+ */
+export function normaliseHostname(hostname: string): string {
+  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+}
+
+/** `localhost`, `*.localhost` (RFC 6761) or a loopback address literal; no DNS lookup (that is what rebinding abuses). */
+export function isLiteralLoopbackName(hostname: string): boolean {
+  const h = normaliseHostname(hostname);
+  return h === 'localhost' || h.endsWith('.localhost') || (isIP(h) !== 0 && isLoopbackAddress(h));
+}
+
 /** Whether a host name is loopback: literal addresses, `localhost`, or a name resolving only to loopback. */
 async function isLoopbackHost(hostname: string): Promise<boolean> {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const h = normaliseHostname(hostname);
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h)) return isLoopbackAddress(h);
   let cached = loopbackCache.get(h);
@@ -38,7 +52,7 @@ async function isLoopbackHost(hostname: string): Promise<boolean> {
 function splitHost(hostPort: string): { hostname: string; port: string } | undefined {
   try {
     const u = new URL(`http://${hostPort}`);
-    return { hostname: u.hostname.toLowerCase(), port: u.port };
+    return { hostname: normaliseHostname(u.hostname), port: u.port };
   } catch {
     return undefined;
   }
@@ -62,9 +76,34 @@ export async function originRefusal(headers: IncomingHttpHeaders): Promise<strin
     return `Origin "${origin}" is not allowed for loopback host "${host}"`;
   }
   if (o.host === '') return `Origin "${origin}" is not allowed for loopback host "${host}"`;
-  const sameHost = o.hostname.toLowerCase() === h.hostname;
+  const sameHost = normaliseHostname(o.hostname) === h.hostname;
   const samePort = h.port === '' || o.port === '' || h.port === o.port;
   return sameHost && samePort ? undefined : `Origin "${origin}" does not match host "${host}"`;
+}
+
+/** Which `Host` names the server answers to (DNS-rebinding protection). */
+export interface HostPolicy {
+  /** The bind address (`--listen`). */
+  readonly listen: string;
+  /** `--allow-host` names: exact names, `.example.com` for a domain and its subdomains, or `*` for any. */
+  readonly allowed: readonly string[];
+}
+
+/**
+ * DNS rebinding (issue 19, beyond ComfyUI): a page on `evil.example` whose name is re-pointed at 127.0.0.1 reaches
+ * the server with `Host: evil.example`. Only address literals, loopback names, the `--listen` name and the
+ * `--allow-host` names are answered. Returns a reason when refused; a request without `Host` passes (HTTP/1.0).
+ */
+export function hostRefusal(headers: IncomingHttpHeaders, policy: HostPolicy): string | undefined {
+  if (!headers.host) return undefined;
+  const h = splitHost(headers.host);
+  if (!h) return `Host "${headers.host}" is not a valid host`;
+  const name = h.hostname;
+  if (isIP(name) !== 0 || isLiteralLoopbackName(name) || name === normaliseHostname(policy.listen)) return undefined;
+  for (const allowed of policy.allowed.map(normaliseHostname)) {
+    if (allowed === '*' || allowed === name || (allowed.startsWith('.') && (name.endsWith(allowed) || name === allowed.slice(1)))) return undefined;
+  }
+  return `Host "${headers.host}" is not a name of this server; start it with --allow-host ${name} to answer to it`;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -87,4 +126,22 @@ export function isAuthorized(req: IncomingMessage, token: string | undefined): b
   if (token === undefined) return true;
   const given = presentedToken(req);
   return given !== undefined && sameSecret(given, token);
+}
+
+/** Command-line options whose values are secrets. */
+export const SECRET_OPTIONS = ['--auth-token', '--worker-token'] as const;
+
+/** `argv` with the values of `SECRET_OPTIONS` (`--auth-token X` and `--auth-token=X`) replaced by `***`. */
+export function redactSecretArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const secret = SECRET_OPTIONS.find((o) => a === o || a.startsWith(`${o}=`));
+    if (!secret) out.push(a);
+    else if (a === secret) {
+      out.push(a);
+      if (i + 1 < argv.length) out.push('***'), i++;
+    } else out.push(`${secret}=***`);
+  }
+  return out;
 }

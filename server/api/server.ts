@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { DataDirs } from '../data-dir.js';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../files/image-limits.js';
 import { sweepAtStart } from '../files/startup-sweep.js';
+import { lockStateDir } from '../state-lock.js';
 import type { ExecutorControl, HistoryView, QueueBackend } from '../queue/backend.js';
 import { embeddedBackend } from '../queue/embedded-backend.js';
 import type { EnginePort } from '../queue/engine-port.js';
@@ -17,10 +18,11 @@ import type { QueueFront } from '../queue/types.js';
 import { UserRegistry } from '../users/user-registry.js';
 import { createApp } from './app.js';
 import { LogRing } from './log-ring.js';
+import { StartGate } from '../queue/start-gate.js';
 import { terminalSize } from './routes/internal.js';
 import type { RouteDeps } from './route-deps.js';
 import { modelFoldersFromDir } from './routes/system.js';
-import { isAuthorized, originRefusal } from './security.js';
+import { hostRefusal, isAuthorized, originRefusal, type HostPolicy } from './security.js';
 import { WsHub } from './ws-hub.js';
 
 export interface ServerOptions {
@@ -34,6 +36,8 @@ export interface ServerOptions {
   readonly port?: number;
   /** When set, HTTP needs `Authorization: Bearer <token>` (or `?token=`) and WS `?token=` (or the header). */
   readonly authToken?: string;
+  /** Extra Host names to answer besides address literals, loopback names and `host` (`--allow-host`; `*` = any). */
+  readonly allowHosts?: readonly string[];
   /** Largest request body and uploaded file, bytes (default 100 MiB, ComfyUI's `--max-upload-size`). */
   readonly maxUploadBytes?: number;
   /** Largest decoded image, pixels (default 64 MP). */
@@ -46,6 +50,8 @@ export interface ServerOptions {
   readonly modelFolders?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
+  /** Custom node packs found at start, for `GET /node_packs`. */
+  readonly nodePacks?: () => readonly object[];
   /** ComfyUI's `--multi-user`: users from `user/users.json`, chosen by the `comfy-user` header. */
   readonly multiUser?: boolean;
   /**
@@ -92,9 +98,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { dirs, engine } = options;
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const features = () => ({ supports_preview_metadata: true, max_upload_size: maxUploadBytes });
+  // One server per data dir, before anything in it is touched (a second one would run every pending prompt too).
+  const lock = lockStateDir(dirs.state);
   const swept = sweepAtStart(dirs);
   if (swept.tempEntries > 0) log(`temp: removed ${swept.tempEntries} entr${swept.tempEntries === 1 ? 'y' : 'ies'} left from the last run`);
-  const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log });
+  const startGate = new StartGate();
+  const backend = options.backend ?? embeddedBackend({ engine, stateDir: dirs.state, previewMethod: options.previewMethod, log, startGate });
   const { queue, history, executor: worker } = backend;
   const hub = new WsHub({ features, queueRemaining: () => backend.remainingNow(), running: (sid) => worker.current(sid), log });
 
@@ -105,21 +114,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const deps: RouteDeps = {
     engine, queue, history, worker, dirs, log, features, maxUploadBytes,
     logs,
+    startGate,
     users: new UserRegistry({ root: dirs.user, multiUser: options.multiUser ?? false }),
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     deviceInfo: backend.deviceInfo ? () => backend.deviceInfo!() : options.deviceInfo,
     workflowsDir: options.workflowsDir,
+    nodePacks: options.nodePacks,
     modelFolders: backend.modelFolders ? () => backend.modelFolders!() : options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
     version: packageVersion(),
   };
-  const app = createApp({ deps, authToken: options.authToken, staticDir: options.staticDir });
+  const hosts: HostPolicy = { listen: options.host ?? '127.0.0.1', allowed: options.allowHosts ?? [] };
+  const app = createApp({ deps, authToken: options.authToken, staticDir: options.staticDir, hosts });
   const http = createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/ws' && url.pathname !== '/api/ws') return refuse(socket, 404, 'Not Found');
-      const refusal = await originRefusal(req.headers);
+      const refusal = hostRefusal(req.headers, hosts) ?? (await originRefusal(req.headers));
       if (refusal) {
         log(`refused WebSocket: ${refusal}`);
         return refuse(socket, 403, 'Forbidden');
@@ -133,10 +145,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 8188, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 8188, host, () => resolve());
+    });
+  } catch (err) {
+    await backend.close();
+    lock.release();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
   await backend.start(hub);
 
@@ -148,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       http.close(() => resolve());
       http.closeAllConnections();
     });
+    lock.release();
   };
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return { url: `http://${shownHost}:${port}`, host, port, backend, queue, history, worker, hub, close };

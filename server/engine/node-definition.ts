@@ -55,6 +55,11 @@ export interface ValidateInfo {
 export interface PreviewImage {
   readonly format: 'jpeg' | 'png';
   readonly data: Uint8Array;
+  /**
+   * The image is the node's result, not a step preview (SaveImageWebsocket): it is sent whatever the prompt's
+   * preview method, as ComfyUI sends every image a node hands its progress bar.
+   */
+  readonly isOutput?: boolean;
 }
 
 /**
@@ -103,6 +108,11 @@ export interface NodeDefinition<I extends InputsDecl = InputsDecl, O extends Out
   readonly type: string;
   readonly category: string;
   readonly displayName?: string;
+  /**
+   * The third-party node pack (a folder under `custom_nodes/`) this node comes from; `/object_info` reports it as
+   * `python_module: custom_nodes.<pack>`. Built-in nodes leave it out (`python_module: nodes`).
+   */
+  readonly pack?: string;
   readonly description?: string;
   readonly inputs: I;
   readonly outputs: O;

@@ -1,7 +1,7 @@
 /**
  * `/object_info` generated from node definitions, in ComfyUI's exact schema (`server/protocol/object-info.ts`).
  */
-import type { ObjectInfoEntry, WireInputSpec } from '../protocol/object-info.js';
+import { pythonModuleOf, type ObjectInfoEntry, type WireInputSpec } from '../protocol/object-info.js';
 import { comboChoices, type InputSpec } from './inputs.js';
 import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
 import type { NodeRegistry } from './registry.js';
@@ -75,7 +75,7 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: unknown): Obj
     name: def.type,
     display_name: def.displayName ?? def.type,
     description: def.description ?? '',
-    python_module: 'perceptgraph',
+    python_module: pythonModuleOf(def.pack),
     category: def.category,
     output_node: def.outputNode ?? false,
   };

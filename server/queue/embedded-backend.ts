@@ -8,12 +8,15 @@ import type { EnginePort } from './engine-port.js';
 import { HistoryStore } from './history-store.js';
 import type { JournalFs } from './journal-fs.js';
 import { PromptWorker } from './prompt-worker.js';
+import type { StartGate } from './start-gate.js';
 
 export interface EmbeddedBackendOptions {
   readonly engine: EnginePort;
   /** Folder for `queue.jsonl` and `history.jsonl`; without it everything lives in memory. */
   readonly stateDir?: string;
   readonly previewMethod?: string;
+  /** Holds prompts until their `POST /prompt` reply is flushed. */
+  readonly startGate?: StartGate;
   readonly log?: (message: string) => void;
   /** File operations under the journals (tests inject disk faults). */
   readonly fs?: JournalFs;
@@ -39,7 +42,7 @@ export function embeddedBackend(options: EmbeddedBackendOptions): EmbeddedBacken
     sendText: (node, text, sid) => target?.sendText(node, text, sid),
     broadcastStatus: () => target?.broadcastStatus(),
   };
-  const worker = new PromptWorker({ engine: options.engine, queue, history, sink, log, previewMethod: options.previewMethod });
+  const worker = new PromptWorker({ engine: options.engine, queue, history, sink, log, previewMethod: options.previewMethod, startGate: options.startGate });
   let unsubscribe = (): void => {};
   return {
     queue,

@@ -9,6 +9,7 @@ import type { ExecutorControl, HistoryView } from './backend.js';
 import type { HistoryEntry, HistoryMessage } from './history-store.js';
 import { StateWriteError } from './journal-fs.js';
 import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
+import type { StartGate } from './start-gate.js';
 import { queueTuple, type QueueEntry, type WorkSource } from './types.js';
 
 export interface PromptWorkerOptions {
@@ -23,6 +24,8 @@ export interface PromptWorkerOptions {
    * default) sends no binary step previews; anything else sends them.
    */
   readonly previewMethod?: string;
+  /** Holds a taken prompt until its `POST /prompt` reply is flushed (`start-gate.ts`). */
+  readonly startGate?: StartGate;
 }
 
 /** Whether a prompt gets binary step previews: it asked through `extra_data.preview_method`, or the server default. */
@@ -116,6 +119,7 @@ export class PromptWorker implements ExecutorControl {
         return; // stopped or queue closed
       }
       try {
+        await this.options.startGate?.wait(entry.promptId, this.#stop.signal);
         await this.#runOne(entry);
       } catch (err) {
         log?.(`worker: prompt ${entry.promptId} failed outside execution: ${err instanceof Error ? err.stack : String(err)}`);
@@ -202,7 +206,7 @@ export class PromptWorker implements ExecutorControl {
   #deliver(run: Run, msg: OutboundMessage): void {
     if (msg.kind === 'json' && HISTORY_MESSAGE_TYPES.has(msg.type)) run.messages.push([msg.type, msg.data]);
     if (msg.route === 'owner' && run.clientId === null) return;
-    if (msg.kind === 'preview' && !run.previews) return;
+    if (msg.kind === 'preview' && !run.previews && !msg.image.isOutput) return;
     const sid = run.clientId;
     const { sink } = this.options;
     if (msg.kind === 'json') sink.sendJson(msg.type, msg.data, sid);

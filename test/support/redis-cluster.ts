@@ -13,10 +13,28 @@ import { NodeRegistry } from '../../server/engine/registry.js';
 import { redisBackend } from '../../server/queue/redis/redis-backend.js';
 import { startRedisWorker, type RunningWorker } from '../../server/queue/redis/redis-worker.js';
 import { stubNodes } from './stub-nodes.js';
+import { defineNode } from '../../server/engine/node-definition.js';
+import { int } from '../../server/engine/inputs.js';
+import { INT } from '../../server/engine/socket-type.js';
 import { startTestServer, type TestServer } from './test-server.js';
 import { REPO } from './workflows.js';
 
-export const CLUSTER_NODES = [...stubNodes, ...coreNodes];
+/** Sends one binary step preview (PNG bytes 1..8) and one text line: the binary messages through Redis. */
+export const StubPreview = defineNode({
+  type: 'StubPreview',
+  category: 'testing',
+  inputs: { required: { n: int({ default: 1, min: 0, max: 100 }) } },
+  outputs: [{ type: INT }],
+  run(ctx, { n }) {
+    ctx.progress(1, 2, { format: 'png', data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) });
+    ctx.text(`text from ${ctx.nodeId}`);
+    ctx.progress(2, 2);
+    return { outputs: [n] };
+  },
+});
+
+/** The nodes of the server and of every worker in these tests. */
+export const CLUSTER_NODES = [...stubNodes, ...coreNodes, StubPreview];
 export const TOKEN = 'test-worker-token';
 
 /** A server whose queue is Redis at `url`. */

@@ -1,5 +1,5 @@
 /**
- * A worker process over the stub node pack, for the Redis fault tests (run with `node --import tsx`): the real
+ * A worker process over the stub node pack (and the core image nodes), for the Redis fault tests (run with `node --import tsx`): the real
  * `startRedisWorker` and Engine, only the nodes are stubs. Settings come from the environment (PG_REDIS_URL,
  * PG_TOKEN, PG_DATA, PG_LOCK_MS, PG_WORKER_ID). Prints "ready <id>" when it takes prompts.
  */
@@ -7,7 +7,7 @@ import { dataDirs } from '../../server/data-dir.js';
 import { Engine } from '../../server/engine/engine.js';
 import { NodeRegistry } from '../../server/engine/registry.js';
 import { startRedisWorker } from '../../server/queue/redis/redis-worker.js';
-import { stubNodes } from './stub-nodes.js';
+import { CLUSTER_NODES } from './redis-cluster.js';
 
 const env = (k: string): string => {
   const v = process.env[k];
@@ -15,7 +15,7 @@ const env = (k: string): string => {
   return v;
 };
 const dirs = dataDirs(env('PG_DATA'));
-const engine = new Engine({ registry: new NodeRegistry(stubNodes), services: { dirs } as never, log: () => {} });
+const engine = new Engine({ registry: new NodeRegistry(CLUSTER_NODES), services: { dirs } as never, log: () => {} });
 const lock = Number(process.env.PG_LOCK_MS ?? 30_000);
 const worker = await startRedisWorker({
   url: env('PG_REDIS_URL'),

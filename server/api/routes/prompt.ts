@@ -60,7 +60,16 @@ export function register(router: Router, deps: RouteDeps): void {
     const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
     if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
     const { kept, sensitive } = splitSecrets(extraData);
-    await deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
+    // The worker waits for this reply to be flushed before it starts the prompt (server/queue/start-gate.ts).
+    const release = deps.startGate.hold(promptId);
+    res.once('finish', release);
+    res.once('close', release);
+    try {
+      await deps.queue.put({ number, promptId, prompt: result.prompt, extraData: kept, outputs: result.outputs, sensitive, graph: result.graph });
+    } catch (err) {
+      release();
+      throw err;
+    }
     sendJson(res, { prompt_id: promptId, number, node_errors: wireNodeErrors(result.nodeErrors) });
   });
 }

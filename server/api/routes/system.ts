@@ -5,24 +5,53 @@ import os from 'node:os';
 import path from 'node:path';
 import { HttpError } from '../http-error.js';
 import { sendJson } from '../json-io.js';
+import { redactSecretArgs } from '../security.js';
 import type { RouteDeps } from '../route-deps.js';
+import type { WireDeviceStats, WireSystemStats } from '../../protocol/system-stats.js';
 
-function systemStats(deps: RouteDeps): Record<string, unknown> {
-  const cpu = { name: 'cpu', type: 'cpu', index: 0, vram_total: 0, vram_free: 0, torch_vram_total: 0, torch_vram_free: 0 };
-  const devices = deps.deviceInfo?.() ?? [cpu];
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * A runtime device entry with ComfyUI's fields filled in where the runtime gave none: a CPU device reports the
+ * machine's RAM as its memory (as ComfyUI does for `cpu`), others 0 (ONNX Runtime does not tell us the VRAM);
+ * `torch_vram_total` is the bytes our sessions hold.
+ */
+export function comfyDevice(d: Record<string, unknown>, index: number): WireDeviceStats {
+  const type = typeof d.type === 'string' ? d.type : 'cpu';
+  const cpu = /cpu/i.test(type);
+  return {
+    ...d,
+    name: typeof d.name === 'string' ? d.name : `device:${index}`,
+    type,
+    index: num(d.index) ?? index,
+    vram_total: num(d.vram_total) ?? (cpu ? os.totalmem() : 0),
+    vram_free: num(d.vram_free) ?? (cpu ? os.freemem() : 0),
+    torch_vram_total: num(d.torch_vram_total) ?? num(d.memory_held) ?? 0,
+    torch_vram_free: num(d.torch_vram_free) ?? 0,
+  };
+}
+
+function systemStats(deps: RouteDeps): WireSystemStats {
+  const devices = (deps.deviceInfo?.() ?? [{ name: 'cpu', type: 'cpu', index: 0 }]) as Record<string, unknown>[];
   return {
     system: {
       os: process.platform === 'win32' ? 'nt' : 'posix',
       ram_total: os.totalmem(),
       ram_free: os.freemem(),
+      // Our version: we are not ComfyUI, and a client comparing versions should see what it talks to.
       comfyui_version: deps.version,
+      perceptgraph_version: deps.version,
       required_frontend_version: '',
+      installed_templates_version: '',
+      required_templates_version: '',
+      // No Python or torch here; the runtime that stands in for them.
       python_version: `node ${process.version}`,
       pytorch_version: '',
       embedded_python: false,
-      argv: process.argv.slice(1),
+      // Never echo a secret given on the command line (issue 19).
+      argv: redactSecretArgs(process.argv.slice(1)),
     },
-    devices,
+    devices: devices.map(comfyDevice),
   };
 }
 

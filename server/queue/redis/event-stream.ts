@@ -32,7 +32,7 @@ export function encodeEvent(ev: StreamEvent): (string | Buffer)[] {
     case 'json':
       return ['k', 'json', 's', ev.sid ?? '', 't', ev.type, 'd', stringifyJson(ev.data)];
     case 'preview':
-      return ['k', 'preview', 's', ev.sid ?? '', 'f', ev.image.format, 'm', JSON.stringify(ev.meta), 'b', Buffer.from(ev.image.data)];
+      return ['k', 'preview', 's', ev.sid ?? '', 'f', ev.image.format, 'o', ev.image.isOutput ? '1' : '', 'm', JSON.stringify(ev.meta), 'b', Buffer.from(ev.image.data)];
     case 'text':
       return ['k', 'text', 's', ev.sid ?? '', 'n', ev.node, 'd', ev.text];
     case 'status':
@@ -52,7 +52,12 @@ export function decodeEvent(fields: Buffer[]): StreamEvent {
     case 'json':
       return { kind: 'json', sid, type: s('t'), data: parseJson(s('d')) as Record<string, unknown> };
     case 'preview':
-      return { kind: 'preview', sid, image: { format: s('f') === 'png' ? 'png' : 'jpeg', data: new Uint8Array(f.get('b') ?? Buffer.alloc(0)) }, meta: JSON.parse(s('m')) as PreviewMeta };
+      return {
+        kind: 'preview',
+        sid,
+        image: { format: s('f') === 'png' ? 'png' : 'jpeg', data: new Uint8Array(f.get('b') ?? Buffer.alloc(0)), ...(s('o') === '1' ? { isOutput: true } : {}) },
+        meta: JSON.parse(s('m')) as PreviewMeta,
+      };
     case 'text':
       return { kind: 'text', sid, node: s('n'), text: s('d') };
     case 'status':

@@ -25,7 +25,8 @@ describe('SaveImage', () => {
       { filename: 'ComfyUI_00002_.png', subfolder: '', type: 'output' },
       { filename: 'ComfyUI_00003_.png', subfolder: '', type: 'output' },
     ]);
-    expect(fs.readdirSync(dirs.output).sort()).toEqual(['ComfyUI_00001_.png', 'ComfyUI_00002_.png', 'ComfyUI_00003_.png']);
+    // `.partial/` is the save staging folder (models/image/write-new-file.ts); listings skip dot names.
+    expect(fs.readdirSync(dirs.output).filter((n) => !n.startsWith('.')).sort()).toEqual(['ComfyUI_00001_.png', 'ComfyUI_00002_.png', 'ComfyUI_00003_.png']);
   });
 
   it('saves into a subfolder named by the prefix', async () => {
@@ -36,7 +37,7 @@ describe('SaveImage', () => {
 
   it('refuses a prefix that escapes the output folder', async () => {
     await expect(run({ filename_prefix: '../../evil' })).rejects.toThrow(/outside the output folder is not allowed/);
-    expect(fs.readdirSync(dirs.root).sort()).toEqual(['cache', 'input', 'models', 'output', 'state', 'temp']);
+    expect(fs.readdirSync(dirs.root).sort()).toEqual(['cache', 'input', 'models', 'output', 'state', 'temp', 'user']);
   });
 
   it('embeds the prompt and each extra_pnginfo key as tEXt chunks', async () => {

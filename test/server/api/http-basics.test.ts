@@ -76,7 +76,7 @@ describe('routes', () => {
   it('system_stats merges deviceInfo; features advertises preview metadata and the upload limit', async () => {
     const stats = (await s.getJson('/system_stats')).body;
     expect(stats.system).toMatchObject({ os: expect.any(String), ram_total: expect.any(Number), embedded_python: false });
-    expect(stats.devices).toEqual([{ name: 'webgpu:0 test', type: 'webgpu', index: 0, vram_total: 1, vram_free: 1 }]);
+    expect(stats.devices).toEqual([{ name: 'webgpu:0 test', type: 'webgpu', index: 0, vram_total: 1, vram_free: 1, torch_vram_total: 0, torch_vram_free: 0 }]);
     expect((await s.getJson('/features')).body).toEqual({ supports_preview_metadata: true, max_upload_size: 64 * 1024 });
   });
 

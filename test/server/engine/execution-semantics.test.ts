@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineNode } from '../../../server/engine/node-definition.js';
 import { blockExecution } from '../../../server/engine/execution-blocker.js';
+import { outputLink } from '../../../server/engine/expansion.js';
 import { boolean, int, rawLink, socket, string } from '../../../server/engine/inputs.js';
 import { ANY, INT, STRING } from '../../../server/engine/socket-type.js';
 import { PromptBuilder } from '../../support/graph-builder.js';
@@ -73,10 +74,32 @@ const CredentialProbe = defineNode({
   run: (_ctx, { token, key }) => ({ outputs: [`${token}|${key}`], ui: { text: [`${token?.length ?? 0}|${key?.length ?? 0}`] } }),
 });
 
+/** Expands into a chain of `n` CountCalls (a=1); its result is the chain's end. */
+const Repeat = defineNode({
+  type: 'Repeat',
+  category: 'testing',
+  inputs: { required: { n: int({ default: 2, min: 1, max: 100 }) } },
+  outputs: [{ type: INT }],
+  run(_ctx, { n }) {
+    const expand: Record<string, { class_type: string; inputs: Record<string, unknown> }> = { c0: { class_type: 'CountCalls', inputs: { a: 7001 } } };
+    for (let i = 1; i < n; i++) expand[`c${i}`] = { class_type: 'CountCalls', inputs: { a: 1, upstream: [`c${i - 1}`, 0] } };
+    return { outputs: [outputLink(`c${n - 1}`)], expand };
+  },
+});
+
+/** Expands into a node that needs this node's own output: a cycle made at run time. */
+const SelfCycle = defineNode({
+  type: 'SelfCycle',
+  category: 'testing',
+  inputs: { hidden: { me: 'UNIQUE_ID' } },
+  outputs: [{ type: INT }],
+  run: (_ctx, { me }) => ({ outputs: [outputLink('again')], expand: { again: { class_type: 'CountCalls', inputs: { a: 1, upstream: [me, 0] } } } }),
+});
+
 let server: TestServer;
 let ws: WsClient;
 beforeAll(async () => {
-  server = await startTestServer({ nodes: [...stubNodes, LazySwitch, LazyChain, Gate, RawLinkProbe, CredentialProbe] });
+  server = await startTestServer({ nodes: [...stubNodes, LazySwitch, LazyChain, Gate, RawLinkProbe, CredentialProbe, Repeat, SelfCycle] });
   ws = await connectWs(server.url, { clientId: 'sem' });
 });
 afterAll(async () => {
@@ -221,5 +244,39 @@ describe('rawLink and hidden inputs', () => {
     expect(history).not.toContain('secret-token');
     expect(history).not.toContain('secret-key-1');
     expect(JSON.stringify((await server.getJson('/queue')).body)).not.toContain('secret');
+  });
+});
+
+describe('node expansion', () => {
+  it('runs the expanded nodes under ids namespaced by the parent and resolves the result', async () => {
+    const b = new PromptBuilder();
+    const r = b.add('Repeat', { n: 3 });
+    b.add('StubOutput', { value: link(r) });
+    const { entry, executing } = await run(b.build());
+    expect(entry.outputs['2'].text).toEqual(['7003']);
+    expect(executing).toEqual(['1', '1.0.c0', '1.0.c1', '1.0.c2', '2']);
+  });
+
+  it('caches expanded nodes: a longer expansion runs only its new nodes', async () => {
+    const b = new PromptBuilder();
+    const r = b.add('Repeat', { n: 4 }, '7');
+    b.add('StubOutput', { value: link(r) }, '8');
+    await run(b.build());
+    callCounts.clear();
+    b.prompt['7']!.inputs.n = 5;
+    const { entry } = await run(b.build());
+    expect(entry.outputs['8'].text).toEqual(['7005']);
+    expect([...callCounts.keys()].sort()).toEqual(['7.0.c4', '8']);
+  });
+
+  it('reports a cycle made at run time as an execution_error on the node', async () => {
+    const b = new PromptBuilder();
+    const c = b.add('SelfCycle', {});
+    b.add('StubOutput', { value: link(c) });
+    const { entry, messages } = await run(b.build());
+    expect(entry.status.status_str).toBe('error');
+    const err = messages.find((m) => m.type === 'execution_error')!;
+    expect(err.data).toMatchObject({ exception_type: 'graph.DependencyCycleError', exception_message: 'Dependency cycle detected' });
+    expect(['1', '1.0.again']).toContain(err.data.node_id);
   });
 });

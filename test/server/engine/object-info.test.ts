@@ -3,6 +3,7 @@ import { objectInfo } from '../../../server/engine/object-info.js';
 import { NodeRegistry } from '../../../server/engine/registry.js';
 import { accepts } from '../../../server/engine/type-compat.js';
 import { defineNode } from '../../../server/engine/node-definition.js';
+import { packLabelOf } from '../../../server/protocol/object-info.js';
 import { stubNodes, StubWidgets } from '../../support/stub-nodes.js';
 
 describe('objectInfo', () => {
@@ -27,7 +28,7 @@ describe('objectInfo', () => {
       name: 'StubWidgets',
       display_name: 'Stub Widgets',
       description: '',
-      python_module: 'perceptgraph',
+      python_module: 'nodes',
       category: 'testing/widgets',
       output_node: false,
     });
@@ -47,6 +48,15 @@ describe('objectInfo', () => {
     const info = objectInfo(new NodeRegistry([...stubNodes, broken]), (t) => errors.push(t));
     expect(info.Broken).toBeUndefined();
     expect(errors).toEqual(['Broken']);
+  });
+
+  it('reports a third-party pack as python_module custom_nodes.<pack>, as ComfyUI\'s frontend reads it', () => {
+    const fromPack = defineNode({ type: 'PackNode', category: 'x', pack: 'my-pack', inputs: {}, outputs: [], run: () => ({}) });
+    const info = objectInfo(new NodeRegistry([...stubNodes, fromPack]));
+    expect(info.PackNode!.python_module).toBe('custom_nodes.my-pack');
+    expect(packLabelOf(info.PackNode!.python_module)).toBe('my-pack');
+    expect(packLabelOf(info.StubImage!.python_module)).toBe('perceptgraph');
+    expect(packLabelOf('custom_nodes.other.sub')).toBe('other');
   });
 
   it('throws on duplicate node types', () => {

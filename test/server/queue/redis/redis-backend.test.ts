@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
+import { Queue } from 'bullmq';
+import { jobData } from '../../../../server/queue/redis/job-data.js';
 import { startLocalWorker, startRedisTestServer, sleepPrompt, type LocalWorker } from '../../../support/redis-cluster.js';
 import { startRedis, type TestRedis } from '../../../support/redis-server.js';
 import type { TestServer } from '../../../support/test-server.js';
@@ -93,6 +95,27 @@ describe('prompts run on workers', () => {
     await ws.close();
   });
 
+  it('relays binary previews (type 4 with metadata) and text frames to the owner only', async () => {
+    const owner = await connectWs(s.url, { clientId: 'carol', featureFlags: { supports_preview_metadata: true } });
+    const other = await connectWs(s.url, { clientId: 'dave' });
+    await owner.waitFor((m) => m.type === 'feature_flags');
+    const prompt = { '1': { class_type: 'StubPreview', inputs: { n: 3 } }, '2': { class_type: 'StubOutput', inputs: { value: ['1', 0] } } };
+    const r = await s.postJson('/prompt', { prompt, client_id: 'carol', extra_data: { preview_method: 'latent2rgb' } });
+    const id = r.body.prompt_id as string;
+    await owner.waitForDone(id, 20_000);
+    const preview = owner.binary.find((b) => b.readUInt32BE(0) === 4)!;
+    expect(preview).toBeDefined();
+    const metaLen = preview.readUInt32BE(4);
+    expect(JSON.parse(preview.subarray(8, 8 + metaLen).toString())).toMatchObject({ prompt_id: id, node_id: '1', image_type: 'image/png' });
+    expect([...preview.subarray(8 + metaLen)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(owner.binary.some((b) => b.readUInt32BE(0) === 3 && b.includes(Buffer.from('text from 1')))).toBe(true);
+    expect(owner.messages.filter((m) => m.type === 'progress' && m.data.prompt_id === id).map((m) => m.data.value)).toEqual([1, 2]);
+    expect(other.binary).toEqual([]);
+    expect(other.messages.some((m) => m.data?.prompt_id === id)).toBe(false);
+    await owner.close();
+    await other.close();
+  });
+
   it('lists the workers in /system_stats and their models in /models', async () => {
     await new Promise((r) => setTimeout(r, 400));
     const stats = (await s.getJson('/system_stats')).body;
@@ -127,6 +150,17 @@ describe('prompts run on workers', () => {
 });
 
 describe('refusals', () => {
+  it('a job not signed with the token is refused by the workers and recorded as an error', async () => {
+    const queue = new Queue('prompts', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'pg:bull' });
+    const entry = { number: 1, promptId: 'forged', prompt: sleepPrompt(1, 'x') as never, extraData: {}, outputs: ['2'] };
+    await queue.add('prompt', jobData(entry, [], 'not-the-token'), { jobId: 'p-forged' });
+    await queue.close();
+    const record = await s.waitForHistory('forged', 10_000);
+    expect(record.status.status_str).toBe('error');
+    expect(record.status.messages[0][1].exception_message).toMatch(/not signed with the server token/);
+    expect(workers.every((w) => w.logs.every((l) => !l.includes('re-run')))).toBe(true);
+  });
+
   it('a worker with another token refuses to start', async () => {
     await expect(startLocalWorker(redis.url, { token: 'wrong' })).rejects.toThrow(/token does not match/);
   });
