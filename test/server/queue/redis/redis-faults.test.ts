@@ -17,7 +17,8 @@ afterEach(async () => {
 async function cluster(workerCount: number, options: { aof?: boolean } = {}) {
   const redis: TestRedis = await startRedis({ aof: options.aof });
   undo.push(() => redis.stop());
-  const server = await startRedisTestServer(redis.url, { dataRoot: undefined });
+  const logs: string[] = [];
+  const server = await startRedisTestServer(redis.url, { logs });
   let s = server;
   undo.push(() => s.close());
   const workers: ChildWorker[] = [];
@@ -28,7 +29,7 @@ async function cluster(workerCount: number, options: { aof?: boolean } = {}) {
     return w;
   };
   await Promise.all(Array.from({ length: workerCount }, (_, i) => spawnOne(`w${i}`)));
-  return { redis, get server() { return s; }, setServer: (n: TestServer) => (s = n), workers, spawnOne };
+  return { redis, logs, get server() { return s; }, setServer: (n: TestServer) => (s = n), workers, spawnOne };
 }
 
 async function runningOn(s: TestServer, promptId: string, timeoutMs = 5000): Promise<string> {
@@ -109,7 +110,7 @@ describe('restarts', () => {
     await ws.close();
   }, 40_000);
 
-  it('a Redis restart with AOF keeps the queue; while Redis is away new prompts get 503 at once', async () => {
+  it('a Redis restart with AOF keeps the queue; while Redis is away new prompts get 503 at once and the server logs its retries', async () => {
     const c = await cluster(0, { aof: true });
     const s = c.server;
     const ids: string[] = [];
@@ -132,5 +133,8 @@ describe('restarts', () => {
     await c.spawnOne('late');
     for (const id of ids) expect((await s.waitForHistory(id, 20_000)).status.status_str).toBe('success');
     expect((await s.postJson('/prompt', { prompt: sleepPrompt(10, 'after', 1) })).status).toBe(200);
+    // The server said what happened, with the URL's redacted form.
+    expect(c.logs.some((l) => /redis redis:\/\/127\.0\.0\.1:\d+\/0 \(server\): connection lost, retrying with backoff/.test(l))).toBe(true);
+    expect(c.logs.some((l) => l.endsWith('(server): reconnected'))).toBe(true);
   }, 60_000);
 });
