@@ -11,6 +11,7 @@ import { benchSdStep, formatSdStep } from './sd-step.js';
 import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
 import { benchJsonCodec } from './json-codec.js';
+import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 
 type Group = { name: string; run: () => Promise<void> };
@@ -85,6 +86,16 @@ const groups: Group[] = [
       console.log(
         `declip train step b=1024 d=h=1024 both heads (${f.provider}): ${f.stepMs.toFixed(0)} ms = ${f.stepGflops.toFixed(1)} GFLOP/s vs 1024³ MatMul ${f.matmulGflops.toFixed(1)} GFLOP/s ` +
           `= ${(f.ratio * 100).toFixed(0)}% (target ≥ 50%); TS AdamW ${f.adamwTsMs.toFixed(0)} ms; epoch on 100k cached embeddings ${f.epochSeconds.toFixed(1)} s`,
+      );
+    },
+  },
+  {
+    name: 'history',
+    async run() {
+      const f = await benchHistoryReply();
+      console.log(
+        `history ${f.entries} entries (${f.journalMiB.toFixed(0)} MiB journal): server start ${f.startMs.toFixed(0)} ms; GET /history ${f.replyMiB.toFixed(0)} MiB in ${f.replyMs.toFixed(0)} ms, ` +
+          `longest event-loop stall ${f.maxStallMs.toFixed(0)} ms`,
       );
     },
   },

@@ -55,6 +55,7 @@ export interface GenerateImagesOptions extends Omit<SdSampleOptions, 'seed' | 's
 
 /** Samples the latent batch with `seed` and decodes it: IMAGE [B, 8h, 8w, 3]. */
 export async function generateImages(o: GenerateImagesOptions, seed: bigint): Promise<ImageBatch> {
-  const latent = await sdSample({ ...o, seed });
+  // seed + i per image (not ComfyUI's one batch stream), so each seed GatedGenerate reports reproduces its image alone.
+  const latent = await sdSample({ noiseRule: 'seed-plus-index', ...o, seed });
   return vaeDecode({ sessions: o.sessions, vae: o.vae, latent, signal: o.signal });
 }

@@ -1,18 +1,23 @@
 /**
  * Deterministic noise for sampling, from PyTorch's CPU generator (see `torch-random.ts`), so a seed gives
- * ComfyUI's noise.
+ * ComfyUI's noise. Matched against ComfyUI as of PR #11528 (Comfy-Org/ComfyUI, "Fix noise with ancestral samplers
+ * when inferencing on cpu"; `comfy/sample.py` `prepare_noise`, `comfy/k_diffusion/sampling.py`
+ * `default_noise_sampler`), with golden end-to-end values in `test/models/sampling/ksampler-golden.test.ts`.
  *
  * The batch rule (`NoiseRule`):
- * - `'seed-plus-index'` (our default): image i of a batch is drawn on its own generator seeded with seed + i
- *   (seed + batchIndex[i] when the latent carries a batch index). So image i of a batch equals the same prompt run
- *   alone at batch 1 with seed + i, whatever its batch position, and batch 1 equals ComfyUI bit for bit
- *   (up to float32 rounding of ln/sin/cos).
- * - `'comfy-batch-stream'`: ComfyUI's own rule, one generator for the whole batch (`torch.randn([B, …])`, or with a
- *   batch index one [1, …] draw per index 0 … max in order). Batches then match ComfyUI, but image i depends on i.
+ * - `'comfy-batch-stream'` (the default, ComfyUI's rule): the whole `[B, …]` batch is one `torch.randn` draw from one
+ *   generator seeded with the seed (with a batch index, one [1, …] draw per index 0 … max in order), so a ComfyUI
+ *   workflow with batch_size 4 gives the same four images here. Image i then depends on its batch position.
+ * - `'seed-plus-index'` (an option): image i of a batch is drawn on its own generator seeded with seed + i
+ *   (seed + batchIndex[i] when the latent carries a batch index), so image i equals the same prompt run alone at
+ *   batch 1 with seed + i, whatever its batch position. GatedGenerate uses it, so the seed it reports per image
+ *   reproduces that image alone.
  *
- * Step noise (ancestral / SDE samplers) follows ComfyUI on the CPU: a second generator seeded with seed + 1
- * (`default_noise_sampler` adds 1 on CPU), drawing a fresh latent-shaped tensor per step; under
- * `'seed-plus-index'` image i uses (seed + i) + 1.
+ * Step noise (ancestral / SDE samplers) follows current ComfyUI on the CPU: a second generator seeded with seed + 1
+ * (`default_noise_sampler` adds 1 when the latent is on the CPU, so step noise is not the starting noise again),
+ * drawing a fresh latent-shaped tensor per step; under `'seed-plus-index'` image i uses (seed + i) + 1. (ComfyUI
+ * before PR #11528 seeded it with the seed itself; on a GPU it uses the device's generator, which no CPU port
+ * can reproduce.)
  *
  * Seeds are unsigned 64-bit (ComfyUI's range 0 … 2^64−1); pass a bigint beyond 2^53. Sums wrap mod 2^64.
  */
@@ -23,8 +28,8 @@ import { TorchCpuGenerator } from './torch-random.js';
 /** How noise is assigned to the images of a batch; see the module comment. */
 export type NoiseRule = 'seed-plus-index' | 'comfy-batch-stream';
 
-/** The default batch rule. */
-export const defaultNoiseRule: NoiseRule = 'seed-plus-index';
+/** The default batch rule: ComfyUI's. */
+export const defaultNoiseRule: NoiseRule = 'comfy-batch-stream';
 
 /** A seed as callers hold it: a bigint, or a number that is a safe non-negative integer. */
 export type Seed = bigint | number;
@@ -89,16 +94,19 @@ export function latentNoise({ seed, dims, batchIndex, rule = defaultNoiseRule }:
 export function stepNoiseSource({ seed, dims, batchIndex, rule = defaultNoiseRule }: NoiseOptions): NoiseSource {
   const offsets = batchOffsets(dims, batchIndex);
   const per = sizeOf(dims.slice(1));
+  const check = (d: readonly number[]) => {
+    if (sizeOf(d) !== per * offsets.length) {
+      throw new Error(`step noise: asked for [${d.join(',')}] but the source was made for [${dims.join(',')}]`);
+    }
+  };
   if (rule === 'comfy-batch-stream') {
     const gen = new TorchCpuGenerator(offsetSeed(seed, 1));
-    return { next: (d) => gen.randn(sizeOf(d)) };
+    return { next: (d) => (check(d), gen.randn(sizeOf(d))) };
   }
   const gens = offsets.map((o) => new TorchCpuGenerator(offsetSeed(seed, BigInt(o) + 1n)));
   return {
     next(d) {
-      if (sizeOf(d) !== per * gens.length) {
-        throw new Error(`step noise: asked for [${d.join(',')}] but the source was made for [${dims.join(',')}]`);
-      }
+      check(d);
       const out = new Float32Array(per * gens.length);
       gens.forEach((g, i) => out.set(g.randn(per), i * per));
       return out;

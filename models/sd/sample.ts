@@ -2,9 +2,9 @@
  * One KSampler / KSamplerAdvanced run on an SD1.5 ONNX UNet: picks the UNet (the IP-capable one when the MODEL
  * carries an IP-Adapter patch), builds classifier-free guidance, moves the LATENT into model space (× 0.18215, as
  * ComfyUI's `process_latent_in`), runs ComfyUI's sampling semantics from `models/sampling`, and moves the result
- * back. Noise: deterministic per seed and independent of batch position — image i of a batch gets the noise of
- * seed + i (seed + batchIndex[i] when the LATENT carries one), so it equals the same prompt run alone at batch 1
- * with seed + i (`models/sampling/noise.ts`, rule `seed-plus-index`).
+ * back. Noise: ComfyUI's by default (the whole batch drawn from one generator seeded with the seed, rule
+ * `comfy-batch-stream`); `noiseRule: 'seed-plus-index'` gives image i the noise of seed + i instead
+ * (`models/sampling/noise.ts`).
  */
 import { sampleKSampler } from '../sampling/ksampler.js';
 import type { NoiseRule, Seed } from '../sampling/noise.js';

@@ -40,3 +40,25 @@ export function jsonObjectBody(req: Request): Record<string, unknown> {
 export function sendJson(res: Response, value: unknown, status = 200): void {
   res.status(status).type('application/json').send(stringifyJson(value));
 }
+
+/**
+ * Sends a JSON object entry by entry: one `stringifyJson` per value, never the whole body as one string, waiting
+ * for the socket to drain and yielding to other requests between chunks. Used for `GET /history`, whose full
+ * reply can reach tens of MiB (issue 19).
+ */
+export async function sendJsonObjectStream(res: Response, entries: Iterable<[string, unknown]>): Promise<void> {
+  res.status(200).type('application/json');
+  let chunk = '{';
+  let first = true;
+  for (const [key, value] of entries) {
+    chunk += `${first ? '' : ','}${JSON.stringify(key)}:${stringifyJson(value)}`;
+    first = false;
+    if (chunk.length < 256 * 1024) continue;
+    const full = !res.write(chunk);
+    chunk = '';
+    if (res.destroyed) return;
+    if (full) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+  res.end(`${chunk}}`);
+}

@@ -80,10 +80,11 @@ export class HistoryStore {
       ? new Journal<HistoryOp>(path.join(options.stateDir, 'history.jsonl'), { schema: historyOpSchema, fs: options.fs })
       : undefined;
     if (!this.#journal) return;
-    for (const { op, bytes } of this.#journal.load((bad) => this.#log(`${bad.file}:${bad.lineNo}: skipped: ${bad.reason}`))) {
-      this.#apply(op, bytes);
-    }
-    this.#compact();
+    let badLines = 0;
+    const ops = this.#journal.load((bad) => (badLines++, this.#log(`${bad.file}:${bad.lineNo}: skipped: ${bad.reason}`)));
+    for (const { op, bytes } of ops) this.#apply(op, bytes);
+    // Rewrite only when the file holds more than the live entries: start-up stays one read of the file.
+    if (badLines > 0 || ops.length > this.#entries.size) this.#compact();
   }
 
   #remove(id: string): void {

@@ -123,7 +123,19 @@ export class Journal<Op> {
       ops.push({ op: value as Op, bytes });
     });
     this.#size = this.#fs.statSize(this.file);
+    // A torn last line (a crash mid-append) must not swallow the next append: that starts on a fresh line.
+    this.#torn = this.#size > 0 && !this.#endsWithNewline();
     return ops;
+  }
+
+  #endsWithNewline(): boolean {
+    const fd = this.#fs.openSync(this.file, 'r');
+    try {
+      const b = Buffer.alloc(1);
+      return this.#fs.readSync(fd, b, 0, 1, this.#size! - 1) === 1 && b[0] === 10;
+    } finally {
+      this.#fs.closeSync(fd);
+    }
   }
 
   /**

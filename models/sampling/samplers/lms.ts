@@ -31,8 +31,9 @@ export function lmsCoefficient(order: number, sigmas: ArrayLike<number>, i: numb
 }
 
 /**
- * k-diffusion `sample_lms` (order 4): x ← x + Σ_j c_j·d_{i−j} over the last min(i+1, 4) slopes d = (x − x0)/σ,
- * with c_j from {@link lmsCoefficient}.
+ * k-diffusion `sample_lms` (order 4) as ComfyUI runs it: x ← x + Σ_j c_j·d_{i−j} over the last min(i+1, 4) slopes
+ * d = (x − x0)/σ, with c_j from {@link lmsCoefficient}; a step to σ = 0 returns the model's x0 (ComfyUI's
+ * "denoising step", `comfy/k_diffusion/sampling.py`), not a full LMS step.
  */
 export const lms: Sampler = {
   name: 'lms',
@@ -44,6 +45,7 @@ export const lms: Sampler = {
       const x0 = await denoise(opts, x, s[i]!);
       ds.push(toD(x, s[i]!, x0));
       if (ds.length > lmsDefaults.order) ds.shift();
+      if (s[i + 1] === 0) return { x: Float32Array.from(x0), x0 };
       const order = Math.min(i + 1, lmsDefaults.order);
       const out = Float32Array.from(x);
       for (let j = 0; j < order; j++) {

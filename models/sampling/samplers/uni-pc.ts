@@ -8,8 +8,9 @@ import { denoise, lincomb, throwIfAborted } from './step-utils.js';
  * α = 1/√(σ²+1), std = σ·α, λ = −ln σ, x_vp = α·x. A final σ of 0 is replaced by 0.001 (ComfyUI does the same),
  * and the result is divided by α(σ_last) to return to VE form.
  *
- * Steps = 1 is a deliberate deviation: ComfyUI's loop then never updates x (order 0) and returns the noisy input;
- * here it takes one first-order step (DPM-Solver++ 1, i.e. the model's x0 at the end), the only sensible answer.
+ * Steps = 1 matches ComfyUI too: its order is then min(3, 0) = 0, the loop evaluates the model once and never
+ * updates x, and the result is the input rescaled by α(σ_0)/α(0.001), i.e. still noisy. That is what a ComfyUI user
+ * gets for the same seed, so it is what we return (use more steps for a useful uni_pc image).
  */
 export const uniPc: Sampler = {
   name: 'uni_pc',
@@ -20,7 +21,7 @@ export const uniPc: Sampler = {
     const ts = Float64Array.from(opts.sigmas as ArrayLike<number>);
     if (ts[n - 1] === 0) ts[n - 1] = 0.001;
     const steps = n - 1;
-    const order = Math.max(1, Math.min(3, steps - 1));
+    const order = Math.min(3, steps - 1);
     const alpha0 = 1 / Math.sqrt(1 + ts[0]! ** 2);
     let x = lincomb([[alpha0, Float32Array.from(opts.x.data)]]);
     const modelX0 = (xv: Float32Array, sigma: number): Promise<Float32Array> =>
@@ -29,6 +30,11 @@ export const uniPc: Sampler = {
     throwIfAborted(opts.signal);
     const prevModels: Float32Array[] = [await modelX0(x, ts[0]!)];
     const prevTs: number[] = [ts[0]!];
+    if (order === 0) {
+      // ComfyUI's order-0 loop (one step): the model ran once, x is not updated.
+      opts.onStep?.(0, steps, prevModels[0]!);
+      return lincomb([[Math.sqrt(1 + ts[n - 1]! ** 2), x]]);
+    }
     for (let step = 1; step <= steps; step++) {
       if (step > 1) throwIfAborted(opts.signal);
       const stepOrder = step < order ? step : Math.min(order, steps + 1 - step);

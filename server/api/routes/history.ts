@@ -1,7 +1,7 @@
 /** `GET /history[?max_items&offset]`, `GET /history/{prompt_id}`, `POST /history` (`clear` / `delete`). */
 import type { Router } from 'express';
 import { HttpError } from '../http-error.js';
-import { jsonObjectBody, sendJson } from '../json-io.js';
+import { jsonObjectBody, sendJson, sendJsonObjectStream } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
 import { editBody } from './queue.js';
 
@@ -15,7 +15,8 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/history', async (req, res) => {
     const maxItems = intParam('max_items', req.query.max_items);
     const offset = intParam('offset', req.query.offset);
-    sendJson(res, await deps.history.list({ maxItems, offset }));
+    // Streamed: at the 10,000-entry cap the reply is tens of MiB (json-io.ts).
+    await sendJsonObjectStream(res, Object.entries(await deps.history.list({ maxItems, offset })));
   });
 
   router.get('/history/:promptId', async (req, res) => {

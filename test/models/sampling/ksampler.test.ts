@@ -119,11 +119,19 @@ describe('sampleKSampler', () => {
     expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
     expect(Buffer.from(a.data.buffer).equals(Buffer.from(c.data.buffer))).toBe(false);
   });
-  it('image i of a batch equals a batch-1 run with seed + i (ancestral step noise included)', async () => {
+  it('with seed-plus-index, image i of a batch equals a batch-1 run with seed + i (ancestral step noise included)', async () => {
     const bDims = [2, 4, 4, 4];
-    const batch = await sampleKSampler(base({ sampler: 'euler_ancestral', latent: { data: new Float32Array(128), dims: bDims } }));
-    const one = await sampleKSampler(base({ sampler: 'euler_ancestral', seed: 43 }));
+    const batch = await sampleKSampler(base({ sampler: 'euler_ancestral', latent: { data: new Float32Array(128), dims: bDims }, noiseRule: 'seed-plus-index' }));
+    const one = await sampleKSampler(base({ sampler: 'euler_ancestral', seed: 43, noiseRule: 'seed-plus-index' }));
     expect(Array.from(batch.data.subarray(64))).toEqual(Array.from(one.data));
+  });
+  it('by default, as ComfyUI, image 0 of a batch equals batch 1 with the same seed, image 1 does not equal seed + 1', async () => {
+    const bDims = [2, 4, 4, 4];
+    const batch = await sampleKSampler(base({ sampler: 'euler', latent: { data: new Float32Array(128), dims: bDims } }));
+    const first = await sampleKSampler(base({ sampler: 'euler' }));
+    const next = await sampleKSampler(base({ sampler: 'euler', seed: 43 }));
+    expect(Array.from(batch.data.subarray(0, 64))).toEqual(Array.from(first.data));
+    expect(Array.from(batch.data.subarray(64))).not.toEqual(Array.from(next.data));
   });
   it('add_noise disabled starts from the latent as is', async () => {
     const rec = recording();

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { latentNoise, offsetSeed, stepNoiseSource, toSeed } from '../../../models/sampling/noise.js';
+import { defaultNoiseRule, latentNoise, offsetSeed, stepNoiseSource, toSeed } from '../../../models/sampling/noise.js';
 import { TorchCpuGenerator } from '../../../models/sampling/torch-random.js';
 
 const dims = [3, 4, 2, 3]; // 24 values per image: exercises the tail refill of the 16-block path.
 const per = 24;
 
 describe('latentNoise (seed-plus-index)', () => {
+  const rule = 'seed-plus-index' as const;
   it('image i equals a batch-1 draw with seed + i, whatever the batch size', () => {
-    const batch = latentNoise({ seed: 100, dims });
+    const batch = latentNoise({ seed: 100, dims, rule });
     for (let i = 0; i < 3; i++) {
-      const alone = latentNoise({ seed: 100 + i, dims: [1, 4, 2, 3] });
+      const alone = latentNoise({ seed: 100 + i, dims: [1, 4, 2, 3], rule });
       expect(Array.from(batch.subarray(i * per, (i + 1) * per))).toEqual(Array.from(alone));
     }
   });
@@ -17,7 +18,7 @@ describe('latentNoise (seed-plus-index)', () => {
     expect(Array.from(latentNoise({ seed: 0, dims: [1, 4, 2, 2] }))).toEqual(Array.from(new TorchCpuGenerator(0).randn(16)));
   });
   it('uses the batch index as the seed offset', () => {
-    const withIndex = latentNoise({ seed: 7, dims: [2, 4, 2, 3], batchIndex: [5, 2] });
+    const withIndex = latentNoise({ seed: 7, dims: [2, 4, 2, 3], batchIndex: [5, 2], rule });
     expect(Array.from(withIndex.subarray(0, per))).toEqual(Array.from(latentNoise({ seed: 12, dims: [1, 4, 2, 3] })));
     expect(Array.from(withIndex.subarray(per))).toEqual(Array.from(latentNoise({ seed: 9, dims: [1, 4, 2, 3] })));
   });
@@ -27,12 +28,16 @@ describe('latentNoise (seed-plus-index)', () => {
   });
   it('accepts 64-bit seeds and wraps seed + i mod 2^64', () => {
     const max = (1n << 64n) - 1n;
-    const b = latentNoise({ seed: max, dims: [2, 4, 2, 3] });
+    const b = latentNoise({ seed: max, dims: [2, 4, 2, 3], rule });
     expect(Array.from(b.subarray(per))).toEqual(Array.from(latentNoise({ seed: 0, dims: [1, 4, 2, 3] })));
   });
 });
 
 describe('latentNoise (comfy-batch-stream)', () => {
+  it('is the default, as in ComfyUI', () => {
+    expect(defaultNoiseRule).toBe('comfy-batch-stream');
+    expect(Array.from(latentNoise({ seed: 3, dims }))).toEqual(Array.from(latentNoise({ seed: 3, dims, rule: 'comfy-batch-stream' })));
+  });
   it('is one torch.randn over the whole batch', () => {
     const n = latentNoise({ seed: 3, dims, rule: 'comfy-batch-stream' });
     expect(Array.from(n)).toEqual(Array.from(new TorchCpuGenerator(3).randn(72)));
@@ -48,8 +53,8 @@ describe('latentNoise (comfy-batch-stream)', () => {
 });
 
 describe('stepNoiseSource', () => {
-  it('draws per image from seed + i + 1 (ComfyUI CPU default_noise_sampler adds 1), fresh each call', () => {
-    const src = stepNoiseSource({ seed: 10, dims: [2, 4, 2, 3] });
+  it('seed-plus-index draws per image from seed + i + 1 (ComfyUI CPU default_noise_sampler adds 1), fresh each call', () => {
+    const src = stepNoiseSource({ seed: 10, dims: [2, 4, 2, 3], rule: 'seed-plus-index' });
     const g0 = new TorchCpuGenerator(11);
     const g1 = new TorchCpuGenerator(12);
     const first = src.next([2, 4, 2, 3]);
@@ -62,6 +67,7 @@ describe('stepNoiseSource', () => {
   });
   it('names a shape mismatch', () => {
     expect(() => stepNoiseSource({ seed: 1, dims }).next([1, 4, 2, 3])).toThrow(/step noise/);
+    expect(() => stepNoiseSource({ seed: 1, dims, rule: 'seed-plus-index' }).next([1, 4, 2, 3])).toThrow(/step noise/);
   });
 });
 

@@ -37,11 +37,19 @@ describe('sdSample', () => {
     expect(a.samples.dims).toEqual([1, 4, 8, 8]);
   });
 
-  it('gives image i of a batch the result of seed + i run alone (batch-position independent noise)', async () => {
-    const batch = await run({ latent: { samples: zeros([2, 4, 8, 8]) }, sampler: 'euler_ancestral' });
-    const alone = await run({ seed: 43, sampler: 'euler_ancestral' });
+  it('draws a batch as ComfyUI: one stream for the whole batch, so image 0 equals the same seed at batch 1', async () => {
+    const batch = await run({ latent: { samples: zeros([2, 4, 8, 8]) } });
+    const alone = await run();
+    expect(relMaxDiff(batch.samples.data.subarray(0, 256), alone.samples.data)).toBeLessThan(1e-5);
+    expect(relMaxDiff(batch.samples.data.subarray(256), (await run({ seed: 43 })).samples.data)).toBeGreaterThan(1e-3);
+  });
+
+  it('with seed-plus-index gives image i of a batch the result of seed + i run alone (batch-position independent noise)', async () => {
+    const noiseRule = 'seed-plus-index' as const;
+    const batch = await run({ latent: { samples: zeros([2, 4, 8, 8]) }, sampler: 'euler_ancestral', noiseRule });
+    const alone = await run({ seed: 43, sampler: 'euler_ancestral', noiseRule });
     expect(relMaxDiff(batch.samples.data.subarray(256), alone.samples.data)).toBeLessThan(1e-5);
-    const indexed = await run({ latent: { samples: zeros([1, 4, 8, 8]), batchIndex: [1] }, sampler: 'euler_ancestral' });
+    const indexed = await run({ latent: { samples: zeros([1, 4, 8, 8]), batchIndex: [1] }, sampler: 'euler_ancestral', noiseRule });
     expect(relMaxDiff(indexed.samples.data, alone.samples.data)).toBeLessThan(1e-5);
     expect(indexed.batchIndex).toEqual([1]);
   });

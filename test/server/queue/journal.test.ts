@@ -104,3 +104,16 @@ describe('compaction on size', () => {
     expect(Object.keys(new HistoryStore({ stateDir: dir, maxBytes: 10_000 }).list())).toEqual(['e2', 'e3', 'e4']);
   });
 });
+
+describe('a torn last line', () => {
+  it('does not swallow the next append when the history is not compacted at open', () => {
+    const dir = tempDir();
+    const entry = { prompt: [0, 'x', {}, {}, []] as never, outputs: {}, status: { status_str: 'success' as const, completed: true, messages: [] }, meta: {} };
+    new HistoryStore({ stateDir: dir }).add('a', entry);
+    appendFileSync(path.join(dir, 'history.jsonl'), '{"op":"add","id":"torn","ent');
+    const logs: string[] = [];
+    new HistoryStore({ stateDir: dir, log: (m) => logs.push(m) }).add('b', entry);
+    expect(Object.keys(new HistoryStore({ stateDir: dir }).list())).toEqual(['a', 'b']);
+    expect(logs.join('\n')).toMatch(/history\.jsonl:2: skipped: not JSON/);
+  });
+});

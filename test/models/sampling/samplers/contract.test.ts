@@ -19,7 +19,7 @@ const contracts: Record<SamplerName, SamplerContractOptions> = {
   dpmpp_2m: ode(0.02),
   dpmpp_2m_sde: sde(0.03, 'stochastic: 4096 samples estimate the std to about ±0.01, plus a small discretisation bias'),
   ddim: ode(0.15),
-  uni_pc: ode(0.01),
+  uni_pc: { kind: 'ode', tolerance: 0.01, oneStepSkip: 'ComfyUI’s uni_pc runs order 0 for one step and returns the rescaled input (ksampler-golden.test.ts)' },
 };
 
 describe('sampler contracts', () => {

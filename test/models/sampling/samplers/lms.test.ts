@@ -23,3 +23,14 @@ describe('lms.sample', () => {
     expect(out[0]).toBeCloseTo(0.35, 6);
   });
 });
+
+describe('lms final step', () => {
+  it('returns the denoised estimate on a step to σ = 0, as ComfyUI', async () => {
+    const { lms } = await import('../../../../models/sampling/samplers/lms.js');
+    const { linearDenoiser, scalar, constantNoise } = await import('./sampler-contract.js');
+    // Step 0 (σ 2 → 1) is an LMS step x + c·d; step 1 (σ 1 → 0) returns D(x) = 0.2·x.
+    const out = await lms.sample({ model: linearDenoiser(0.2), x: scalar(1), sigmas: [2, 1, 0], noise: constantNoise(0) });
+    const x1 = 1 + (1 - 2) * ((1 - 0.2) / 2);
+    expect(out[0]).toBeCloseTo(0.2 * x1, 6);
+  });
+});

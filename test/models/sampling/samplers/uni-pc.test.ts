@@ -16,9 +16,12 @@ describe('uniPc.sample', () => {
     expect(out[0]).toBeCloseTo(0.001 * x1 + 0.999 * 0.12, 6);
     expect(calls).toBe(2);
   });
-  it('steps = 1 takes one first-order step (ComfyUI would return the noisy input; documented deviation)', async () => {
-    const out = await uniPc.sample({ model: linearDenoiser(0.2), x: scalar(1), sigmas: [2, 1], noise: constantNoise(0) });
-    expect(out[0]).toBeCloseTo(0.6, 6);
+  it('steps = 1 is ComfyUI’s order 0: one model call, x rescaled by α(σ0)/α(σ1), not updated', async () => {
+    let calls = 0;
+    const model = linearDenoiser(0.2);
+    const out = await uniPc.sample({ model: (x, s) => (calls++, model(x, s)), x: scalar(1), sigmas: [2, 1], noise: constantNoise(0) });
+    expect(out[0]).toBeCloseTo(Math.sqrt(2) / Math.sqrt(5), 6);
+    expect(calls).toBe(1);
   });
   it('asks ComfyUI to drop the penultimate sigma', () => expect(uniPc.discardPenultimateSigma).toBe(true));
 });
