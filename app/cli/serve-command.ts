@@ -7,11 +7,12 @@ import type { CliCommand } from './command.js';
 import { createRuntime } from '../runtime.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { UsageError } from './usage-error.js';
+import { frontEndRootOption } from './front-end-root-option.js';
 import { startServer } from '../../server/api/server.js';
 import { redisBackend } from '../../server/queue/redis/redis-backend.js';
 import { hideSecretsFromProcessList, resolveAuthToken } from './auth-token-option.js';
 
-const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN | --auth-token-file FILE] [--allow-host NAME] [--preview-method M] [--multi-user]
+const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN | --auth-token-file FILE] [--allow-host NAME] [--preview-method M] [--multi-user] [--front-end-root DIR]
                         [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
@@ -26,6 +27,7 @@ const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir D
   --preview-method  none|latent2rgb|auto: binary step previews for prompts whose extra_data.preview_method
                  says nothing (default none, as ComfyUI; the editor asks for latent2rgb)
   --multi-user   ComfyUI's user profiles: settings and user files per user (comfy-user header)
+  --front-end-root  serve this built ComfyUI frontend (a folder with index.html) at / instead of our editor
   --queue        run prompts on \`perceptgraph worker\` processes through Redis (BullMQ) instead of in this process
   --worker-token the token workers must present (default: --auth-token, or $PERCEPTGRAPH_WORKER_TOKEN)`;
 
@@ -49,6 +51,7 @@ export const serveCommand: CliCommand = {
         'allow-host': { type: 'string', multiple: true },
         'preview-method': { type: 'string', default: 'none' },
         'multi-user': { type: 'boolean', default: false },
+        'front-end-root': { type: 'string' },
         queue: { type: 'string' },
         'worker-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -66,9 +69,11 @@ export const serveCommand: CliCommand = {
     if (values['worker-token'] !== undefined) hideSecretsFromProcessList();
     const workerToken = values['worker-token'] ?? authToken ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
     if (values.queue !== undefined && !workerToken) throw new UsageError('--queue needs a token for the workers: --worker-token TOKEN (or --auth-token)');
+    const frontEnd = frontEndRootOption(values['front-end-root']);
     const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
-    const staticDir = editorDist();
-    if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');
+    const staticDir = frontEnd ?? editorDist();
+    if (frontEnd) console.log(`serving the ComfyUI frontend in ${frontEnd}`);
+    else if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');
     // Redis unreachable → a clear error and exit 1 (before listening).
     const backend = values.queue === undefined ? undefined : await redisBackend({ url: values.queue, token: workerToken!, dirs: runtime.dirs, log: console.log }).catch(async (err) => {
       await runtime.close();

@@ -26,7 +26,7 @@ export function tooltipAt(info: ObjectInfo, node: LGraphNode, pos: [number, numb
   const slot = node.getSlotOnPos(pos) as { name: string; widget?: { name: string }; links?: unknown } | undefined;
   if (!slot) return undefined;
   const output = node.outputs.indexOf(slot as never);
-  if (output >= 0) return def.output_tooltips?.[output] ?? undefined;
+  if (output >= 0) return def.output_tooltips?.[output] || undefined;
   return inputTooltip(info, node.type!, slot.widget?.name ?? slot.name);
 }
 

@@ -7,13 +7,21 @@
 /** Any readable sequence of numbers (number[], Float32Array, Float64Array…). */
 export type NumericArray = ArrayLike<number>;
 
+/** True when one of the first `n` values is NaN. */
+function hasNaN(values: NumericArray, n: number): boolean {
+  for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) return true;
+  return false;
+}
+
 /**
  * Average (fractional) ranks, 1-based: tied values share the mean of the positions they occupy, as
  * scipy.stats.rankdata and pandas `Series.rank()` do by default. `[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`.
+ * With a NaN anywhere every rank is NaN, as scipy.stats.rankdata (NaN would otherwise break the sort's comparator).
  * @returns Float64Array of the same length as `values`.
  */
 export function averageRanks(values: NumericArray): Float64Array {
   const n = values.length;
+  if (hasNaN(values, n)) return new Float64Array(n).fill(NaN);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(n);
   let start = 0;
@@ -60,7 +68,7 @@ export function pearson(x: NumericArray, y: NumericArray): number {
 
 /**
  * Spearman's rank correlation with ties handled exactly: Pearson on average ranks (not the 1 − 6Σd²/(n(n²−1))
- * shortcut, which is only exact without ties). NaN when n < 2 or either input is constant.
+ * shortcut, which is only exact without ties). NaN when n < 2, either input is constant or holds a NaN.
  */
 export function spearman(x: NumericArray, y: NumericArray): number {
   return pearson(averageRanks(x), averageRanks(y));
@@ -70,10 +78,11 @@ export function spearman(x: NumericArray, y: NumericArray): number {
  * Kendall's tau-b (scipy.stats.kendalltau's default): (P − Q) / sqrt((P + Q + T)·(P + Q + U)), where P/Q count
  * concordant/discordant pairs, T pairs tied only in x and U pairs tied only in y; pairs tied in both count in
  * neither. O(n²), which is fine for IQA sets (KonIQ's 10k images ≈ 5·10⁷ pairs).
- * NaN when n < 2 or either input is constant.
+ * NaN when n < 2, either input is constant or holds a NaN (Math.sign(NaN) would count as neither tie nor order).
  */
 export function kendallTauB(x: NumericArray, y: NumericArray): number {
   const n = Math.min(x.length, y.length);
+  if (hasNaN(x, n) || hasNaN(y, n)) return NaN;
   let concordant = 0;
   let discordant = 0;
   let tiesXOnly = 0;

@@ -79,7 +79,7 @@ export function objectInfoEntry(def: AnyNodeDefinition, services?: unknown): Obj
     category: def.category,
     output_node: def.outputNode ?? false,
   };
-  if (outputs.some((o) => o.tooltip)) entry.output_tooltips = outputs.map((o) => o.tooltip ?? null);
+  if (outputs.some((o) => o.tooltip)) entry.output_tooltips = outputs.map((o) => o.tooltip ?? '');
   return entry;
 }
 

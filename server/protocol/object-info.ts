@@ -13,7 +13,8 @@ export interface ObjectInfoEntry {
   output: string[];
   output_is_list: boolean[];
   output_name: string[];
-  output_tooltips?: (string | null)[];
+  /** One per output; '' for an output without a tooltip (ComfyUI's frontend accepts only strings here). */
+  output_tooltips?: string[];
   name: string;
   display_name: string;
   description: string;

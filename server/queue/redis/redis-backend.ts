@@ -9,6 +9,7 @@ import type { DataDirs } from '../../data-dir.js';
 import type { ClientSink, ExecutorControl, QueueBackend } from '../backend.js';
 import { AUTH_CHECK_TEXT, type ControlMessage } from './control.js';
 import { EventReader } from './event-reader.js';
+import { settleFailedJobs } from './failed-jobs.js';
 import type { StreamEvent } from './event-stream.js';
 import { materializeOutputs, type TransferOptions } from './file-transfer.js';
 import { redisGuard } from './guard.js';
@@ -99,6 +100,7 @@ export async function redisBackend(options: RedisBackendOptions): Promise<QueueB
   const poll = async (): Promise<void> => {
     try {
       beats = await readBeats(cmd, keys);
+      if ((await settleFailedJobs(queue, history, sink)) > 0) await front.changed();
       const before = front.remainingNow();
       if ((await front.remaining()) !== before) await front.changed();
     } catch {

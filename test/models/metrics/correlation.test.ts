@@ -75,3 +75,18 @@ describe('kendallTauB', () => {
     expect(kendallTauB([1], [1])).toBeNaN();
   });
 });
+
+describe('NaN inputs (scipy nan_policy="propagate": statistic nan)', () => {
+  // scipy 1.10 (Debian): spearmanr([1,2,nan,4,5], [2,1,3,5,4]) and kendalltau(...) give nan; rankdata gives all nan.
+  const x = [1, 2, NaN, 4, 5];
+  const y = [2, 1, 3, 5, 4];
+  it('spearman and kendallTauB return NaN with a NaN in either input', () => {
+    expect(spearman(x, y)).toBeNaN();
+    expect(spearman(y, x)).toBeNaN();
+    expect(kendallTauB(x, y)).toBeNaN();
+    expect(kendallTauB(y, Float32Array.from(x))).toBeNaN();
+    expect(pearson(x, y)).toBeNaN();
+  });
+  it('averageRanks gives all NaN, as rankdata', () => expect(Array.from(averageRanks(x)).every(Number.isNaN)).toBe(true));
+  it('infinities still rank (scipy: spearmanr([1,2,3], [inf,1,2]) = -0.5)', () => expect(spearman([1, 2, 3], [Infinity, 1, 2])).toBeCloseTo(-0.5, 12));
+});

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
+import { Queue } from 'bullmq';
+import { jobData } from '../../../../server/queue/redis/job-data.js';
 import { startLocalWorker, startRedisTestServer, sleepPrompt, type LocalWorker } from '../../../support/redis-cluster.js';
 import { startRedis, type TestRedis } from '../../../support/redis-server.js';
 import type { TestServer } from '../../../support/test-server.js';
@@ -148,6 +150,17 @@ describe('prompts run on workers', () => {
 });
 
 describe('refusals', () => {
+  it('a job not signed with the token is refused by the workers and recorded as an error', async () => {
+    const queue = new Queue('prompts', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'pg:bull' });
+    const entry = { number: 1, promptId: 'forged', prompt: sleepPrompt(1, 'x') as never, extraData: {}, outputs: ['2'] };
+    await queue.add('prompt', jobData(entry, [], 'not-the-token'), { jobId: 'p-forged' });
+    await queue.close();
+    const record = await s.waitForHistory('forged', 10_000);
+    expect(record.status.status_str).toBe('error');
+    expect(record.status.messages[0][1].exception_message).toMatch(/not signed with the server token/);
+    expect(workers.every((w) => w.logs.every((l) => !l.includes('re-run')))).toBe(true);
+  });
+
   it('a worker with another token refuses to start', async () => {
     await expect(startLocalWorker(redis.url, { token: 'wrong' })).rejects.toThrow(/token does not match/);
   });
