@@ -196,9 +196,9 @@ const isReady = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0;
 
 /** The lines drawn under the widgets: the output lines, or while running the live log and phase. */
 function shownLines(s: NodeRunState): string[] {
-  if (!s.running) return s.lines;
-  const phase = s.progress === undefined ? ['running…'] : [`step ${s.step ?? ''}`.trim()];
-  return s.log.length || phase.length ? [...s.log, ...phase] : s.lines;
+  // Only nodes that talk while running (a training) get live lines; others keep their size while they run.
+  if (!s.running || !s.log.length) return s.lines;
+  return s.step ? [...s.log, `step ${s.step}`] : s.log;
 }
 
 function linesHeight(s: NodeRunState): number {
