@@ -92,6 +92,24 @@ export class ApiClient {
     if (!res.ok) throw new Error(`POST /queue failed: HTTP ${res.status}`);
   }
 
+  /** `POST /history {delete: ids}` or `{clear: true}` (ids omitted): forgets finished runs. */
+  async editHistory(ids?: string[]): Promise<void> {
+    const body = ids ? { delete: ids } : { clear: true };
+    const res = await fetch(this.url('/history'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`POST /history failed: HTTP ${res.status}`);
+  }
+
+  /** `POST /queue {delete: ids}`: drops pending prompts. */
+  async deleteQueued(ids: string[]): Promise<void> {
+    const res = await fetch(this.url('/queue'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ delete: ids }) });
+    if (!res.ok) throw new Error(`POST /queue failed: HTTP ${res.status}`);
+  }
+
+  /** `GET /system_stats`. */
+  async systemStats(): Promise<Record<string, unknown>> {
+    return json(await fetch(this.url('/system_stats')), 'GET /system_stats');
+  }
+
   /** `GET /workflows`: names of the example workflows (without `.json`). */
   async workflows(): Promise<string[]> {
     const data = await json<unknown>(await fetch(this.url('/workflows')), 'GET /workflows');

@@ -10,6 +10,8 @@ import { registerNodeTypes } from './node-types.js';
 import { installCanvasMenus } from './canvas-menus.js';
 import { ChangeTracker } from './change-tracker.js';
 import { editTitle } from './title-editor.js';
+import { cellAt } from './image-grid.js';
+import { openLightbox } from './lightbox.js';
 import { installTooltips } from './tooltips.js';
 import { refreshPrimitives } from './primitive-node.js';
 import { installModeDrawing, toggleMode } from './node-modes.js';
@@ -43,7 +45,7 @@ function randomClientId(): string {
 
 /** Listener for app-level changes the panels show. */
 export interface AppListener {
-  onStatus?(status: { connected: boolean; queueRemaining: number }): void;
+  onStatus?(status: { connected: boolean; queueRemaining: number; standInModels: boolean }): void;
   onMessage?(msg: WsMessage): void;
   onNotice?(text: string, kind: 'info' | 'error'): void;
 }
@@ -191,7 +193,17 @@ export class EditorApp {
   static async start(canvasEl: HTMLCanvasElement): Promise<EditorApp> {
     const app = new EditorApp(canvasEl);
     app.objectInfo = await app.api.objectInfo();
-    registerNodeTypes(app.objectInfo, { ...app.widgetDeps, drawOverlay: (node, ctx) => drawRunState(node, ctx, app.runState.get(node.id)) });
+    registerNodeTypes(app.objectInfo, {
+      ...app.widgetDeps,
+      drawOverlay: (node, ctx) => drawRunState(node, ctx, app.runState.get(node.id)),
+      pressOverlay: (node, x, y) => {
+        const s = app.runState.get(node.id);
+        const at = cellAt(s.cells, x, y);
+        if (at < 0) return false;
+        openLightbox(s.images.filter((i) => i.complete && i.naturalWidth > 0).map((i) => i.src), at);
+        return true;
+      },
+    });
     app.graph.onNodeAdded = (node) => app.showInputImages(node);
     LiteGraph.release_link_on_empty_shows_menu = true;
     installPopupRules();
@@ -209,14 +221,26 @@ export class EditorApp {
     app.socket = new ReconnectingSocket(app.clientId, {
       onMessage: (msg) => app.onMessage(msg),
       onPreview: (p) => app.runState.setPreview(p.blob, p.nodeId),
+      onText: (t) => app.runState.addText(t.nodeId, t.text),
       onConnectionChange: (c) => {
         app.connected = c;
         app.emitStatus();
       },
     });
     app.socket.open();
+    void app.refreshSystemStats();
     app.graph.start();
     return app;
+  }
+
+  /** True when the server has only the tiny random stand-in models (`/system_stats` `perceptgraph.stand_in_models`). */
+  standInModels = false;
+
+  /** Reads `/system_stats` for the stand-in flag and tells the panels. */
+  async refreshSystemStats(): Promise<void> {
+    const stats = await this.api.systemStats().catch(() => ({}) as Record<string, unknown>);
+    this.standInModels = (stats.perceptgraph as { stand_in_models?: unknown } | undefined)?.stand_in_models === true;
+    this.emitStatus();
   }
 
   /** Subscribes a panel to status, messages and notices. */
@@ -230,7 +254,7 @@ export class EditorApp {
   }
 
   private emitStatus(): void {
-    for (const l of this.listeners) l.onStatus?.({ connected: this.connected, queueRemaining: this.queueRemaining });
+    for (const l of this.listeners) l.onStatus?.({ connected: this.connected, queueRemaining: this.queueRemaining, standInModels: this.standInModels });
   }
 
   private onMessage(msg: WsMessage): void {
@@ -258,6 +282,14 @@ export class EditorApp {
     this.canvas.setDirty(true, true);
     this.tracker?.reset();
     if (report.missingTypes.length) this.notify(`Unknown node types (kept as placeholders): ${report.missingTypes.join(', ')}`, 'error');
+    return report;
+  }
+
+  /** Loads a past run: its workflow, with its outputs (images, scores, text) shown on the nodes. */
+  loadRun(workflow: unknown, outputs: Record<string, Record<string, unknown>>): LoadReport {
+    const report = this.loadWorkflow(workflow);
+    for (const [id, output] of Object.entries(outputs)) this.runState.setOutput(id, output);
+    this.onRunStateChange();
     return report;
   }
 
@@ -313,6 +345,7 @@ export class EditorApp {
       }
     }
     this.canvas.setDirty(true, true);
+    await this.refreshSystemStats();
     return changed;
   }
 

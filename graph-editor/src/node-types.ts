@@ -30,6 +30,8 @@ export function typeColour(type: string): string {
 export interface NodeTypeDeps extends WidgetDeps {
   /** Draws run state (images, scores, progress, errors) over a node. */
   drawOverlay(node: LGraphNode, ctx: CanvasRenderingContext2D): void;
+  /** A press at a node-relative point; true when it hit something of the run state (an image: lightbox). */
+  pressOverlay?(node: LGraphNode, x: number, y: number): boolean;
 }
 
 /** A node built from a definition carries it, so the editor can tell widget inputs from sockets later. */
@@ -77,6 +79,9 @@ function makeNodeClass(name: string, def: NodeDefInfo, deps: NodeTypeDeps): type
         this.addOutput(def.output_name?.[i] ?? String(type), String(type), listShape as never);
       });
       this.setSize(this.computeSize());
+      // litegraph sets its own onMouseDown (title buttons) on the instance, which shadows a method: wrap it.
+      const base = this.onMouseDown;
+      this.onMouseDown = (e, pos, canvas) => deps.pressOverlay?.(this, pos[0], pos[1]) || (base?.call(this, e, pos, canvas) ?? false);
     }
     override configure(info: Parameters<LGraphNode['configure']>[0]): void {
       // Litegraph merges saved slots into the constructor's by index, which scrambles them when the file lists

@@ -3,6 +3,7 @@
  * History), the queue/history side panel, a connection/queue status line and toasts.
  */
 import type { EditorApp } from './app.js';
+import { refreshQueuePanel } from './history-panel.js';
 import { trackPopup } from './popups.js';
 import { downloadJson, workflowFromFile } from './workflow-io.js';
 
@@ -64,31 +65,6 @@ export function pickFile(app: EditorApp): void {
   input.click();
 }
 
-function entryRow(app: EditorApp, label: string, workflow: unknown): HTMLElement {
-  const row = document.createElement('div');
-  row.className = 'pg-entry';
-  row.textContent = label;
-  if (workflow) {
-    row.title = 'Click to load this workflow';
-    row.onclick = () => void guarded(app, () => app.loadWorkflow(workflow));
-  }
-  return row;
-}
-
-/** Fills the side panel with the running/pending queue and the latest history entries. */
-export async function refreshQueuePanel(app: EditorApp, panel: HTMLElement): Promise<void> {
-  const [queue, history] = await Promise.all([app.api.queue(), app.api.history(30)]);
-  const wf = (extra: Record<string, unknown>) => (extra?.extra_pnginfo as { workflow?: unknown } | undefined)?.workflow;
-  const title = (text: string) => Object.assign(document.createElement('h3'), { textContent: text });
-  const running = queue.queue_running.map((q) => entryRow(app, `▶ ${q[1].slice(0, 8)} running`, wf(q[3])));
-  const pending = [...queue.queue_pending].sort((a, b) => a[0] - b[0]).map((q) => entryRow(app, `… ${q[1].slice(0, 8)} #${q[0]}`, wf(q[3])));
-  const done = Object.entries(history).reverse().map(([id, h]) => {
-    const images = Object.values(h.outputs ?? {}).flatMap((o) => (Array.isArray(o.images) ? o.images : [])).length;
-    return entryRow(app, `${h.status?.status_str === 'success' ? '✔' : '✖'} ${id.slice(0, 8)} ${images ? `(${images} image${images > 1 ? 's' : ''})` : ''}`, wf(h.prompt?.[3]));
-  });
-  panel.replaceChildren(title('Queue'), ...running, ...pending, title('History'), ...done);
-}
-
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
 /** Downloads the graph as a UI workflow file. */
@@ -102,6 +78,10 @@ export function mountPanels(app: EditorApp): void {
   const panel = document.getElementById('side-panel')!;
   const status = Object.assign(document.createElement('span'), { id: 'status', className: 'pg-status', textContent: 'connecting…' });
   const menu = Object.assign(document.createElement('div'), { id: 'examples-menu', className: 'pg-menu', hidden: true });
+  const standIn = Object.assign(document.createElement('span'), {
+    id: 'stand-in-warning', className: 'pg-warning', hidden: true,
+    textContent: 'tiny random models: outputs are noise — add real models, see README',
+  });
   const examples: HTMLButtonElement = button('Examples ▾', 'examples-button', () => guarded(app, () => toggleExamples(app, menu, examples)));
   const batch = Object.assign(document.createElement('input'), {
     id: 'batch-count', type: 'number', min: '1', max: '100', value: '1', title: 'Batch count: how many times Queue queues the graph',
@@ -126,13 +106,15 @@ export function mountPanels(app: EditorApp): void {
       if (!panel.hidden) await refreshQueuePanel(app, panel);
     })),
     status,
+    standIn,
     menu,
   );
   app.listen({
     onNotice: showToast,
-    onStatus: ({ connected, queueRemaining }) => {
+    onStatus: ({ connected, queueRemaining, standInModels }) => {
       status.textContent = connected ? `connected · queue ${queueRemaining}` : 'reconnecting…';
       status.classList.toggle('pg-offline', !connected);
+      standIn.hidden = !standInModels;
       if (!panel.hidden) void refreshQueuePanel(app, panel).catch(() => undefined);
     },
   });

@@ -5,6 +5,7 @@
  */
 import type { LGraphNode } from './litegraph.js';
 import type { ApiClient, FileRef, NodeErrors } from './api-client.js';
+import { gridCells, type Rect } from './image-grid.js';
 
 /** Everything drawn over one node. */
 export interface NodeRunState {
@@ -22,16 +23,38 @@ export interface NodeRunState {
   errors: Array<{ input?: string; message: string }>;
   /** The exception of this node in the last run. */
   runError?: string;
+  /** Per line: the image's score when several images are scored (drawn as a bar), else undefined. */
+  bars: Array<number | undefined>;
+  /** Text lines the node sent while running (binary text frames), e.g. a training's phases. */
+  log: string[];
+  /** `value/max` of the last progress event, shown while the node runs. */
+  step?: string;
+  /** Where the images were drawn last (node coordinates), for clicks that open the lightbox. */
+  cells: Rect[];
   /** The node's size before it grew to show this state; it shrinks back to it when the content goes. */
   baseSize?: [number, number];
 }
 
 function emptyState(): NodeRunState {
-  return { running: false, cached: false, executed: false, images: [], lines: [], errors: [] };
+  return { running: false, cached: false, executed: false, images: [], lines: [], bars: [], log: [], cells: [], errors: [] };
 }
 
-function formatScore(value: unknown): string {
-  return typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(4)) : JSON.stringify(value);
+/** Significant digits of a shown score: enough to rank scores that differ in the 4th decimal of 0.001 (ComfyUI shows raw floats). */
+export const SCORE_DIGITS = 5;
+
+/** A score for display: integers as they are, other numbers to {@link SCORE_DIGITS} significant digits. */
+export function formatScore(value: unknown): string {
+  if (typeof value !== 'number') return JSON.stringify(value);
+  if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(SCORE_DIGITS)));
+}
+
+/** The bar values of {@link outputLines}' lines: each row's `score` when two or more rows carry one. */
+export function outputBars(output: Record<string, unknown>, lines: number): Array<number | undefined> {
+  const rows = Array.isArray(output.scores) ? output.scores : [];
+  const values = rows.map((r) => (r && typeof r === 'object' && typeof (r as { score?: unknown }).score === 'number' ? (r as { score: number }).score : undefined));
+  const bars: Array<number | undefined> = values.filter((v) => v !== undefined).length >= 2 ? values : [];
+  return Array.from({ length: lines }, (_, i) => bars[i]);
 }
 
 /** Turns an `executed` output's `scores` (array, number or name → value object) or `text` into display lines. */
@@ -106,9 +129,9 @@ export class RunState {
     } else if (type === 'executing') {
       if (this.runningNodeId) Object.assign(this.get(this.runningNodeId), { running: false, progress: undefined, preview: undefined });
       this.runningNodeId = node;
-      if (node) Object.assign(this.get(node), { running: true, executed: true });
+      if (node) Object.assign(this.get(node), { running: true, executed: true, log: [], step: undefined });
     } else if (type === 'progress' && node) {
-      this.get(node).progress = Number(data.value) / Math.max(1, Number(data.max));
+      Object.assign(this.get(node), { progress: Number(data.value) / Math.max(1, Number(data.max)), step: `${String(data.value)}/${String(data.max)}` });
     } else if (type === 'executed' && node) {
       this.setOutput(node, (data.output ?? {}) as Record<string, unknown>);
     } else if (type === 'execution_error') {
@@ -124,6 +147,15 @@ export class RunState {
     const images = Array.isArray(output.images) ? (output.images as FileRef[]) : [];
     s.images = images.map((ref) => this.loadImage(this.api.viewUrl(ref)));
     s.lines = outputLines(output);
+    s.bars = outputBars(output, s.lines.length);
+  }
+
+  /** Appends a text line a running node sent (binary text frame). */
+  addText(id: string, text: string): void {
+    const s = this.get(id);
+    s.log.push(...text.split('\n'));
+    if (s.log.length > 8) s.log.splice(0, s.log.length - 8);
+    this.redraw();
   }
 
   /**
@@ -162,8 +194,16 @@ const IMAGE_AREA = 220;
 
 const isReady = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0;
 
+/** The lines drawn under the widgets: the output lines, or while running the live log and phase. */
+function shownLines(s: NodeRunState): string[] {
+  // Only nodes that talk while running (a training) get live lines; others keep their size while they run.
+  if (!s.running || !s.log.length) return s.lines;
+  return s.step ? [...s.log, `step ${s.step}`] : s.log;
+}
+
 function linesHeight(s: NodeRunState): number {
-  return s.lines.length ? 16 * s.lines.length + 8 : 0;
+  const n = s.running ? Math.max(shownLines(s).length, s.lines.length) : s.lines.length;
+  return n ? 16 * n + 8 : 0;
 }
 
 /**
@@ -174,7 +214,9 @@ function linesHeight(s: NodeRunState): number {
 export function fitNodeToRunState(node: LGraphNode, s: NodeRunState): boolean {
   const images = s.preview ? [s.preview] : s.images;
   const hasImages = images.some(isReady);
-  const content = linesHeight(s) + (hasImages ? IMAGE_AREA : 0);
+  // A batch grid gets taller with its rows (ComfyUI's grid is about as tall as it is wide).
+  const rows = Math.ceil(images.length / Math.max(1, Math.ceil(Math.sqrt(images.length))));
+  const content = linesHeight(s) + (hasImages ? IMAGE_AREA * Math.min(2, Math.max(1, rows / 1.5)) : 0);
   const [w, h] = node.size;
   if (!content) {
     if (!s.baseSize) return false;
@@ -191,18 +233,34 @@ export function fitNodeToRunState(node: LGraphNode, s: NodeRunState): boolean {
   return true;
 }
 
-function drawImages(node: LGraphNode, ctx: CanvasRenderingContext2D, images: HTMLImageElement[], top: number): void {
-  const ready = images.filter((i) => i.complete && i.naturalWidth > 0);
+function drawImages(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunState, top: number): void {
+  const ready = (s.preview ? [s.preview] : s.images).filter(isReady);
+  s.cells = [];
   if (!ready.length) return;
   const [w, h] = node.size;
   const area = { x: 4, y: top, w: w - 8, h: Math.max(0, h - top - 4) };
   if (area.h < 16) return;
-  const cell = area.w / ready.length;
-  ready.forEach((img, i) => {
-    const scale = Math.min(cell / img.naturalWidth, area.h / img.naturalHeight);
-    const dw = img.naturalWidth * scale;
-    const dh = img.naturalHeight * scale;
-    ctx.drawImage(img, area.x + i * cell + (cell - dw) / 2, area.y + (area.h - dh) / 2, dw, dh);
+  const cells = gridCells(area, ready.map((img) => ({ w: img.naturalWidth, h: img.naturalHeight })));
+  ready.forEach((img, i) => ctx.drawImage(img, cells[i]!.x, cells[i]!.y, cells[i]!.w, cells[i]!.h));
+  if (!s.preview) s.cells = cells;
+}
+
+/** A bar per scored image, scaled between the lowest and highest score of the batch. */
+function drawBars(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunState, top: number): void {
+  const values = s.bars.filter((v): v is number => v !== undefined);
+  if (values.length < 2) return;
+  const lo = Math.min(...values);
+  const span = Math.max(...values) - lo || 1;
+  // Right of the longest scored line, so a bar never covers digits.
+  const text = Math.max(...s.bars.map((v, i) => (v === undefined ? 0 : ctx.measureText(s.lines[i] ?? '').width)));
+  const x = 8 + text + 10;
+  const width = Math.max(24, node.size[0] - x - 10);
+  s.bars.forEach((v, i) => {
+    if (v === undefined) return;
+    ctx.fillStyle = '#444';
+    ctx.fillRect(x, top + 4 + i * 16, width, 11);
+    ctx.fillStyle = '#e9a23b';
+    ctx.fillRect(x, top + 4 + i * 16, Math.max(2, (width * (v - lo)) / span), 11);
   });
 }
 
@@ -254,13 +312,15 @@ export function drawRunState(node: LGraphNode, ctx: CanvasRenderingContext2D, s:
     ctx.fillText('cached', w - 52, -10);
   }
   let top = widgetsBottom(node) + 4;
-  if (s.lines.length) {
-    ctx.fillStyle = '#fd8';
+  const lines = shownLines(s);
+  if (lines.length) {
+    ctx.fillStyle = s.running ? '#9cf' : '#fd8';
     ctx.font = '13px monospace';
-    s.lines.forEach((line, i) => ctx.fillText(line, 8, top + 14 + i * 16));
+    lines.forEach((line, i) => ctx.fillText(line, 8, top + 14 + i * 16));
+    if (lines === s.lines) drawBars(node, ctx, s, top);
     top += linesHeight(s);
   }
-  drawImages(node, ctx, s.preview ? [s.preview] : s.images, top);
+  drawImages(node, ctx, s, top);
   if (s.errors.length || s.runError) drawErrors(node, ctx, s);
   ctx.restore();
 }

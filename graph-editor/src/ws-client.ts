@@ -1,7 +1,7 @@
 /**
  * Reconnecting WebSocket to `/ws?clientId=…` (docs/comfyui-protocol.md). JSON frames are dispatched by `type`; binary preview
  * frames (event 1: `u32 image_type` + image, event 4: `u32 json_len` + metadata JSON + image; big-endian) are turned
- * into Blobs. On close it reconnects with capped exponential backoff (0.5 s → 5 s) and keeps the same client id, so
+ * into Blobs; text frames (event 3) into node text lines. On close it reconnects with capped exponential backoff (0.5 s → 5 s) and keeps the same client id, so
  * the server keeps routing this client's prompt events to it.
  */
 
@@ -17,10 +17,27 @@ export interface WsPreview {
   promptId?: string;
 }
 
+/** A text line a running node sent (event 3: `u32 node_id_len` + node id + UTF-8 text). */
+export interface WsText {
+  nodeId: string;
+  text: string;
+}
+
+/** Decodes a text frame; undefined for other frames. */
+export function decodeTextFrame(buf: ArrayBuffer): WsText | undefined {
+  if (buf.byteLength < 8) return undefined;
+  const view = new DataView(buf);
+  if (view.getUint32(0) !== BinaryEvent.TEXT) return undefined;
+  const len = view.getUint32(4);
+  const dec = new TextDecoder();
+  return { nodeId: dec.decode(new Uint8Array(buf, 8, len)), text: dec.decode(new Uint8Array(buf, 8 + len)) };
+}
+
 /** Callbacks of {@link ReconnectingSocket}. */
 export interface SocketHandlers {
   onMessage(msg: WsMessage): void;
   onPreview(preview: WsPreview): void;
+  onText?(text: WsText): void;
   onConnectionChange(connected: boolean): void;
 }
 
@@ -105,6 +122,8 @@ export class ReconnectingSocket {
     if (data instanceof ArrayBuffer) {
       const preview = decodeBinaryFrame(data);
       if (preview) this.handlers.onPreview(preview);
+      const text = decodeTextFrame(data);
+      if (text) this.handlers.onText?.(text);
       return;
     }
     try {

@@ -8,6 +8,7 @@ import type { SessionPool } from '../onnx/session-pool.js';
 import { floatOutput, type HostTensor } from '../onnx/tensor-types.js';
 import type { ClipManifest } from '../store/manifests.js';
 import type { TokenBatch } from '../tokenizers/clip-bpe.js';
+import { convertClipFile } from './convert-clip.js';
 import type { FloatTensor } from '../tensors.js';
 
 /**
@@ -47,6 +48,9 @@ export interface OpenTowersOptions {
   readonly dummyText: readonly [number, number];
   /** Side of the dummy image fed to a full model when encoding text, when the model does not declare it. */
   readonly imageSize: number;
+  /** `<data>/cache`: where a `.safetensors` CLIP is converted (needed for those). */
+  readonly cacheDir?: string;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -55,6 +59,7 @@ export interface OpenTowersOptions {
  */
 export async function openClipTowers(o: OpenTowersOptions): Promise<ClipTowers> {
   const { manifest: m } = o;
+  if (m.safetensors) return safetensorsTowers(o);
   const layout = o.layout === 'auto' || o.layout === undefined ? (m.vision && m.text ? 'split' : 'full') : o.layout;
   if (layout === 'split') {
     if (!m.vision || !m.text) throw new Error(`CLIP ${m.name}: the split layout needs vision_model.onnx and text_model.onnx in ${m.dir}`);
@@ -63,6 +68,16 @@ export async function openClipTowers(o: OpenTowersOptions): Promise<ClipTowers> 
   }
   if (!m.full) throw new Error(`CLIP ${m.name}: the full layout needs model.onnx in ${m.dir}`);
   return fullTowers(await o.pool.get(m.full.model), o);
+}
+
+/** Converts a `.safetensors` CLIP (cached) and opens its towers, which have the split signature. */
+async function safetensorsTowers(o: OpenTowersOptions): Promise<ClipTowers> {
+  const st = o.manifest.safetensors!;
+  if (!o.cacheDir) throw new Error(`CLIP ${o.manifest.name}: a .safetensors CLIP needs a cache folder to be converted into`);
+  const c = await convertClipFile({ file: st.file, cacheDir: o.cacheDir, config: st.config, signal: o.signal });
+  if (!c.vision || !c.text) throw new Error(`${st.file}: CLIP needs both towers; this file has ${c.vision ? 'only the image tower' : 'only the text tower'}`);
+  const [vision, text] = await Promise.all([o.pool.get(c.vision.model), o.pool.get(c.text.model)]);
+  return splitTowers(vision, text);
 }
 
 /** The declared last dim of an output, when numeric. */

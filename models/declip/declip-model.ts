@@ -3,6 +3,7 @@
  * and the two projectors as an ONNX session. Without a projector file the projectors are zero-initialised, which
  * makes DeCLIP equal CLIP exactly (docs/declip-iqa.md).
  */
+import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { ModelSession } from '../onnx/model-session.js';
 import type { SessionPool } from '../onnx/session-pool.js';
@@ -33,6 +34,8 @@ export interface LoadDeclipOptions {
   readonly layout?: ClipLayoutChoice;
   /** Folder for the generated projector graphs (the data dir's cache). */
   readonly graphDir: string;
+  /** `<data>/cache`, where a `.safetensors` CLIP is converted; default the parent of `graphDir` (`<cache>/declip`). */
+  readonly cacheDir?: string;
   /** Shared text-embedding cache; default one per model. */
   readonly textCache?: TextEmbeddingCache;
 }
@@ -61,7 +64,9 @@ export async function loadDeclipModel(o: LoadDeclipOptions): Promise<DeclipModel
   const tokenizer = await ClipTokenizer.fromDir(manifest.tokenizer.dir);
   const processor = await ClipImageProcessor.fromConfigFile(manifest.preprocessorConfig);
   const imageSize = processor.config.crop?.height ?? 224;
-  const towers = await openClipTowers({ pool: o.pool, manifest, layout: o.layout, dummyText: [tokenizer.bosId, tokenizer.eosId], imageSize });
+  const towers = await openClipTowers({ pool: o.pool, manifest, layout: o.layout, dummyText: [tokenizer.bosId, tokenizer.eosId], imageSize,
+    cacheDir: o.cacheDir ?? path.dirname(o.graphDir),
+  });
   const weights = projector ? await readProjectorWeights(projector.file) : null;
   if (weights && towers.embedDim !== undefined && weights.embedDim !== towers.embedDim) {
     throw new Error(`projector ${o.projector} has d = ${weights.embedDim} but CLIP ${o.clip} embeds in d = ${towers.embedDim}`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { findings, isDir, isFile, onnxAt, readJsonFile, tokenizerGap, tokenizerIn, visibleEntries, type Findings } from './folder-probe.js';
 import { clipManifestSchema, clipVisionManifestSchema, type ModelEntry, type OnnxFile } from './manifests.js';
+import { clipWeightsFile, readClipSafetensors, readClipVisionSafetensors } from './clip-safetensors-layout.js';
 
 const LAYOUT = 'expected vision_model.onnx + text_model.onnx (split) or model.onnx (optimum full), at the folder root or under onnx/';
 
@@ -35,8 +36,15 @@ function noModelProblem(dir: string): string {
   return `no CLIP model found: ${LAYOUT}${hint}`;
 }
 
+/** Whether a folder holds ONNX files (then it is read as an ONNX export, whatever else it has). */
+function hasOnnx(dir: string): boolean {
+  return isDir(dir) && (variants(dir).length > 0 || ['vision_model.onnx', 'text_model.onnx', 'model.onnx'].some((n) => isFile(path.join(dir, n)) || isFile(path.join(dir, 'onnx', n))));
+}
+
 /** Reads `dir` as a `clip` model (both towers needed: IQA and DeCLIP encode text and images); never throws. */
 export function readClip(dir: string, name: string): ModelEntry<'clip'> {
+  const weights = clipWeightsFile(dir);
+  if (weights && !hasOnnx(dir)) return readClipSafetensors(dir, name, weights);
   if (!isDir(dir)) return { kind: 'clip', name, ok: false, problems: [`${name} is a file; CLIP models are ONNX folders (${LAYOUT})`] };
   const f = findings();
   const vision = locate(dir, 'vision_model.onnx', f);
@@ -60,6 +68,8 @@ export function readClip(dir: string, name: string): ModelEntry<'clip'> {
 
 /** Reads `dir` as a `clip_vision` model (image tower only); never throws. */
 export function readClipVision(dir: string, name: string): ModelEntry<'clip_vision'> {
+  const weights = clipWeightsFile(dir);
+  if (weights && !hasOnnx(dir)) return readClipVisionSafetensors(dir, name, weights);
   if (!isDir(dir)) {
     return { kind: 'clip_vision', name, ok: false, problems: [`${name} is a file; CLIP vision models are ONNX folders with vision_model.onnx`] };
   }

@@ -74,7 +74,18 @@ export const vaeManifestSchema = z.object({
 });
 export type VaeManifest = z.infer<typeof vaeManifestSchema>;
 
-/** A CLIP / OpenCLIP ONNX folder: split towers and/or the optimum full `model.onnx`. */
+/**
+ * A CLIP `.safetensors` (HF or OpenCLIP key layout) that is converted to ONNX on first use (models/clip/convert-clip.ts),
+ * with the HF `config.json` beside it when there is one.
+ */
+export const clipSafetensorsSchema = z.object({
+  file: absPath,
+  layout: z.enum(['hf', 'openclip']),
+  config: absPath.optional(),
+});
+export type ClipSafetensors = z.infer<typeof clipSafetensorsSchema>;
+
+/** A CLIP / OpenCLIP ONNX folder (split towers and/or the optimum full `model.onnx`), or a `.safetensors` file. */
 export const clipManifestSchema = z.object({
   kind: z.literal('clip'),
   name: z.string(),
@@ -85,6 +96,8 @@ export const clipManifestSchema = z.object({
   text: onnxFileSchema.optional(),
   /** optimum full `model.onnx`: input_ids, pixel_values, attention_mask → *_embeds, logits. */
   full: onnxFileSchema.optional(),
+  /** The weights file to convert, for a `.safetensors` CLIP (then vision/text/full are absent). */
+  safetensors: clipSafetensorsSchema.optional(),
   tokenizer: tokenizerFilesSchema,
   /** `preprocessor_config.json`; absent means CLIP's defaults (224, bicubic, OpenAI mean/std). */
   preprocessorConfig: absPath.optional(),
@@ -94,12 +107,16 @@ export const clipManifestSchema = z.object({
 });
 export type ClipManifest = z.infer<typeof clipManifestSchema>;
 
-/** An image-only CLIP folder (the IP-Adapter image encoder): `vision_model.onnx` or a full `model.onnx`. */
+/**
+ * An image-only CLIP (the IP-Adapter image encoder): a folder with `vision_model.onnx` or a full `model.onnx`, or a
+ * `.safetensors` file (ComfyUI's `clip_vision/` files) converted on first use.
+ */
 export const clipVisionManifestSchema = z.object({
   kind: z.literal('clip_vision'),
   name: z.string(),
   dir: absPath,
-  vision: onnxFileSchema,
+  vision: onnxFileSchema.optional(),
+  safetensors: clipSafetensorsSchema.optional(),
   preprocessorConfig: absPath.optional(),
   warnings: z.array(z.string()),
 });

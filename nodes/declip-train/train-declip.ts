@@ -78,6 +78,8 @@ export const trainDeclipNode = defineNode({
     const dataFile = resolveInside(dirs.input, inputs.data_file);
     const out = path.join(models.store.dirOf('declip'), outputFileName(inputs.output_name));
     const lines: string[] = [];
+    // The embedding pass reports no steps; this line names the phase for the editor while it runs.
+    ctx.text(`embedding the data set with ${inputs.clip_name} (${inputs.crops} view(s) per image)…`);
     const job = await runTrainingJob({
       dataFile, clip: models.store.resolveClip(inputs.clip_name), pool: models.pool, cacheDir: dirs.cache, out,
       views: inputs.crops, resume: inputs.resume, signal: ctx.signal,

@@ -17,7 +17,7 @@ import { CLIP_LAYOUT_CHOICES } from '../../models/clip/clip-towers.js';
 function modelFilesStamp(store: ModelStore, clip: string, projector: string): string {
   try {
     const m = store.resolveClip(clip);
-    const files = [m.vision?.model, m.text?.model, m.full?.model, projector === NO_PROJECTOR ? undefined : store.resolveDeclip(projector).file];
+    const files = [m.safetensors?.file, m.vision?.model, m.text?.model, m.full?.model, projector === NO_PROJECTOR ? undefined : store.resolveDeclip(projector).file];
     return files.map((f) => {
       if (!f) return '-';
       const s = statSync(f);
@@ -32,11 +32,11 @@ export const declipLoaderNode = defineNode({
   type: 'DeCLIPLoader',
   category: 'declip',
   displayName: 'Load DeCLIP',
-  description: 'Loads a CLIP model (vision_model.onnx + text_model.onnx, or model.onnx) and a DeCLIP projector file. '
+  description: 'Loads a CLIP model (a .safetensors file in the Hugging Face or OpenCLIP layout, or an ONNX folder: vision_model.onnx + text_model.onnx, or model.onnx) and a DeCLIP projector file. '
     + 'Projector "none" means zero-initialised projectors: the perceptual and semantic embeddings equal CLIP\'s.',
   inputs: {
     required: {
-      clip_name: combo((services?: NodeServices) => storeNames(services, 'clip'), { tooltip: 'a folder in models/clip' }),
+      clip_name: combo((services?: NodeServices) => storeNames(services, 'clip'), { tooltip: 'a .safetensors file or an ONNX folder in models/clip' }),
       projector: combo((services?: NodeServices) => [NO_PROJECTOR, ...storeNames(services, 'declip')], {
         default: NO_PROJECTOR, tooltip: 'a projector .safetensors in models/declip, or none (vanilla CLIP)',
       }),
@@ -52,7 +52,7 @@ export const declipLoaderNode = defineNode({
     const models = ctx.services.models;
     const model = await loadDeclipModel({
       pool: models.pool, store: models.store, clip: inputs.clip_name, projector: inputs.projector,
-      layout: inputs.layout, graphDir: graphDir(ctx.services),
+      layout: inputs.layout, graphDir: graphDir(ctx.services), cacheDir: ctx.services.dirs.cache,
     });
     return { outputs: [model] };
   },

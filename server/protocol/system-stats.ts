@@ -37,4 +37,6 @@ export interface WireSystemInfo {
 export interface WireSystemStats {
   system: WireSystemInfo;
   devices: WireDeviceStats[];
+  /** Ours, beside ComfyUI's keys: `stand_in_models` is true when only the tiny random models are installed. */
+  perceptgraph?: { stand_in_models: boolean };
 }

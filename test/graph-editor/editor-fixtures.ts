@@ -135,3 +135,44 @@ export async function doubleClickUntil(page: Page, at: [number, number], opened:
     if (attempt === 4) throw new Error(`${opened} did not appear after ${attempt} double clicks`);
   }
 }
+
+/** Scores rows as ShowScores sends them (`{image, score}` per image) plus `lines` text lines: the scores view. */
+export const StubScores = defineNode({
+  type: 'StubScores',
+  category: 'testing',
+  outputNode: true,
+  inputs: { required: { lines: int({ default: 14, min: 0, max: 100 }) } },
+  outputs: [],
+  run(_ctx, { lines }) {
+    const scores = [0.123456, 0.123401, 1.5].map((score, image) => ({ image, score }));
+    return { ui: { scores, text: Array.from({ length: lines }, (_, i) => `summary line ${i + 1}`) } };
+  },
+});
+
+/**
+ * Reports like TrainDeCLIP: a text line when the embedding phase starts and ends, stepped progress for the
+ * epochs with a text line each, and the summary as its UI text.
+ */
+export const StubTrainer = defineNode({
+  type: 'StubTrainer',
+  category: 'testing',
+  outputNode: true,
+  inputs: { required: { epochs: int({ default: 3, min: 1, max: 20 }), ms: int({ default: 1500, min: 0, max: 60000 }) } },
+  outputs: [],
+  async run(ctx, { epochs, ms }) {
+    const wait = () => new Promise((r) => setTimeout(r, ms / (epochs + 1)));
+    ctx.text('embedding 6 images (CLIP image features)…');
+    await wait();
+    ctx.text('6 images used of 6 rows, 0 bad rows skipped');
+    const lines = ['6 images used of 6 rows, 0 bad rows skipped'];
+    for (let e = 1; e <= epochs; e++) {
+      await wait();
+      ctx.progress(e, epochs);
+      const line = `epoch ${e}/${epochs}: train loss ${(1 / e).toFixed(3)}`;
+      ctx.text(line);
+      lines.push(line);
+    }
+    lines.push('saved models/declip/stub.safetensors');
+    return { ui: { text: lines } };
+  },
+});

@@ -20,13 +20,18 @@ export interface ClipEncoders {
 }
 
 /** Opens the encoders of a CLIP folder manifest in the pool (split layout when the folder has it, else full). */
-export async function openClipEncoders(o: { pool: SessionPool; manifest: ClipManifest; tokenizer: ClipTokenizer; processor: ClipImageProcessor }): Promise<ClipEncoders> {
+export async function openClipEncoders(o: {
+  pool: SessionPool; manifest: ClipManifest; tokenizer: ClipTokenizer; processor: ClipImageProcessor;
+  /** `<data>/cache`, for a `.safetensors` CLIP. */
+  cacheDir?: string;
+}): Promise<ClipEncoders> {
   const { tokenizer } = o;
   const towers = await openClipTowers({
     pool: o.pool,
     manifest: o.manifest,
     dummyText: [tokenizer.bosId, tokenizer.eosId],
     imageSize: o.processor.config.crop?.height ?? 224,
+    cacheDir: o.cacheDir,
   });
   return {
     encodePixels: async (pixels, signal) => (await towers.encodeImage(pixels, signal)).data,

@@ -28,6 +28,8 @@ export interface EmbedDatasetOptions {
   readonly pool: SessionPool;
   /** Folder of cache files (e.g. `<data>/cache/declip-embeddings`). */
   readonly cacheDir: string;
+  /** `<data>/cache`, where a `.safetensors` CLIP is converted. */
+  readonly modelCacheDir?: string;
   /** Views per image K ≥ 1 (view 0 plain, the rest random crops); default 4. */
   readonly views?: number;
   /** Seed of the crop draws; default 0. */
@@ -101,7 +103,7 @@ interface Computed {
 async function computeEmbeddings(o: EmbedDatasetOptions, rows: readonly I2tRow[], views: number): Promise<Computed> {
   const tokenizer = await ClipTokenizer.fromDir(o.clip.tokenizer.dir);
   const processor = await ClipImageProcessor.fromConfigFile(o.clip.preprocessorConfig);
-  const encoders = await openClipEncoders({ pool: o.pool, manifest: o.clip, tokenizer, processor });
+  const encoders = await openClipEncoders({ pool: o.pool, manifest: o.clip, tokenizer, processor, cacheDir: o.modelCacheDir });
   const images = await embedImages({ o, encoders, processor, rows, views });
   const kept = rows.filter((r) => images.ok.has(r.row));
   const perceptual = await embedTexts(encoders, kept.map((r) => r.perceptual), o.signal);

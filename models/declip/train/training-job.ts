@@ -37,7 +37,7 @@ export interface TrainingJobResult {
 /** Runs the job; see the module comment. */
 export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJobResult> {
   const embedded = await embedDataset({
-    dataFile: o.dataFile, clip: o.clip, pool: o.pool, cacheDir: path.join(o.cacheDir, 'declip-embeddings'),
+    dataFile: o.dataFile, clip: o.clip, pool: o.pool, cacheDir: path.join(o.cacheDir, 'declip-embeddings'), modelCacheDir: o.cacheDir,
     views: o.views, seed: o.config?.seed, onProgress: o.onEmbedProgress, signal: o.signal,
   });
   o.onEmbedded?.(embedded);

@@ -1,6 +1,6 @@
 /** `/system_stats`, `/features`, `/embeddings`, `/extensions`, `/models`, `/models/{folder}` (docs/comfyui-protocol.md). */
 import type { Router } from 'express';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HttpError } from '../http-error.js';
@@ -8,6 +8,22 @@ import { sendJson } from '../json-io.js';
 import { redactSecretArgs } from '../security.js';
 import type { RouteDeps } from '../route-deps.js';
 import type { WireDeviceStats, WireSystemStats } from '../../protocol/system-stats.js';
+
+/**
+ * Whether the only models present are the tiny random stand-ins that `perceptgraph setup` builds (listed in
+ * `models/.tiny-manifest.json`, models/tiny/setup.ts): then every output is noise, and the editor says so.
+ */
+export function standInModelsOnly(modelsDir: string): boolean {
+  let tiny: Set<string>;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(modelsDir, '.tiny-manifest.json'), 'utf8')) as { files?: Array<{ path?: unknown }> };
+    tiny = new Set((manifest.files ?? []).map((f) => String(f.path).split(path.sep).join('/')));
+  } catch {
+    return false;
+  }
+  const files = listFilesRecursive(modelsDir).filter((f) => !f.split('/').some((part) => part.startsWith('.')));
+  return tiny.size > 0 && files.some((f) => tiny.has(f)) && files.every((f) => tiny.has(f) || f.startsWith('tokenizers/'));
+}
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -52,6 +68,8 @@ function systemStats(deps: RouteDeps): WireSystemStats {
       argv: redactSecretArgs(process.argv.slice(1)),
     },
     devices: devices.map(comfyDevice),
+    // Ours, beside ComfyUI's keys (clients ignore unknown ones).
+    perceptgraph: { stand_in_models: standInModelsOnly(deps.dirs.models) },
   };
 }
 

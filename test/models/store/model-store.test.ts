@@ -111,7 +111,7 @@ describe('ModelStore clip and clip_vision', () => {
   it('resolves an image-only clip_vision folder', () => {
     tree(path.join(root, 'clip_vision/vit-h'), { 'vision_model.onnx': 'o', 'preprocessor_config.json': '{}' });
     tree(path.join(root, 'clip_vision/empty'), { 'notes.md': 'x' });
-    expect(store.resolveClipVision('vit-h').vision.model).toBe(path.join(root, 'clip_vision/vit-h/vision_model.onnx'));
+    expect(store.resolveClipVision('vit-h').vision?.model).toBe(path.join(root, 'clip_vision/vit-h/vision_model.onnx'));
     expect(problemsOf('clip_vision', 'empty')[0]).toMatch(/^vision_model\.onnx is missing: no CLIP model found/);
   });
 });
