@@ -11,6 +11,7 @@
 import type { EmbedPart, ImageEmbeds } from '../declip/types.js';
 import { embedPart } from '../declip/types.js';
 import { ipUnetPathOf } from '../sd/ip-adapter-feed.js';
+import { withIpUnet } from '../sd/ldm-checkpoint.js';
 import type { SessionSource } from '../sd/sessions.js';
 import type { IpAdapterPatch, SdModel } from '../sd/types.js';
 import type { FloatTensor } from '../tensors.js';
@@ -87,10 +88,12 @@ export async function projectDpTokens(o: Omit<DpAdapterOptions, 'model' | 'weigh
  */
 export async function applyDpAdapter(o: DpAdapterOptions): Promise<SdModel> {
   checkOptions(o);
-  ipUnetPathOf({ ...o.model, ipAdapter: undefined }); // fail early, even at weight 0, so a graph errs the same way at every weight
+  // A converted .safetensors checkpoint gets its IP UNet built from this adapter's to_k_ip/to_v_ip.
+  const model = await withIpUnet(o.model, o.adapter, o.signal);
+  ipUnetPathOf({ ...model, ipAdapter: undefined }); // fail early, even at weight 0, so a graph errs the same way at every weight
   // Weight 0 disables the adapter for every step: the plain UNet runs, identical bit for bit to no adapter.
-  if (o.weight === 0) return { ...o.model, ipAdapter: undefined };
+  if (o.weight === 0) return { ...model, ipAdapter: undefined };
   const { cond, uncond } = await projectDpTokens(o);
   const ipAdapter: IpAdapterPatch = { cond, uncond, weight: o.weight, startAt: o.startAt, endAt: o.endAt, mode: o.mode };
-  return { ...o.model, ipAdapter };
+  return { ...model, ipAdapter };
 }

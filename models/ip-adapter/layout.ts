@@ -84,12 +84,18 @@ function variantProblem(tensors: Readonly<Record<string, SafetensorsTensorInfo>>
   return undefined;
 }
 
-/** The layer widths a file is checked against: the SD1.5 table, or the tiny file's uniform width. */
+/**
+ * The layer widths a file is checked against: the SD1.5 table, or for a tiny file either one uniform width (the
+ * ONNX stand-in UNet's) or the SD1.5 table scaled to its first width (a tiny LDM checkpoint with SD1.5's blocks).
+ */
 function expectedChannels(tensors: Readonly<Record<string, SafetensorsTensorInfo>>, metadata: Readonly<Record<string, string>>) {
   if (metadata[TINY_METADATA_KEY] === undefined) return { kind: 'sd15' as const, channels: SD15_IP_LAYER_CHANNELS };
   // The first IP layer present sets the uniform width, so a missing first layer is reported as missing only.
   const first = SD15_IP_LAYER_CHANNELS.map((_, i) => tensors[ipLayerTensorKey(i, 'k')]?.shape[0]).find((c) => c !== undefined);
-  return { kind: 'tiny' as const, channels: SD15_IP_LAYER_CHANNELS.map(() => first ?? 0) };
+  const third = tensors[ipLayerTensorKey(2, 'k')]?.shape[0];
+  const scaled = first !== undefined && third !== undefined && third !== first;
+  const channels = SD15_IP_LAYER_CHANNELS.map((c) => (scaled ? (c * first) / SD15_IP_LAYER_CHANNELS[0]! : first ?? 0));
+  return { kind: 'tiny' as const, channels };
 }
 
 /**

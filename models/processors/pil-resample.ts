@@ -95,41 +95,68 @@ function clip8(sum: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontal(src: Rgb8Image, outWidth: number, filter: PilFilter): Rgb8Image {
-  const { data, width, height, channels } = src;
-  const c = coefficients(width, outWidth, filter);
-  const out = new Uint8Array(outWidth * height * channels);
+/** Output rows/columns [start, start + size) of a pass (the part a later crop keeps). */
+interface Span {
+  readonly start: number;
+  readonly size: number;
+}
+
+/** Horizontal pass over source rows `rows`, computing output columns `cols` of an `outWidth`-wide resize. */
+function horizontal(src: Rgb8Image, c: Coefficients, rows: Span, cols: Span): Rgb8Image {
+  const { data, width, channels } = src;
+  const out = new Uint8Array(cols.size * rows.size * channels);
   const half = 1 << (PRECISION_BITS - 1);
-  for (let y = 0; y < height; y++) {
-    const row = y * width * channels;
-    const orow = y * outWidth * channels;
-    for (let xx = 0; xx < outWidth; xx++) {
-      const kb = xx * c.ksize;
-      const n = c.count[xx]!;
-      const s0 = row + c.start[xx]! * channels;
+  // Locals, not property loads, in the hot loop.
+  const weights = c.weights;
+  const starts = c.start;
+  const counts = c.count;
+  const ksize = c.ksize;
+  const colEnd = cols.start + cols.size;
+  for (let y = 0; y < rows.size; y++) {
+    const row = (rows.start + y) * width * channels;
+    let o = y * cols.size * channels;
+    for (let xx = cols.start; xx < colEnd; xx++) {
+      const kb = xx * ksize;
+      const n = counts[xx]!;
+      let s = row + starts[xx]! * channels;
+      // Sums stay in int32 as in Pillow (`| 0`); RGB gets one loop for its three channels.
+      if (channels === 3) {
+        let r = half;
+        let g = half;
+        let b = half;
+        for (let x = 0; x < n; x++, s += 3) {
+          const w = weights[kb + x]!;
+          r = (r + data[s]! * w) | 0;
+          g = (g + data[s + 1]! * w) | 0;
+          b = (b + data[s + 2]! * w) | 0;
+        }
+        out[o++] = clip8(r);
+        out[o++] = clip8(g);
+        out[o++] = clip8(b);
+        continue;
+      }
       for (let ch = 0; ch < channels; ch++) {
-        // Sums of up to 255·2^22·(1 + negative-lobe share) fit in int32, as in Pillow; `| 0` keeps int arithmetic.
         let ss = half;
-        for (let x = 0, s = s0 + ch; x < n; x++, s += channels) ss = (ss + data[s]! * c.weights[kb + x]!) | 0;
-        out[orow + xx * channels + ch] = clip8(ss);
+        for (let x = 0, t = s + ch; x < n; x++, t += channels) ss = (ss + data[t]! * weights[kb + x]!) | 0;
+        out[o++] = clip8(ss);
       }
     }
   }
-  return { data: out, width: outWidth, height, channels };
+  return { data: out, width: cols.size, height: rows.size, channels };
 }
 
-function vertical(src: Rgb8Image, outHeight: number, filter: PilFilter): Rgb8Image {
-  const { data, width, height, channels } = src;
-  const c = coefficients(height, outHeight, filter);
+/** Vertical pass computing output rows `rows`; `src` holds source rows from `srcTop` on. */
+function vertical(src: Rgb8Image, c: Coefficients, rows: Span, srcTop: number): Rgb8Image {
+  const { data, width, channels } = src;
   const stride = width * channels;
-  const out = new Uint8Array(outHeight * stride);
+  const out = new Uint8Array(rows.size * stride);
   const half = 1 << (PRECISION_BITS - 1);
   const acc = new Int32Array(stride);
-  for (let yy = 0; yy < outHeight; yy++) {
+  for (let yy = 0; yy < rows.size; yy++) {
     acc.fill(half);
-    const kb = yy * c.ksize;
-    const n = c.count[yy]!;
-    const y0 = c.start[yy]!;
+    const kb = (rows.start + yy) * c.ksize;
+    const n = c.count[rows.start + yy]!;
+    const y0 = c.start[rows.start + yy]! - srcTop;
     // Row-wise accumulation: the inner loop walks memory contiguously.
     for (let y = 0; y < n; y++) {
       const w = c.weights[kb + y]!;
@@ -139,16 +166,48 @@ function vertical(src: Rgb8Image, outHeight: number, filter: PilFilter): Rgb8Ima
     const orow = yy * stride;
     for (let i = 0; i < stride; i++) out[orow + i] = clip8(acc[i]!);
   }
-  return { data: out, width, height: outHeight, channels };
+  return { data: out, width, height: rows.size, channels };
 }
 
-/** Resizes an 8-bit image to exactly width×height as PIL's `Image.resize(size, filter)` does. */
-export function pilResize(image: Rgb8Image, width: number, height: number, filter: PilFilter = 'bicubic'): Rgb8Image {
+/** The part of the resized image to compute: a crop window in output pixels (default the whole image). */
+export interface ResizeWindow {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Resizes an 8-bit image to exactly width×height as PIL's `Image.resize(size, filter)` does. With `window`, only
+ * that part of the result is computed and returned (each output pixel depends only on its own coefficients, so
+ * the pixels equal the full resize's): CLIP's center crop then skips the columns it would throw away.
+ */
+export function pilResize(image: Rgb8Image, width: number, height: number, filter: PilFilter = 'bicubic', window?: ResizeWindow): Rgb8Image {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new Error(`pilResize: target size must be positive integers, got ${width}×${height}`);
   }
-  let out = image;
-  if (width !== image.width) out = horizontal(out, width, filter);
-  if (height !== image.height) out = vertical(out, height, filter);
-  return out;
+  const w = window ?? { left: 0, top: 0, width, height };
+  if (w.left < 0 || w.top < 0 || w.left + w.width > width || w.top + w.height > height || w.width < 1 || w.height < 1) {
+    throw new Error(`pilResize: window ${w.width}×${w.height}+${w.left}+${w.top} is outside ${width}×${height}`);
+  }
+  const cols = { start: w.left, size: w.width };
+  const rows = { start: w.top, size: w.height };
+  const needH = width !== image.width;
+  const needV = height !== image.height;
+  if (!needH && !needV && !window) return image;
+  const vc = needV ? coefficients(image.height, height, filter) : undefined;
+  // Source rows the vertical pass reads for the wanted output rows (PIL likewise resizes only those horizontally).
+  const srcRows = vc
+    ? { start: vc.start[rows.start]!, size: vc.start[rows.start + rows.size - 1]! + vc.count[rows.start + rows.size - 1]! - vc.start[rows.start]! }
+    : rows;
+  const h = needH
+    ? horizontal(image, coefficients(image.width, width, filter), srcRows, cols)
+    : horizontal(image, identityCoefficients(image.width), srcRows, cols);
+  return vc ? vertical(h, vc, rows, srcRows.start) : h;
+}
+
+/** Copy coefficients (weight 1 at the pixel itself), for a window over an axis whose size does not change. */
+function identityCoefficients(size: number): Coefficients {
+  const start = Int32Array.from({ length: size }, (_, i) => i);
+  return { ksize: 1, start, count: new Int32Array(size).fill(1), weights: new Int32Array(size).fill(1 << PRECISION_BITS) };
 }

@@ -4,12 +4,13 @@
  * samplers, text encoder and VAE code run them exactly like ONNX exports.
  */
 import { convertLdmCheckpoint, convertLdmVae, readConversion, textEncoderForLayer } from '../ldm/convert.js';
+import { ensureIpUnet } from '../ldm/ip-unet.js';
 import { checkpointTokenizerDir } from '../ldm/tokenizer-dir.js';
 import type { SdCheckpoint } from './checkpoint.js';
 import { SD15_LATENT_FORMAT } from './latent-format.js';
 import type { SessionSource } from './sessions.js';
 import { tokenizerFor } from './text-encoder.js';
-import type { SdClip, SdVae } from './types.js';
+import type { SdClip, SdModel, SdVae } from './types.js';
 
 /** Options of {@link loadLdmCheckpoint}. */
 export interface LoadLdmOptions {
@@ -64,4 +65,15 @@ export async function clipStoppedAt(clip: SdClip, stopAt: number): Promise<SdCli
   const conversion = readConversion(clip.layers.conversionDir);
   if (!conversion) throw new Error(`CLIP "${clip.key}": its converted graphs in ${clip.layers.conversionDir} are gone (cache cleared?); load the checkpoint again`);
   return { ...clip, textEncoderPath: await textEncoderForLayer(conversion, stopAt), layers: { ...clip.layers, stopAt } };
+}
+
+/**
+ * The MODEL with an IP-capable UNet for `adapter`: for a converted single-file checkpoint, the UNet rebuilt with
+ * the adapter's decoupled cross-attention (built once per adapter, `models/ldm/ip-unet.ts`); an ONNX checkpoint
+ * keeps its own `unet_ip/` (which has its adapter baked in).
+ */
+export async function withIpUnet(model: SdModel, adapter: { readonly file: string; readonly tokens: number }, signal?: AbortSignal): Promise<SdModel> {
+  if (!model.conversionDir) return model;
+  const ipUnetPath = await ensureIpUnet({ conversionDir: model.conversionDir, adapterFile: adapter.file, tokens: adapter.tokens, signal });
+  return { ...model, ipUnetPath };
 }

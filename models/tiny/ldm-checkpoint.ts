@@ -189,6 +189,19 @@ export function ldmCheckpointShapes(config: LdmCheckpointConfig): Map<string, nu
   return s;
 }
 
+/**
+ * The channels of the 16 attn2 layers in IP-Adapter's order (input blocks, output blocks, middle block), e.g.
+ * 320, 320, 640, 640, 1280, 1280, 1280 ×3, 640 ×3, 320 ×3, 1280 for SD1.5.
+ */
+export function ldmCrossAttentionChannels(c: LdmCheckpointConfig): number[] {
+  const u = c.unet;
+  const ch = (level: number) => u.modelChannels * u.channelMult[level]!;
+  const levels = u.channelMult.map((_, l) => l).filter((l) => u.attentionLevels.includes(l));
+  const input = levels.flatMap((l) => Array.from({ length: u.resBlocks }, () => ch(l)));
+  const output = [...levels].reverse().flatMap((l) => Array.from({ length: u.resBlocks + 1 }, () => ch(l)));
+  return [...input, ...output, ch(u.channelMult.length - 1)];
+}
+
 /** Seeded values for one tensor: norm scales near 1, biases small, weights N(0, 1/fan-in). */
 export function seededTensor(seed: number, key: string, shape: readonly number[]): Float32Array {
   const rng = rngFor(seed, key);

@@ -5,6 +5,7 @@
  * <modelsDir>/checkpoints/tiny-sd15.safetensors   SD1.5 single-file checkpoint, real LDM key layout (ldm-checkpoint.ts)
  * <modelsDir>/tokenizers/tiny-sd15/               its tokenizer (single-file checkpoints carry none)
  * <modelsDir>/vae/tiny-vae.safetensors             a standalone AutoencoderKL file (the checkpoint's VAE, unprefixed)
+ * <modelsDir>/ipadapter/tiny-ip-adapter_sd15-ldm.safetensors  an adapter whose 16 layers fit tiny-sd15.safetensors' attn2 widths
  * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)
  * <modelsDir>/clip/tiny-clip-h/                   the same with P = 1024 (ViT-H space, for DP-Adapter)
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15.safetensors    a FILE, as ComfyUI keeps adapters; F16 like the real one
@@ -21,7 +22,7 @@ import path from 'node:path';
 import { encodeSafetensors } from '../safetensors/write.js';
 import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from '../clip/graphs.js';
 import { writeClipFolder } from './clip-folder.js';
-import { type LdmCheckpointConfig, TINY_LDM_CONFIG, buildLdmCheckpointTensors } from './ldm-checkpoint.js';
+import { type LdmCheckpointConfig, TINY_LDM_CONFIG, buildLdmCheckpointTensors, ldmCrossAttentionChannels } from './ldm-checkpoint.js';
 import { type DeclipConfig, buildDeclipTensors, declipMetadata } from './declip.js';
 import { type IpAdapterConfig, TINY_IP_ADAPTER_CONFIG, buildIpAdapterTensors, ipAdapterMetadata } from './ip-adapter.js';
 import { type Sd15Config, TINY_SD15_CONFIG, writeSd15Folder } from './sd15-folder.js';
@@ -31,7 +32,7 @@ import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab, tokenizerFiles } from '
 import { writeFileAtomic } from './write-file.js';
 
 /** Bump when any builder's output changes for the same config, so existing data dirs are rebuilt. */
-export const TINY_BUILDER_VERSION = 2;
+export const TINY_BUILDER_VERSION = 3;
 
 /** Default seed of the shipped tiny set. */
 export const TINY_DEFAULT_SEED = 1234;
@@ -78,6 +79,8 @@ export interface TinyModelPaths {
   ldmTokenizer: string;
   /** `vae/tiny-vae.safetensors`. */
   vae: string;
+  /** `ipadapter/tiny-ip-adapter_sd15-ldm.safetensors`. */
+  ipAdapterLdm: string;
   clip: string;
   clipH: string;
   ipAdapter: string;
@@ -121,6 +124,7 @@ function pathsIn(modelsDir: string, built: boolean): TinyModelPaths {
     ldmCheckpoint: p('checkpoints', 'tiny-sd15.safetensors'),
     ldmTokenizer: p('tokenizers', 'tiny-sd15'),
     vae: p('vae', 'tiny-vae.safetensors'),
+    ipAdapterLdm: p('ipadapter', 'tiny-ip-adapter_sd15-ldm.safetensors'),
     clip: p('clip', 'tiny-clip'),
     clipH: p('clip', 'tiny-clip-h'),
     ipAdapter: p('ipadapter', 'tiny-ip-adapter_sd15.safetensors'),
@@ -151,12 +155,14 @@ function writeAll(paths: TinyModelPaths, seed: number): string[] {
   const c = withVocabSize(TINY_SET_CONFIG, vocab);
   const st = (file: string, bytes: Buffer) => writeFileAtomic(file, bytes);
   const ldm = buildLdmCheckpointTensors(c.ldm, seed, 'F16');
+  const ldmIp = { ...c.ipAdapter, layerChannels: ldmCrossAttentionChannels(c.ldm) };
   const vae = Object.fromEntries(Object.entries(ldm).filter(([k]) => k.startsWith('first_stage_model.')).map(([k, v]) => [k.slice('first_stage_model.'.length), v]));
   return [
     ...writeSd15Folder(paths.sd15, { config: c.sd15, vocab, seed }),
     st(paths.ldmCheckpoint, encodeSafetensors(ldm, { format: 'pt', perceptgraph_tiny: 'sd15-ldm', seed: String(seed) })),
     ...Object.entries(tokenizerFiles(vocab)).map(([name, text]) => writeFileAtomic(path.join(paths.ldmTokenizer, name), text)),
     st(paths.vae, encodeSafetensors(vae, { format: 'pt', perceptgraph_tiny: 'sd15-vae', seed: String(seed) })),
+    st(paths.ipAdapterLdm, encodeSafetensors(buildIpAdapterTensors(ldmIp, seed, 'F16'), ipAdapterMetadata(ldmIp, seed))),
     ...writeClipFolder(paths.clip, { config: c.clip, vocab, seed }),
     ...writeClipFolder(paths.clipH, { config: c.clipH, vocab, seed }),
     st(paths.ipAdapter, encodeSafetensors(buildIpAdapterTensors(c.ipAdapter, seed, 'F16'), ipAdapterMetadata(c.ipAdapter, seed))),

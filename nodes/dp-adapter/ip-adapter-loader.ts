@@ -15,12 +15,12 @@ import { IPADAPTER } from '../socket-types.js';
  * Every file in models/ipadapter, broken ones included, so choosing a file that does not match the layout reaches
  * the loader's exact message instead of a bare "value not in list". Empty when the engine lists choices without services.
  */
-function adapterNames(services?: NodeServices): readonly string[] {
+export function adapterNames(services?: NodeServices): readonly string[] {
   return services ? services.models.store.listModels('ipadapter').map((e) => e.name) : [];
 }
 
 /** The file to load: the store's manifest for a good entry, the plain path for one the store found broken. */
-function adapterFile(store: ModelStore, name: string): string {
+export function adapterFile(store: ModelStore, name: string): string {
   const entry = store.listModels('ipadapter').find((e) => e.name === name);
   // resolve() names what is available when absent, and why a non-safetensors file (a .bin pickle) is refused.
   if (!entry || entry.ok || path.extname(name).toLowerCase() !== '.safetensors') return store.resolveIpAdapter(name).file;

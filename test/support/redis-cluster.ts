@@ -38,11 +38,11 @@ export const CLUSTER_NODES = [...stubNodes, ...coreNodes, StubPreview];
 export const TOKEN = 'test-worker-token';
 
 /** A server whose queue is Redis at `url`. */
-export function startRedisTestServer(url: string, options: { dataRoot?: string; pollMs?: number } = {}): Promise<TestServer> {
+export function startRedisTestServer(url: string, options: { dataRoot?: string; pollMs?: number; logs?: string[] } = {}): Promise<TestServer> {
   return startTestServer({
     nodes: CLUSTER_NODES,
     dataRoot: options.dataRoot,
-    backendFor: (dirs: DataDirs) => redisBackend({ url, token: TOKEN, dirs, pollMs: options.pollMs ?? 200, log: () => {} }),
+    backendFor: (dirs: DataDirs) => redisBackend({ url, token: TOKEN, dirs, pollMs: options.pollMs ?? 200, log: (m) => options.logs?.push(m) }),
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * workflows/dp-adapter-perceptual-image.json and dp-adapter-semantic-image.json end to end on the tiny models:
+ * workflows/dp-adapter-perceptual-image.json and dp-adapter-semantic-image.json end to end on the tiny .safetensors checkpoint and adapter (256², IP-Adapter built into the converted UNet):
  * LoadImage → DeCLIP (ViT-H space) → DPAdapterApply with the split prompt's other half → KSampler → SaveImage,
  * through the real API server and through the CLI.
  */
@@ -49,7 +49,7 @@ describe('DP-Adapter workflows through the API', () => {
       const png = await run(workflow);
       const a = await pixels(png);
       const meta = await sharp(png).metadata();
-      expect([meta.width, meta.height]).toEqual([512, 512]);
+      expect([meta.width, meta.height]).toEqual([256, 256]);
       const otherRef = withWidget(workflow, LOAD_IMAGE, 0, 'other.png');
       const b = await pixels(await run(otherRef));
       expect(a.equals(b)).toBe(false);
@@ -76,7 +76,7 @@ describe('DP-Adapter workflows through the CLI', () => {
       const outputs = (JSON.parse(r.stdout).outputs as Record<string, { images?: { filename: string; subfolder: string }[] }>);
       const img = outputs[String(SAVE)]!.images![0]!;
       const meta = await sharp(readFileSync(path.join(root, 'output', img.subfolder, img.filename))).metadata();
-      expect([meta.width, meta.height]).toEqual([512, 512]);
+      expect([meta.width, meta.height]).toEqual([256, 256]);
     }, 180_000);
   }
 });

@@ -62,3 +62,18 @@ describe('ClipImageProcessor.resized', () => {
     expect(createHash('sha256').update(out.data).digest('hex')).toBe(c.sha256);
   });
 });
+
+describe('pilResize window', () => {
+  it('computes exactly the pixels of that part of the full resize', () => {
+    for (const [w, h, ow, oh] of [[640, 480, 298, 224], [150, 100, 336, 224], [224, 300, 224, 300], [97, 61, 224, 61]] as const) {
+      const img = pattern(w, h, 'noise');
+      const full = pilResize(img, ow, oh);
+      const win = { left: Math.floor((ow - Math.min(ow, 224)) / 2), top: Math.floor((oh - Math.min(oh, 61)) / 2), width: Math.min(ow, 224), height: Math.min(oh, 61) };
+      const part = pilResize(img, ow, oh, 'bicubic', win);
+      const expected = new Uint8Array(win.width * win.height * 3);
+      for (let y = 0; y < win.height; y++) expected.set(full.data.subarray(((win.top + y) * ow + win.left) * 3, ((win.top + y) * ow + win.left + win.width) * 3), y * win.width * 3);
+      expect([part.width, part.height]).toEqual([win.width, win.height]);
+      expect(Buffer.from(part.data).equals(Buffer.from(expected))).toBe(true);
+    }
+  });
+});

@@ -26,7 +26,7 @@ describe('ModelStore on the tiny model set', () => {
     expect(store.names('checkpoints')).toEqual(['tiny-sd15', 'tiny-sd15.safetensors']);
     expect(store.names('vae')).toEqual(['tiny-vae.safetensors']);
     expect(store.names('clip')).toEqual(['tiny-clip', 'tiny-clip-h']);
-    expect(store.names('ipadapter')).toEqual(['tiny-ip-adapter_sd15.safetensors']);
+    expect(store.names('ipadapter')).toEqual(['tiny-ip-adapter_sd15-ldm.safetensors', 'tiny-ip-adapter_sd15.safetensors']);
     expect(store.names('declip')).toEqual(['tiny-declip-h-init.safetensors', 'tiny-declip-h.safetensors', 'tiny-declip.safetensors']);
     expect(store.resolveIpAdapter('tiny-ip-adapter_sd15.safetensors')).toMatchObject({ imageEmbedDim: 1024, crossAttentionDim: 768, tokens: 4, ipLayers: 16 });
     expect(store.resolveDeclip('tiny-declip-h.safetensors')).toMatchObject({ embedDim: 1024, hiddenDim: 64 });

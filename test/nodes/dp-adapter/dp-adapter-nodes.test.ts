@@ -22,8 +22,8 @@ afterAll(() => fx.close());
 type Out = { outputs: readonly unknown[]; ui?: Record<string, unknown[]> };
 
 describe('dpAdapterNodes', () => {
-  it('exports the four nodes with unique types', () => {
-    expect(dpAdapterNodes.map((n) => n.type)).toEqual(['IPAdapterLoader', 'DPAdapterApply', 'TextSplitPerceptualSemantic', 'GatedGenerate']);
+  it('exports the five nodes with unique types', () => {
+    expect(dpAdapterNodes.map((n) => n.type)).toEqual(['IPAdapterLoader', 'IPAdapterModelLoader', 'DPAdapterApply', 'TextSplitPerceptualSemantic', 'GatedGenerate']);
   });
 });
 

@@ -17,7 +17,8 @@ afterEach(async () => {
 async function cluster(workerCount: number, options: { aof?: boolean } = {}) {
   const redis: TestRedis = await startRedis({ aof: options.aof });
   undo.push(() => redis.stop());
-  const server = await startRedisTestServer(redis.url, { dataRoot: undefined });
+  const logs: string[] = [];
+  const server = await startRedisTestServer(redis.url, { logs });
   let s = server;
   undo.push(() => s.close());
   const workers: ChildWorker[] = [];
@@ -28,7 +29,7 @@ async function cluster(workerCount: number, options: { aof?: boolean } = {}) {
     return w;
   };
   await Promise.all(Array.from({ length: workerCount }, (_, i) => spawnOne(`w${i}`)));
-  return { redis, get server() { return s; }, setServer: (n: TestServer) => (s = n), workers, spawnOne };
+  return { redis, logs, get server() { return s; }, setServer: (n: TestServer) => (s = n), workers, spawnOne };
 }
 
 async function runningOn(s: TestServer, promptId: string, timeoutMs = 5000): Promise<string> {
@@ -72,13 +73,16 @@ describe('a randomized run with worker kills', () => {
     const ws = await connectWs(s.url, { clientId: 'r' });
     let seed = 17;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const ids: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      const r = await s.postJson('/prompt', { prompt: sleepPrompt(10 + Math.floor(rand() * 40), `p${i}`, 2), client_id: 'r' });
-      ids.push(r.body.prompt_id);
-    }
+    // Posted by 8 clients at once so a backlog builds (100 × ~60 ms over 3 workers ≈ 2 s of work) and the
+    // kills land on busy workers.
+    const ms = Array.from({ length: 100 }, () => 20 + Math.floor(rand() * 80));
+    const ids: string[] = new Array(100);
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < 100; i = next++) ids[i] = (await s.postJson('/prompt', { prompt: sleepPrompt(ms[i]!, `p${i}`, 2), client_id: 'r' })).body.prompt_id;
+    }));
     for (let k = 0; k < 3; k++) {
-      await new Promise((r) => setTimeout(r, 300 + rand() * 300));
+      await new Promise((r) => setTimeout(r, 100 + rand() * 300));
       const alive = c.workers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
       await alive[Math.floor(rand() * alive.length)]!.kill();
       await c.spawnOne(`r${k}`);
@@ -89,6 +93,8 @@ describe('a randomized run with worker kills', () => {
     ids.forEach((id, i) => expect(history[id].outputs['2'].text[0]).toMatch(new RegExp(`^p${i}: `)));
     expect((await s.getJson('/queue')).body).toEqual({ queue_running: [], queue_pending: [] });
     for (const id of ids) expect(finals(ws, id).at(-1)).toBe('execution_success');
+    // The first kill lands while the queue is busy: at least one prompt was really re-run elsewhere.
+    expect(ws.messages.filter((m) => m.type === 'execution_restarted').length).toBeGreaterThan(0);
     await ws.close();
   }, 90_000);
 });
@@ -109,7 +115,7 @@ describe('restarts', () => {
     await ws.close();
   }, 40_000);
 
-  it('a Redis restart with AOF keeps the queue; while Redis is away new prompts get 503 at once', async () => {
+  it('a Redis restart with AOF keeps the queue; while Redis is away new prompts get 503 at once and the server logs its retries', async () => {
     const c = await cluster(0, { aof: true });
     const s = c.server;
     const ids: string[] = [];
@@ -132,5 +138,8 @@ describe('restarts', () => {
     await c.spawnOne('late');
     for (const id of ids) expect((await s.waitForHistory(id, 20_000)).status.status_str).toBe('success');
     expect((await s.postJson('/prompt', { prompt: sleepPrompt(10, 'after', 1) })).status).toBe(200);
+    // The server said what happened, with the URL's redacted form.
+    expect(c.logs.some((l) => /redis redis:\/\/127\.0\.0\.1:\d+\/0 \(server\): connection lost, retrying with backoff/.test(l))).toBe(true);
+    expect(c.logs.some((l) => l.endsWith('(server): reconnected'))).toBe(true);
   }, 60_000);
 });
