@@ -16,6 +16,7 @@ import { parseModelSpec, DEFAULT_EVAL_MODELS } from '../../models/iqa/eval/model
 import { ProgressBar } from '../../models/iqa/eval/progress-bar.js';
 import { formatEvalTable, writeEvalReports } from '../../models/iqa/eval/report.js';
 import { runIqaEval } from '../../models/iqa/eval/run-eval.js';
+import { checkEvalInputs } from './iqa-eval-checks.js';
 
 const HELP = `usage: perceptgraph iqa eval --images DIR --labels FILE [options]
 
@@ -66,6 +67,9 @@ async function evalCommand(args: string[]): Promise<number> {
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${values['batch-size']}`);
   const models = values.model?.map(parseModelSpec);
+  checkEvalInputs(path.resolve(values.images), path.resolve(values.labels), {
+    format: values.format as LabelFormatId | 'auto', imageColumn: columnRef(values['image-column']), mosColumn: columnRef(values['mos-column']),
+  });
   const dirs = dataDirs(values['data-dir']);
   // The default configs name the tiny CLIP; build it when missing so the command works on a fresh data dir.
   if (!models) ensureTinyModels(dirs.models);
@@ -81,6 +85,7 @@ async function evalCommand(args: string[]): Promise<number> {
     });
     bar.finish();
     for (const p of result.problems) console.error(`skipped: ${p.message}`);
+    if (result.predictions.length === 0) throw new Error('no image could be scored (see the skipped rows above); no report written');
     console.log(formatEvalTable(result));
     const files = writeEvalReports(result, path.resolve(values.out ?? path.join(dirs.output, 'iqa-eval')));
     console.log(`\nwrote ${files.json}, ${files.csv}, ${files.predictions}`);

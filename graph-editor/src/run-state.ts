@@ -196,9 +196,9 @@ const isReady = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0;
 
 /** The lines drawn under the widgets: the output lines, or while running the live log and phase. */
 function shownLines(s: NodeRunState): string[] {
-  if (!s.running) return s.lines;
-  const phase = s.progress === undefined ? ['running…'] : [`step ${s.step ?? ''}`.trim()];
-  return s.log.length || phase.length ? [...s.log, ...phase] : s.lines;
+  // Only nodes that talk while running (a training) get live lines; others keep their size while they run.
+  if (!s.running || !s.log.length) return s.lines;
+  return s.step ? [...s.log, `step ${s.step}`] : s.log;
 }
 
 function linesHeight(s: NodeRunState): number {
@@ -251,8 +251,10 @@ function drawBars(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunSta
   if (values.length < 2) return;
   const lo = Math.min(...values);
   const span = Math.max(...values) - lo || 1;
-  const x = node.size[0] * 0.62;
-  const width = node.size[0] - x - 10;
+  // Right of the longest scored line, so a bar never covers digits.
+  const text = Math.max(...s.bars.map((v, i) => (v === undefined ? 0 : ctx.measureText(s.lines[i] ?? '').width)));
+  const x = 8 + text + 10;
+  const width = Math.max(24, node.size[0] - x - 10);
   s.bars.forEach((v, i) => {
     if (v === undefined) return;
     ctx.fillStyle = '#444';

@@ -26,12 +26,35 @@ function newestMtime(p: string): number {
   return Math.max(st.mtimeMs, ...readdirSync(p).map((f) => newestMtime(path.join(p, f))));
 }
 
-/** Builds `graph-editor/dist` unless it is newer than every source it is built from. */
-export async function ensureBundle(): Promise<void> {
+function bundleFresh(): boolean {
   const built = path.join(distDir, 'index.html');
   const sources = ['graph-editor/src', 'graph-editor/index.html', 'graph-editor/vite.config.ts', 'server/protocol'].map((p) => path.join(repoRoot, p));
-  if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime))) return;
-  await build({ configFile: path.join(repoRoot, 'graph-editor/vite.config.ts'), logLevel: 'error' });
+  return existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime));
+}
+
+/**
+ * Builds `graph-editor/dist` unless it is newer than every source it is built from. The editor test files run in
+ * parallel: one builds while the others wait on a lock directory, so no page loads a half-written bundle.
+ */
+export async function ensureBundle(): Promise<void> {
+  if (bundleFresh()) return;
+  const lock = path.join(repoRoot, 'graph-editor/.build-lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is taken over once the deadline passes.
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!bundleFresh()) await build({ configFile: path.join(repoRoot, 'graph-editor/vite.config.ts'), logLevel: 'error' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** A running server + browser; `close()` stops both. */
