@@ -5,6 +5,7 @@ import type { AnyNodeDefinition } from '../server/engine/node-definition.js';
 import { NodeRegistry } from '../server/engine/registry.js';
 import { coreNodes } from '../nodes/core/index.js';
 import { sdNodes } from '../nodes/sd/index.js';
+import { clipVisionNodes } from '../nodes/clip-vision/index.js';
 import { declipNodes } from '../nodes/declip/index.js';
 import { dpAdapterNodes } from '../nodes/dp-adapter/index.js';
 import { declipTrainNodes } from '../nodes/declip-train/index.js';
@@ -13,6 +14,7 @@ import { declipTrainNodes } from '../nodes/declip-train/index.js';
 export const packs: Readonly<Record<string, readonly AnyNodeDefinition[]>> = {
   core: coreNodes,
   sd: sdNodes,
+  'clip-vision': clipVisionNodes,
   declip: declipNodes,
   'dp-adapter': dpAdapterNodes,
   'declip-train': declipTrainNodes,

@@ -13,6 +13,7 @@ import { benchDeclipTrain } from './declip-train.js';
 import { benchJsonCodec } from './json-codec.js';
 import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
+import { benchLdmConvert } from './ldm-convert.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -23,6 +24,14 @@ function machine(): string {
 }
 
 const groups: Group[] = [
+  {
+    name: 'ldm',
+    async run() {
+      const f = await benchLdmConvert();
+      console.log(`SD1.5 .safetensors (random F16, ${mb(f.fileBytes!)}): conversion ${f.convertSeconds!.toFixed(1)} s, peak RSS ${mb(f.peakRssBytes!)} = baseline ${mb(f.baseRssBytes!)} + ${f.peakOverBase!.toFixed(2)} × file size`);
+      console.log(`second load (cached): ${f.cachedLoadSeconds!.toFixed(2)} s; UNet session creation ${f.sessionSeconds!.toFixed(1)} s; one UNet step 512², batch 2: ${f.stepSeconds!.toFixed(1)} s`);
+    },
+  },
   {
     name: 'redis',
     async run() {

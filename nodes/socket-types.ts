@@ -3,6 +3,7 @@
  * `socket(IMAGE)` and outputs as `{ type: IMAGE }`; ComfyUI's names where ComfyUI has the type.
  */
 import { socketType } from '../server/engine/socket-type.js';
+import type { ClipVision, ClipVisionOutput } from '../models/clip/clip-vision.js';
 import type { DeclipModel } from '../models/declip/declip-model.js';
 import type { ImageEmbeds, Scores, TextEmbeds } from '../models/declip/types.js';
 import type { IpAdapterWeights } from '../models/ip-adapter/weights.js';
@@ -23,6 +24,9 @@ export const MODEL = socketType<SdModel>('MODEL'), CLIP = socketType<SdClip>('CL
 export const CONDITIONING = socketType<Conditioning>('CONDITIONING');
 /** An IP-Adapter's validated weights (ComfyUI_IPAdapter_plus's IPADAPTER). */
 export const IPADAPTER = socketType<IpAdapterWeights>('IPADAPTER');
+/** A CLIP image encoder and its output (ComfyUI's CLIP_VISION, CLIP_VISION_OUTPUT). */
+export const CLIP_VISION = socketType<ClipVision>('CLIP_VISION');
+export const CLIP_VISION_OUTPUT = socketType<ClipVisionOutput>('CLIP_VISION_OUTPUT');
 /** A CLIP with its DeCLIP projectors. */
 export const DECLIP = socketType<DeclipModel>('DECLIP');
 /** Image embeddings in the CLIP, perceptual and semantic spaces. */

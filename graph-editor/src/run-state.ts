@@ -251,8 +251,10 @@ function drawBars(node: LGraphNode, ctx: CanvasRenderingContext2D, s: NodeRunSta
   if (values.length < 2) return;
   const lo = Math.min(...values);
   const span = Math.max(...values) - lo || 1;
-  const x = node.size[0] * 0.62;
-  const width = node.size[0] - x - 10;
+  // Right of the longest scored line, so a bar never covers digits.
+  const text = Math.max(...s.bars.map((v, i) => (v === undefined ? 0 : ctx.measureText(s.lines[i] ?? '').width)));
+  const x = 8 + text + 10;
+  const width = Math.max(24, node.size[0] - x - 10);
   s.bars.forEach((v, i) => {
     if (v === undefined) return;
     ctx.fillStyle = '#444';

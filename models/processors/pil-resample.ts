@@ -106,20 +106,26 @@ function horizontal(src: Rgb8Image, c: Coefficients, rows: Span, cols: Span): Rg
   const { data, width, channels } = src;
   const out = new Uint8Array(cols.size * rows.size * channels);
   const half = 1 << (PRECISION_BITS - 1);
+  // Locals, not property loads, in the hot loop.
+  const weights = c.weights;
+  const starts = c.start;
+  const counts = c.count;
+  const ksize = c.ksize;
+  const colEnd = cols.start + cols.size;
   for (let y = 0; y < rows.size; y++) {
     const row = (rows.start + y) * width * channels;
     let o = y * cols.size * channels;
-    for (let xx = cols.start; xx < cols.start + cols.size; xx++) {
-      const kb = xx * c.ksize;
-      const n = c.count[xx]!;
-      let s = row + c.start[xx]! * channels;
+    for (let xx = cols.start; xx < colEnd; xx++) {
+      const kb = xx * ksize;
+      const n = counts[xx]!;
+      let s = row + starts[xx]! * channels;
       // Sums stay in int32 as in Pillow (`| 0`); RGB gets one loop for its three channels.
       if (channels === 3) {
         let r = half;
         let g = half;
         let b = half;
         for (let x = 0; x < n; x++, s += 3) {
-          const w = c.weights[kb + x]!;
+          const w = weights[kb + x]!;
           r = (r + data[s]! * w) | 0;
           g = (g + data[s + 1]! * w) | 0;
           b = (b + data[s + 2]! * w) | 0;
@@ -131,7 +137,7 @@ function horizontal(src: Rgb8Image, c: Coefficients, rows: Span, cols: Span): Rg
       }
       for (let ch = 0; ch < channels; ch++) {
         let ss = half;
-        for (let x = 0, t = s + ch; x < n; x++, t += channels) ss = (ss + data[t]! * c.weights[kb + x]!) | 0;
+        for (let x = 0, t = s + ch; x < n; x++, t += channels) ss = (ss + data[t]! * weights[kb + x]!) | 0;
         out[o++] = clip8(ss);
       }
     }
