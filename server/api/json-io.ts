@@ -57,7 +57,12 @@ export async function sendJsonObjectStream(res: Response, entries: Iterable<[str
     const full = !res.write(chunk);
     chunk = '';
     if (res.destroyed) return;
-    if (full) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    if (full) {
+      await new Promise<void>((resolve) => {
+        const done = () => (res.off('drain', done), res.off('close', done), resolve());
+        res.on('drain', done).on('close', done);
+      });
+    }
     else await new Promise((resolve) => setImmediate(resolve));
   }
   res.end(`${chunk}}`);
