@@ -3,7 +3,7 @@ import { combo } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
 import type { NodeServices } from '../services.js';
 import { checkpointFromManifest } from '../../models/sd/checkpoint.js';
-import { CLIP, MODEL, VAE } from '../socket-types.js';
+import { CKPT_NAME_TOOLTIP, checkpointOutputs } from './checkpoint-outputs.js';
 
 /** Usable checkpoint folders; empty when the runtime is absent (listing must never throw). */
 function checkpointNames(services?: NodeServices): readonly string[] {
@@ -19,14 +19,10 @@ export const checkpointLoaderOnnxNode = defineNode({
     'Loads a Stable Diffusion 1.5 ONNX folder (diffusers/optimum layout: text_encoder/, unet/, vae_decoder/, optional vae_encoder/ and unet_ip/) from models/checkpoints.',
   inputs: {
     required: {
-      ckpt_name: combo(checkpointNames, { tooltip: 'The name of the checkpoint (model) to load.' }),
+      ckpt_name: combo(checkpointNames, { tooltip: CKPT_NAME_TOOLTIP }),
     },
   },
-  outputs: [
-    { type: MODEL, name: 'MODEL', tooltip: 'The model used for denoising latents.' },
-    { type: CLIP, name: 'CLIP', tooltip: 'The CLIP model used for encoding text prompts.' },
-    { type: VAE, name: 'VAE', tooltip: 'The VAE model used for encoding and decoding images to and from latent space.' },
-  ],
+  outputs: checkpointOutputs,
   run(ctx, inputs) {
     const manifest = ctx.services.models.store.resolveCheckpoint(inputs.ckpt_name);
     for (const w of manifest.warnings) ctx.log(`${inputs.ckpt_name}: ${w}`);

@@ -9,7 +9,7 @@ import { loadLdmCheckpoint } from '../../models/sd/ldm-checkpoint.js';
 import { defineNode } from '../define-node.js';
 import { storeNames } from '../model-runtime.js';
 import type { NodeServices } from '../services.js';
-import { CLIP, MODEL, VAE } from '../socket-types.js';
+import { CKPT_NAME_TOOLTIP, checkpointOutputs } from './checkpoint-outputs.js';
 
 function checkpointNames(services?: NodeServices): readonly string[] {
   return storeNames(services, 'checkpoints');
@@ -23,14 +23,10 @@ export const checkpointLoaderSimpleNode = defineNode({
     'Loads a Stable Diffusion 1.5 checkpoint from models/checkpoints: a single .safetensors file (converted to ONNX on first use and cached) or an ONNX folder.',
   inputs: {
     required: {
-      ckpt_name: combo(checkpointNames, { tooltip: 'The name of the checkpoint (model) to load.' }),
+      ckpt_name: combo(checkpointNames, { tooltip: CKPT_NAME_TOOLTIP }),
     },
   },
-  outputs: [
-    { type: MODEL, name: 'MODEL', tooltip: 'The model used for denoising latents.' },
-    { type: CLIP, name: 'CLIP', tooltip: 'The CLIP model used for encoding text prompts.' },
-    { type: VAE, name: 'VAE', tooltip: 'The VAE model used for encoding and decoding images to and from latent space.' },
-  ],
+  outputs: checkpointOutputs,
   async run(ctx, inputs) {
     const { store, pool } = ctx.services.models;
     const manifest = store.resolve('checkpoints', inputs.ckpt_name);

@@ -8,24 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreNodes } from '../../nodes/core/index.js';
 import { callCounts, stubNodes } from '../support/stub-nodes.js';
+import { basicWorkflow, node } from './editor-fixtures.js';
 import { chromiumPath, screenshot, startHarness, waitForRun, type EditorHarness } from './editor-harness.js';
-
-const node = (id: number, type: string, pos: [number, number], extra: Record<string, unknown>) =>
-  ({ id, type, pos, size: [320, 260], flags: {}, order: id, mode: 0, properties: {}, ...extra });
-
-/** Two independent branches: StubImage 1 → SaveImage 2, StubImage 3 → PreviewImage 4. */
-function basicWorkflow() {
-  return {
-    last_node_id: 4, last_link_id: 2, version: 0.4, groups: [], config: {}, extra: {},
-    nodes: [
-      node(1, 'StubImage', [40, 80], { inputs: [], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }], widgets_values: [32, 24, 1, 0.5] }),
-      node(2, 'SaveImage', [420, 80], { inputs: [{ name: 'images', type: 'IMAGE', link: 1 }], outputs: [], widgets_values: ['e2e'] }),
-      node(3, 'StubImage', [40, 400], { inputs: [], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }], widgets_values: [16, 16, 1, 0.9] }),
-      node(4, 'PreviewImage', [420, 400], { inputs: [{ name: 'images', type: 'IMAGE', link: 2 }], outputs: [] }),
-    ],
-    links: [[1, 1, 0, 2, 0, 'IMAGE'], [2, 3, 0, 4, 0, 'IMAGE']],
-  };
-}
 
 /** Clicks Queue and returns the id of the prompt it queued. */
 async function clickQueue(page: Page): Promise<string> {
