@@ -83,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   const registry = defaultRegistry();
   const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
   registry.addAll(custom.definitions);
-  const engine = new Engine({ registry, services, log });
+  const engine = new Engine({ registry, services, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
   return {
     engine,
     nodePacks: custom.statuses,

@@ -149,6 +149,17 @@ export class SessionPool implements SessionRunner {
     await Promise.all(gone.map((e) => this.evict(e)));
   }
 
+  /**
+   * Releases every idle session (ComfyUI's `/free` with `unload_models`); busy ones stay. Handles stay valid and
+   * reload on their next run, so cached node results that hold a model keep working.
+   * @returns how many sessions were released
+   */
+  async releaseIdle(): Promise<number> {
+    const idle = [...this.entries.values()].filter((e) => e.inFlight === 0);
+    await Promise.all(idle.map((e) => this.evict(e)));
+    return idle.length;
+  }
+
   /** Current provider, sessions and memory, for `/system_stats`. */
   stats(): PoolStats {
     const sessions = [...this.entries.values()].map((e) => ({

@@ -14,6 +14,8 @@ export interface EngineOptions {
   /** Cached results kept beyond those of the latest prompt (0 = ComfyUI's classic cache). */
   readonly spareCacheEntries?: number;
   readonly log?: (message: string) => void;
+  /** Releases the loaded models (the engine does not know the services' shape; the runtime passes this). */
+  readonly unloadModels?: () => Promise<void>;
 }
 
 export class Engine {
@@ -21,12 +23,14 @@ export class Engine {
   readonly services: unknown;
   readonly #cache: OutputCache;
   readonly #log: (message: string) => void;
+  readonly #unloadModels: () => Promise<void>;
 
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.services = options.services;
     this.#cache = new OutputCache(options.spareCacheEntries);
     this.#log = options.log ?? (() => {});
+    this.#unloadModels = options.unloadModels ?? (async () => {});
   }
 
   /** ComfyUI's `/object_info` dict, generated from the node definitions; `only` limits it to one node type. */
@@ -47,5 +51,10 @@ export class Engine {
   /** Forgets every cached result (ComfyUI's `/free` with free_memory). */
   clearCache(): void {
     this.#cache.clear();
+  }
+
+  /** Releases loaded models (ComfyUI's `/free` with unload_models); they load again when next used. */
+  unloadModels(): Promise<void> {
+    return this.#unloadModels();
   }
 }

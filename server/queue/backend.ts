@@ -22,8 +22,11 @@ export interface HistoryView {
 export interface ExecutorControl {
   /** Interrupts `promptId` where it runs, or (without it) every running prompt. Resolves whether one was running. */
   interrupt(promptId?: string): MaybePromise<boolean>;
-  /** ComfyUI's `/free`: every executor drops its cached results after its running prompt. */
-  requestFree(): MaybePromise<void>;
+  /**
+   * ComfyUI's `/free`: every executor drops its cached results after its running prompt; with `unloadModels` it
+   * also releases its idle model sessions.
+   */
+  requestFree(options?: { unloadModels?: boolean }): MaybePromise<void>;
   /** The prompt of client `sid` that runs now (the embedded worker ignores `sid`: it runs one prompt). */
   current(sid?: string): RunningPrompt | null;
 }

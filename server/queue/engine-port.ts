@@ -15,4 +15,6 @@ export interface EnginePort {
   execute(request: ExecuteRequest): Promise<ExecutionOutcome>;
   /** Drops every cached node result (ComfyUI's `/free` with `free_memory`). Optional. */
   clearCache?(): void;
+  /** Releases loaded models (ComfyUI's `/free` with `unload_models`). Optional. */
+  unloadModels?(): Promise<void>;
 }

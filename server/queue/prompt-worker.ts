@@ -58,6 +58,7 @@ export class PromptWorker implements ExecutorControl {
   #run: Run | null = null;
   #loop: Promise<void> | null = null;
   #freeRequested = false;
+  #unloadRequested = false;
   readonly #stop = new AbortController();
 
   constructor(private readonly options: PromptWorkerOptions) {}
@@ -98,8 +99,9 @@ export class PromptWorker implements ExecutorControl {
    * ComfyUI's `/free`: drop cached results (model sessions belong to the engine's services) once the running
    * prompt is done, or at once when idle.
    */
-  requestFree(): void {
+  requestFree(options: { unloadModels?: boolean } = {}): void {
     this.#freeRequested = true;
+    if (options.unloadModels) this.#unloadRequested = true;
     if (!this.#run) this.#applyFree();
   }
 
@@ -107,6 +109,9 @@ export class PromptWorker implements ExecutorControl {
     if (!this.#freeRequested) return;
     this.#freeRequested = false;
     this.options.engine.clearCache?.();
+    if (!this.#unloadRequested) return;
+    this.#unloadRequested = false;
+    this.options.engine.unloadModels?.().catch((err) => this.options.log?.(`free: unloading models failed: ${String(err)}`));
   }
 
   async #work(): Promise<void> {

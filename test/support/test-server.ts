@@ -108,7 +108,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const logs: string[] = [];
   if (options.tinyModels) ensureTinyModels(dirs.models);
   const models = cpuModelRuntime(dirs, (m) => logs.push(m));
-  const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m) });
+  const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m), unloadModels: async () => void (await models.pool.releaseIdle()) });
   const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, backendFor, journalFs, ...rest } = options;
   const log = (m: string) => logs.push(m);
   const backend = backendFor
