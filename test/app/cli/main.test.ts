@@ -1,24 +1,13 @@
 /** The `perceptgraph` dispatcher: help, usage exit codes and `--data-dir` on every command, via the real binary. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runPerceptgraph } from '../../support/cli.js';
 import { describe, expect, it } from 'vitest';
 
-const bin = path.resolve('bin/perceptgraph.mjs');
-const exec = promisify(execFile);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pg-main-'));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [bin, ...args], { timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (args: string[]) => runPerceptgraph(args);
 
 /** Every command and subcommand a user can type. */
 const COMMANDS = [['serve'], ['run'], ['setup'], ['iqa', 'eval'], ['i2t', 'filter'], ['i2t', 'synth'], ['declip', 'train']];

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { runPerceptgraph } from '../../support/cli.js';
 import { describe, expect, it } from 'vitest';
 
-const bin = path.resolve('bin/perceptgraph.mjs');
-const exec = promisify(execFile);
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [bin, ...args], { timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (args: string[]) => runPerceptgraph(args);
 
 describe('perceptgraph run', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-cli-'));
