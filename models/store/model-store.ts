@@ -3,6 +3,7 @@
  * `/models/{folder}`; broken entries carry every reason they cannot load, so a half-copied folder is reported when
  * listed and when resolved, and never crashes a run later.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readCheckpoint } from './checkpoint-layout.js';
 import { readClip, readClipVision } from './clip-layout.js';
@@ -14,7 +15,10 @@ import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
 export interface ModelStoreOptions {
   /** `<data>/models`. */
   readonly modelsDir: string;
-  /** Listings are reused for this long (COMBO choices are asked for many times per /object_info); default 1000. */
+  /**
+   * Listings are reused for this long while the folder itself is unchanged (COMBO choices are asked for many times
+   * per /object_info); default 1000. A file added, removed or renamed changes the folder's mtime and lists at once.
+   */
   readonly cacheMs?: number;
 }
 
@@ -41,11 +45,20 @@ const READERS: { [K in ModelKind]: Reader<K> } = {
   vae: readVae,
 };
 
+/** A folder's mtime (ms), or -1 when it does not exist. */
+function folderStamp(dir: string): number {
+  try {
+    return statSync(dir).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
 /** Reads model folders and files under one models directory. */
 export class ModelStore {
   readonly modelsDir: string;
   private readonly cacheMs: number;
-  private readonly cache = new Map<ModelKind, { at: number; entries: readonly ModelEntry[] }>();
+  private readonly cache = new Map<ModelKind, { at: number; stamp: number; entries: readonly ModelEntry[] }>();
 
   constructor(options: ModelStoreOptions) {
     this.modelsDir = path.resolve(options.modelsDir);
@@ -59,14 +72,17 @@ export class ModelStore {
 
   /** Every entry of a kind, usable or broken, sorted by name. A missing kind folder lists nothing. */
   listModels<K extends ModelKind>(kind: K): readonly ModelEntry<K>[] {
-    const hit = this.cache.get(kind);
-    if (hit && Date.now() - hit.at < this.cacheMs) return hit.entries as readonly ModelEntry<K>[];
     const dir = this.dirOf(kind);
+    // Like ComfyUI's filename cache, which checks its folders' mtimes: the editor's Refresh right after a copy
+    // must see the new file (docs/model-folders.md).
+    const stamp = folderStamp(dir);
+    const hit = this.cache.get(kind);
+    if (hit && hit.stamp === stamp && Date.now() - hit.at < this.cacheMs) return hit.entries as readonly ModelEntry<K>[];
     const reader = READERS[kind] as Reader<K>;
     const entries = visibleEntries(dir)
       .filter((n) => !isRepoFurniture(n))
       .map((n) => reader(path.join(dir, n), n));
-    this.cache.set(kind, { at: Date.now(), entries });
+    this.cache.set(kind, { at: Date.now(), stamp, entries });
     return entries;
   }
 

@@ -13,6 +13,7 @@ import { stubNodes } from '../support/stub-nodes.js';
 import { chromiumPath, screenshot, startHarness, waitForRun, type EditorHarness } from './editor-harness.js';
 import {
   basicWorkflow, canvasPixel, doubleClickUntil, emptyWorkflow, nextFrames, setWidget, titlePos, toPage, waitNewPrompt,
+  waitUndoDepth,
 } from './editor-fixtures.js';
 
 const nodeCount = (page: Page) => page.evaluate(() => window.perceptgraph!.graph.nodes.length);
@@ -75,7 +76,7 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
     await page.keyboard.press('Control+v');
     await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 5);
     await screenshot(page, 'editing-01-before-undo');
-    await page.waitForFunction(() => window.perceptgraph!.app.tracker.depth.undo === 3);
+    await waitUndoDepth(page, 3);
 
     await page.focus('#graph-canvas');
     await page.keyboard.press('Control+z');

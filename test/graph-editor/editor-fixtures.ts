@@ -149,30 +149,21 @@ export const StubScores = defineNode({
   },
 });
 
+
 /**
- * Reports like TrainDeCLIP: a text line when the embedding phase starts and ends, stepped progress for the
- * epochs with a text line each, and the summary as its UI text.
+ * Waits until the undo history holds `depth` steps. On a timeout the error lists every recorded state (node id,
+ * position, size, widget values), so a run that records one step too many or too few says which.
  */
-export const StubTrainer = defineNode({
-  type: 'StubTrainer',
-  category: 'testing',
-  outputNode: true,
-  inputs: { required: { epochs: int({ default: 3, min: 1, max: 20 }), ms: int({ default: 1500, min: 0, max: 60000 }) } },
-  outputs: [],
-  async run(ctx, { epochs, ms }) {
-    const wait = () => new Promise((r) => setTimeout(r, ms / (epochs + 1)));
-    ctx.text('embedding 6 images (CLIP image features)…');
-    await wait();
-    ctx.text('6 images used of 6 rows, 0 bad rows skipped');
-    const lines = ['6 images used of 6 rows, 0 bad rows skipped'];
-    for (let e = 1; e <= epochs; e++) {
-      await wait();
-      ctx.progress(e, epochs);
-      const line = `epoch ${e}/${epochs}: train loss ${(1 / e).toFixed(3)}`;
-      ctx.text(line);
-      lines.push(line);
-    }
-    lines.push('saved models/declip/stub.safetensors');
-    return { ui: { text: lines } };
-  },
-});
+export async function waitUndoDepth(page: Page, depth: number, timeout = 15_000): Promise<void> {
+  try {
+    await page.waitForFunction((d) => window.perceptgraph!.app.tracker.depth.undo === d, depth, { timeout });
+  } catch (err) {
+    const states = await page.evaluate(() => {
+      const t = window.perceptgraph!.app.tracker as unknown as { undoStack: string[]; current: string };
+      const sum = (s: string) => (JSON.parse(s).nodes as Array<{ id: number; pos: number[]; size: number[]; widgets_values?: unknown }>)
+        .map((n) => `${n.id}@${n.pos.join(',')} ${n.size.join('x')} ${JSON.stringify(n.widgets_values ?? null)}`).join('; ');
+      return [...t.undoStack.map(sum), `current: ${sum(t.current)}`];
+    });
+    throw new Error(`undo depth is not ${depth}; recorded states:\n${states.join('\n')}\n${(err as Error).message}`);
+  }
+}

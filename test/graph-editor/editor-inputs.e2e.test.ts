@@ -4,10 +4,12 @@
  * LoadImage (uploaded and selected; a PNG with a workflow still opens it), Refresh of combo lists without a
  * reload, and the batch count next to Queue. Screenshots in `test-artifacts/graph-editor/`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreNodes } from '../../nodes/core/index.js';
+import { sdNodes } from '../../nodes/sd/index.js';
 import { stubNodes } from '../support/stub-nodes.js';
 import { chromiumPath, screenshot, startHarness, waitForRun, type EditorHarness } from './editor-harness.js';
 import { basicWorkflow, clickQueue, emptyWorkflow, nextFrames, socketPos, solidPng, titlePos, toPage } from './editor-fixtures.js';
@@ -43,7 +45,7 @@ describe.skipIf(!existsSync(chromiumPath))('editor inputs in Chromium', () => {
   let consoleErrors: string[];
 
   beforeAll(async () => {
-    h = await startHarness({ nodes: [...stubNodes, ...coreNodes], workflows: { basic: basicWorkflow() } });
+    h = await startHarness({ nodes: [...stubNodes, ...coreNodes, ...sdNodes], workflows: { basic: basicWorkflow() } });
     ({ page, consoleErrors } = await h.openEditor());
   }, 120_000);
 
@@ -198,6 +200,20 @@ describe.skipIf(!existsSync(chromiumPath))('editor inputs in Chromium', () => {
     // New nodes get the fresh list too.
     const fresh = await page.evaluate(() => window.perceptgraph!.app.objectInfo.LoadImage!.input.required.image![0]);
     expect(fresh).toContain(up.name);
+  });
+
+  it('refreshes model lists without a reload (a checkpoint copied into models/checkpoints)', async () => {
+    await load(page, emptyWorkflow());
+    const id = await page.evaluate(() => window.perceptgraph!.app.createNode('CheckpointLoaderSimple', [200, 120])!.id as number);
+    const ckptNames = () => page.evaluate((n) => [...window.perceptgraph!.graph.getNodeById(n)!.widgets!.find((w: { name: string }) => w.name === 'ckpt_name')!.options.values as string[]], id);
+    expect(await ckptNames()).not.toContain('arrived-later.safetensors');
+    mkdirSync(path.join(h.server.dirs.models, 'checkpoints'), { recursive: true });
+    writeFileSync(path.join(h.server.dirs.models, 'checkpoints/arrived-later.safetensors'), 'not read until loaded');
+    await page.click('#refresh-button');
+    await page.waitForFunction((n) => (window.perceptgraph!.graph.getNodeById(n)!.widgets!.find((w: { name: string }) => w.name === 'ckpt_name')!.options.values as string[]).includes('arrived-later.safetensors'), id);
+    const fresh = await page.evaluate(() => window.perceptgraph!.app.objectInfo.CheckpointLoaderSimple!.input.required.ckpt_name![0]);
+    expect(fresh).toContain('arrived-later.safetensors');
+    await screenshot(page, 'inputs-04-refreshed-checkpoints');
   });
 
   it('queues the graph as many times as the batch count says', async () => {

@@ -9,9 +9,11 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreNodes } from '../../nodes/core/index.js';
+import { declipTrainNodes } from '../../nodes/declip-train/index.js';
+import { writeSynthSet, writeTestClip } from '../models/declip/train/fixtures.js';
 import { stubNodes } from '../support/stub-nodes.js';
 import { chromiumPath, screenshot, startHarness, waitForRun, type EditorHarness } from './editor-harness.js';
-import { clickQueue, emptyWorkflow, nextFrames, node, StubScores, StubTrainer, toPage } from './editor-fixtures.js';
+import { clickQueue, emptyWorkflow, nextFrames, node, StubScores, toPage } from './editor-fixtures.js';
 
 async function load(page: Page, wf: unknown): Promise<void> {
   await page.evaluate((w) => window.perceptgraph!.loadWorkflow(w), wf);
@@ -38,7 +40,7 @@ describe.skipIf(!existsSync(chromiumPath))('editor review in Chromium', () => {
   let runId = '';
 
   beforeAll(async () => {
-    h = await startHarness({ nodes: [...stubNodes, ...coreNodes, StubScores, StubTrainer], workflows: {} });
+    h = await startHarness({ nodes: [...stubNodes, ...coreNodes, StubScores, ...declipTrainNodes], workflows: {} });
     ({ page, consoleErrors } = await h.openEditor());
   }, 120_000);
 
@@ -142,20 +144,26 @@ describe.skipIf(!existsSync(chromiumPath))('editor review in Chromium', () => {
     await page.waitForSelector('#stand-in-warning', { state: 'hidden' });
   });
 
-  it('shows a training\'s embedding phase and epochs while it runs, then its summary', async () => {
-    await load(page, { ...emptyWorkflow(), last_node_id: 1, nodes: [node(1, 'StubTrainer', [40, 80], { size: [360, 90], inputs: [], outputs: [], widgets_values: [3, 2400] })] });
+  it('shows a training\'s embedding phase and epochs while it runs, then its summary (the real TrainDeCLIP)', async () => {
+    // A tiny frozen CLIP and a synthetic I&2T set in the server's data directory (the same fixtures as the trainer's tests).
+    writeTestClip(path.join(h.server.dirs.models, 'clip', 'train-clip-64'));
+    await writeSynthSet(path.join(h.server.dirs.input, 'set'), 24);
+    h.server.models.store.invalidate();
+    await page.click('#refresh-button');
+    const widgets = ['set/i2t.csv', 'train-clip-64', 'e2e-trained', 3, 1e-3, 0.05, 8, 16, 2, 0, 0.25, false];
+    await load(page, { ...emptyWorkflow(), last_node_id: 1, nodes: [node(1, 'TrainDeCLIP', [40, 80], { size: [400, 380], inputs: [], outputs: [], widgets_values: widgets })] });
     const id = await clickQueue(page);
-    await page.waitForFunction(() => window.perceptgraph!.app.runState.get(1).log.some((l) => l.startsWith('embedding')), undefined, { timeout: 15_000 });
-    await page.waitForFunction(() => window.perceptgraph!.app.runState.get(1).log.some((l) => l.startsWith('epoch 2/3')), undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => window.perceptgraph!.app.runState.get(1).log.some((l) => l.startsWith('embedding the data set with train-clip-64')), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.perceptgraph!.app.runState.get(1).log.some((l) => l.startsWith('epoch 2/3')), undefined, { timeout: 30_000 });
     await screenshot(page, 'review-07-training-live');
     await waitForRun(page, id);
     const s = await page.evaluate(() => window.perceptgraph!.app.runState.get(1));
-    expect(s.lines).toEqual([
-      '6 images used of 6 rows, 0 bad rows skipped', 'epoch 1/3: train loss 1.000', 'epoch 2/3: train loss 0.500', 'epoch 3/3: train loss 0.333',
-      'saved models/declip/stub.safetensors',
-    ]);
+    expect(s.lines[0]).toMatch(/^\d+ images used of 24 rows, 0 bad rows skipped$/);
+    expect(s.lines.filter((l) => /^epoch [123]\/3\b.*loss/.test(l))).toHaveLength(3);
+    expect(s.lines.at(-1)).toBe('saved models/declip/e2e-trained.safetensors');
+    expect(existsSync(path.join(h.server.dirs.models, 'declip', 'e2e-trained.safetensors'))).toBe(true);
     await nextFrames(page);
     await screenshot(page, 'review-08-training-summary');
     expect(consoleErrors).toEqual([]);
-  });
+  }, 90_000);
 });

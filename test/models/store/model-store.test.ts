@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -159,15 +159,23 @@ describe('ModelStore ipadapter and declip', () => {
 });
 
 describe('ModelStore.listModels', () => {
-  it('lists nothing for a missing kind folder and caches within cacheMs', () => {
+  it('lists nothing for a missing kind folder, sees a file added at once, and caches the rest within cacheMs', () => {
     expect(store.listModels('declip')).toEqual([]);
     const cached = new ModelStore({ modelsDir: root, cacheMs: 60_000 });
     expect(cached.names('declip')).toEqual([]);
+    // A new file changes the folder's mtime: listed without waiting for cacheMs (the editor's Refresh).
     tree(path.join(root, 'declip'), { 'a.safetensors': safetensors(declipShapes(4, 2)) });
-    expect(cached.names('declip')).toEqual([]);
-    cached.invalidate();
     expect(cached.names('declip')).toEqual(['a.safetensors']);
-    expect(cached.choices('declip')()).toEqual(['a.safetensors']);
+    // Rewriting a file in place leaves the folder's mtime alone: the cached entry stands until invalidate().
+    const folder = path.join(root, 'declip');
+    fs.utimesSync(folder, 1_700_000_000, 1_700_000_000);
+    expect(cached.names('declip')).toEqual(['a.safetensors']);
+    fs.writeFileSync(path.join(folder, 'a.safetensors'), 'broken');
+    fs.utimesSync(folder, 1_700_000_000, 1_700_000_000);
+    expect(cached.names('declip')).toEqual(['a.safetensors']);
+    cached.invalidate();
+    expect(cached.names('declip')).toEqual([]);
+    expect(cached.choices('declip')()).toEqual([]);
   });
 
   it('collects every broken entry for startup logs', () => {
