@@ -5,38 +5,13 @@
  * are cached and frozen, and only the M context vectors change.
  */
 import type { SessionPool } from '../onnx/session-pool.js';
-import type { ClipManifest } from '../store/manifests.js';
 import type { ClipTokenizer } from '../tokenizers/clip-bpe.js';
 import type { PromptPair } from '../iqa/prompts.js';
 import type { ScoreSpace } from '../iqa/iqa-scoring.js';
+import type { TextTowerSource } from './text-tower-source.js';
+
+export { PromptModelError, textTowerSourceOf, type TextTowerSource } from './text-tower-source.js';
 import type { LearnedPrompt, PromptEpochRecord, PromptTrainingConfig } from './learned-prompt.js';
-
-/** Where the text tower's weights are: a CLIP `.safetensors` (HF or OpenCLIP layout) and its HF config.json. */
-export interface TextTowerSource {
-  readonly file: string;
-  readonly config?: string;
-  /** Name for messages (the store name); default the file's base name. */
-  readonly name?: string;
-}
-
-/** A model that cannot be tuned (an ONNX-only CLIP, a file without a text tower); the message names it. */
-export class PromptModelError extends Error {
-  override readonly name = 'PromptModelError';
-}
-
-/**
- * The weights of a store CLIP for prompt learning.
- * @throws PromptModelError naming the model when it is an ONNX folder without a `.safetensors` weights file
- */
-export function textTowerSourceOf(manifest: ClipManifest): TextTowerSource {
-  if (!manifest.safetensors) {
-    throw new PromptModelError(
-      `CLIP ${manifest.name} is an ONNX folder (${manifest.dir}) without its weights: prompt learning rebuilds the text tower ` +
-        'from a .safetensors file (Hugging Face or OpenCLIP layout); put the CLIP .safetensors in the clip models folder and tune that',
-    );
-  }
-  return { file: manifest.safetensors.file, config: manifest.safetensors.config, name: manifest.name };
-}
 
 /** The training images: embeddings of the space the prompt scores in, and their MOS. */
 export interface PromptTrainingData {
