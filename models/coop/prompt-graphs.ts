@@ -25,21 +25,22 @@ export interface PromptGraphShape {
   readonly structure: HfTextTowerStructure;
   /** Key prefix of the tower in the weights file. */
   readonly prefix: string;
-  /** M. */
+  /** M; 0 builds the encode graph of the plain hand-written prompts (no `context` input: the baseline). */
   readonly contextLength: number;
   /** 1 (shared) or 2 (per-class). */
   readonly contextSets: 1 | 2;
 }
 
 interface PromptInputs {
-  readonly context: string;
+  /** Absent when M = 0. */
+  readonly context?: string;
   readonly ids: string;
   readonly eosIndex: string;
 }
 
 function declarePromptInputs(b: GraphBuilder, o: PromptGraphShape): PromptInputs {
   return {
-    context: b.input('context', 'float32', [o.contextSets, o.contextLength, o.structure.width]),
+    context: o.contextLength > 0 ? b.input('context', 'float32', [o.contextSets, o.contextLength, o.structure.width]) : undefined,
     ids: b.input('input_ids', 'int64', [2, 'sequence']),
     eosIndex: b.input('eos_index', 'int64', [2]),
   };
@@ -49,6 +50,7 @@ function declarePromptInputs(b: GraphBuilder, o: PromptGraphShape): PromptInputs
 function withContext(n: TowerNet, o: PromptGraphShape, p: PromptInputs, table: string): string {
   const { b } = n;
   const m = o.contextLength;
+  if (!p.context) return table;
   const ctx = o.contextSets === 1 ? b.concat([p.context, p.context], 0) : p.context;
   const head = b.slice(table, [0], [1], [1]);
   const tail = b.slice(table, [1 + m], [Number.MAX_SAFE_INTEGER], [1]);
@@ -109,6 +111,7 @@ export function buildPromptStepGraph(o: PromptStepGraphOptions, weights: WeightP
   b.output('loss', l.loss, 'float32', []);
   b.output('scores', v.s, 'float32', ['batch', 1]);
   const dTokens = b.reshape(towerBackward(b, f, s, eq8Backward(b, v, l.dS, o.logitScale)), [2, -1, s.width]);
+  if (!p.context) throw new Error('a prompt step graph needs M ≥ 1 context vectors');
   let grad = b.slice(dTokens, [1], [1 + o.contextLength], [1]);
   if (o.contextSets === 1) grad = reduceSum(b, grad, [0]);
   const dims = [o.contextSets, o.contextLength, s.width];

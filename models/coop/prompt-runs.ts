@@ -23,7 +23,14 @@ export interface PromptOptimizerState {
   step: number;
 }
 
-function rowFeeds(rows: PromptTokenRows): Record<string, HostTensor> {
+/** Token rows as the graphs take them (a {@link PromptTokenRows} or a plain tokenizer batch of the pair). */
+export interface TokenRows {
+  readonly ids: Int32Array;
+  readonly dims: readonly [number, number];
+  readonly eosIndex: readonly number[];
+}
+
+function rowFeeds(rows: TokenRows): Record<string, HostTensor> {
   return {
     input_ids: { data: BigInt64Array.from(rows.ids, (v) => BigInt(v)), dims: rows.dims },
     eos_index: { data: BigInt64Array.from(rows.eosIndex, (v) => BigInt(v)), dims: [2] },
@@ -41,6 +48,12 @@ export interface EncodeCall {
 /** Normalised text embeddings [2, P] of the pair with `context` in place. */
 export async function encodePromptPair(o: EncodeCall & { readonly context: Float32Array }): Promise<Float32Array> {
   const out = await o.session.run({ context: { data: o.context, dims: o.dims }, ...rowFeeds(o.rows) }, { signal: o.signal });
+  return floatOutput(out, 'text_embeds', o.session.file).data;
+}
+
+/** Normalised text embeddings [2, P] of the plain pair through the baseline graph (no context). */
+export async function encodePlainPair(o: { session: ModelSession; rows: TokenRows; signal?: AbortSignal }): Promise<Float32Array> {
+  const out = await o.session.run(rowFeeds(o.rows), { signal: o.signal });
   return floatOutput(out, 'text_embeds', o.session.file).data;
 }
 

@@ -57,6 +57,8 @@ export interface PromptSessionOptions {
 export interface PromptSessions {
   readonly tower: PromptTower;
   readonly encode: ModelSession;
+  /** The same tower on the plain hand-written prompts (`input_ids`, `eos_index` → `text_embeds`). */
+  readonly baseline: ModelSession;
   readonly score: ModelSession;
   /** Step graph with the fused AdamW update. */
   readonly step: ModelSession;
@@ -93,6 +95,7 @@ export async function openPromptSessions(o: PromptSessionOptions): Promise<Promp
     // The encode graph is planned first, always: it touches every weight, so the data file's layout is the same
     // whichever graphs a run opens.
     const encodeBytes = buildPromptEncodeGraph(shape, plan).toBytes();
+    const baselineBytes = buildPromptEncodeGraph({ ...shape, contextLength: 0 }, plan).toBytes();
     const step = (optimizer: 'adamw' | 'none') =>
       buildPromptStepGraph({ ...shape, loss: o.loss, logitScale: o.logitScale, optimizer, adamw: ADAMW_GRAPH_DEFAULTS }, plan).toBytes();
     const stepBytes = step('adamw');
@@ -100,11 +103,11 @@ export async function openPromptSessions(o: PromptSessionOptions): Promise<Promp
     const scoreBytes = buildPromptScoreGraph({ projectionDim: structure.projectionDim, loss: o.loss, logitScale: o.logitScale }).toBytes();
     await ensureData(plan, source, dir, o.signal);
     const open = (prefixName: string, bytes: Uint8Array) => o.pool.get(writeGraphFile(dir, prefixName, bytes));
-    const [encode, score, stepSession, gradient] = await Promise.all([
-      open('coop-encode', encodeBytes), open('coop-score', scoreBytes), open('coop-step', stepBytes),
+    const [encode, baseline, score, stepSession, gradient] = await Promise.all([
+      open('coop-encode', encodeBytes), open('coop-baseline', baselineBytes), open('coop-score', scoreBytes), open('coop-step', stepBytes),
       gradientBytes ? open('coop-gradient', gradientBytes) : Promise.resolve(undefined),
     ]);
-    return { tower: { identity, structure, prefix }, encode, score, step: stepSession, gradient, dir };
+    return { tower: { identity, structure, prefix }, encode, baseline, score, step: stepSession, gradient, dir };
   } finally {
     await source.close();
   }
