@@ -92,12 +92,18 @@ export function resolvePromptTrainingConfig(partial: Partial<PromptTrainingConfi
   return promptTrainingConfigSchema.parse({ ...PROMPT_TRAINING_DEFAULTS, ...defined });
 }
 
-/** SRCC / PLCC (plain Pearson) of eq. 8's scores against MOS, and the mean loss, on one split. */
+/** A coefficient or loss; null where it is undefined (constant scores, too few images), so it survives JSON. */
+const metric = z.number().nullable();
+
+/**
+ * SRCC / PLCC (plain Pearson) of eq. 8's scores against MOS, and the loss (mean over consecutive chunks of
+ * `batchSize` images, the size it is trained on), on one split.
+ */
 export const promptSplitMetricsSchema = z.object({
   n: z.number().int().min(0),
-  srcc: z.number(),
-  plcc: z.number(),
-  loss: z.number(),
+  srcc: metric,
+  plcc: metric,
+  loss: metric,
 });
 export type PromptSplitMetrics = z.infer<typeof promptSplitMetricsSchema>;
 
@@ -108,7 +114,7 @@ export const promptEpochRecordSchema = z.object({
   /** AdamW steps taken so far. */
   step: z.number().int().min(0),
   /** Mean step loss over the epoch (before each step's update). */
-  trainLoss: z.number(),
+  trainLoss: metric,
   train: promptSplitMetricsSchema,
   val: promptSplitMetricsSchema.optional(),
   seconds: z.number().min(0),
