@@ -8,6 +8,7 @@ import { sdNodes } from '../nodes/sd/index.js';
 import { clipVisionNodes } from '../nodes/clip-vision/index.js';
 import { declipNodes } from '../nodes/declip/index.js';
 import { dpAdapterNodes } from '../nodes/dp-adapter/index.js';
+import { ipAdapterNodes } from '../nodes/ipadapter/index.js';
 import { declipTrainNodes } from '../nodes/declip-train/index.js';
 
 /** Every shipped pack by its folder under `nodes/`, in registry order (README's node table follows it). */
@@ -17,6 +18,7 @@ export const packs: Readonly<Record<string, readonly AnyNodeDefinition[]>> = {
   'clip-vision': clipVisionNodes,
   declip: declipNodes,
   'dp-adapter': dpAdapterNodes,
+  ipadapter: ipAdapterNodes,
   'declip-train': declipTrainNodes,
 };
 

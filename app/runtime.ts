@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataDirs, type DataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
+import type { CacheConfig } from '../server/engine/output-cache.js';
 import type { NodeServices } from '../nodes/services.js';
 import { defaultRegistry } from './node-packs.js';
 import { loadCustomNodePacks, type NodePackStatus } from './custom-node-packs.js';
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */
   readonly memoryBudgetBytes?: number;
+  /** Which node results survive between prompts (`--cache-classic|--cache-lru N|--cache-none`; default classic). */
+  readonly cache?: CacheConfig;
   /** Load the custom node packs of the data dir (`custom_nodes/`, `custom_nodes.json`; default true). */
   readonly customNodes?: boolean;
   readonly log?: (message: string) => void;
@@ -83,7 +86,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   const registry = defaultRegistry();
   const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
   registry.addAll(custom.definitions);
-  const engine = new Engine({ registry, services, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
+  const engine = new Engine({ registry, services, cache: options.cache, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
   return {
     engine,
     nodePacks: custom.statuses,

@@ -46,7 +46,7 @@ function median(xs: number[]): number {
 /** Measures one shape; the median of `repeats` runs, after a warm-up. */
 export async function benchEngineOverhead(shape: 'chain' | 'diamond', nodes = 1000, repeats = 15): Promise<EngineOverheadFigures> {
   const registry = new NodeRegistry(stubNodes);
-  const engine = new Engine({ registry, services: testServices(), spareCacheEntries: 0 });
+  const engine = new Engine({ registry, services: testServices(), cache: { mode: 'classic' } });
   const prompt = (shape === 'chain' ? chainPrompt(nodes) : diamondPrompt(nodes)) as Prompt;
   const n = Object.keys(prompt).length;
   const ctx = { nodeId: '1', signal: new AbortController().signal } as NodeContext;

@@ -22,8 +22,11 @@ export const LATENT = socketType<Latent>('LATENT');
 /** The SD1.5 pieces a checkpoint loader hands out, and text conditioning. */
 export const MODEL = socketType<SdModel>('MODEL'), CLIP = socketType<SdClip>('CLIP'), VAE = socketType<SdVae>('VAE');
 export const CONDITIONING = socketType<Conditioning>('CONDITIONING');
-/** An IP-Adapter's validated weights (ComfyUI_IPAdapter_plus's IPADAPTER). */
-export const IPADAPTER = socketType<IpAdapterWeights>('IPADAPTER');
+/**
+ * An IP-Adapter's validated weights (ComfyUI_IPAdapter_plus's IPADAPTER), with the CLIP vision model when a unified
+ * loader put one in the pipeline (the simple IPAdapter node takes it from there).
+ */
+export const IPADAPTER = socketType<IpAdapterWeights & { readonly clipVision?: ClipVision }>('IPADAPTER');
 /** A CLIP image encoder and its output (ComfyUI's CLIP_VISION, CLIP_VISION_OUTPUT). */
 export const CLIP_VISION = socketType<ClipVision>('CLIP_VISION');
 export const CLIP_VISION_OUTPUT = socketType<ClipVisionOutput>('CLIP_VISION_OUTPUT');

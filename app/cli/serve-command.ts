@@ -11,9 +11,10 @@ import { frontEndRootOption } from './front-end-root-option.js';
 import { startServer } from '../../server/api/server.js';
 import { redisBackend } from '../../server/queue/redis/redis-backend.js';
 import { hideSecretsFromProcessList, resolveAuthToken } from './auth-token-option.js';
+import { CACHE_HELP, CACHE_OPTIONS, CACHE_USAGE, cacheOption, describeCache } from './cache-option.js';
 
 const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN | --auth-token-file FILE] [--allow-host NAME] [--preview-method M] [--multi-user] [--front-end-root DIR]
-                        [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
+                        ${CACHE_USAGE} [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
@@ -29,7 +30,8 @@ const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir D
   --multi-user   ComfyUI's user profiles: settings and user files per user (comfy-user header)
   --front-end-root  serve this built ComfyUI frontend (a folder with index.html) at / instead of our editor
   --queue        run prompts on \`perceptgraph worker\` processes through Redis (BullMQ) instead of in this process
-  --worker-token the token workers must present (default: --auth-token, or $PERCEPTGRAPH_WORKER_TOKEN)`;
+  --worker-token the token workers must present (default: --auth-token, or $PERCEPTGRAPH_WORKER_TOKEN)
+${CACHE_HELP}`;
 
 /** The built editor bundle, served at `/`. */
 export function editorDist(): string {
@@ -54,6 +56,7 @@ export const serveCommand: CliCommand = {
         'front-end-root': { type: 'string' },
         queue: { type: 'string' },
         'worker-token': { type: 'string' },
+        ...CACHE_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -70,7 +73,9 @@ export const serveCommand: CliCommand = {
     const workerToken = values['worker-token'] ?? authToken ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
     if (values.queue !== undefined && !workerToken) throw new UsageError('--queue needs a token for the workers: --worker-token TOKEN (or --auth-token)');
     const frontEnd = frontEndRootOption(values['front-end-root']);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
+    const cache = cacheOption(values);
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, log: console.log });
+    console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     const staticDir = frontEnd ?? editorDist();
     if (frontEnd) console.log(`serving the ComfyUI frontend in ${frontEnd}`);
     else if (!existsSync(path.join(staticDir, 'index.html'))) console.warn('editor bundle missing: run `npm run build:editor` (npm install does this)');

@@ -7,17 +7,20 @@ import type { CliCommand } from './command.js';
 import { createRuntime } from '../runtime.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { UsageError } from './usage-error.js';
+import { CACHE_HELP, CACHE_OPTIONS, CACHE_USAGE, cacheOption, describeCache } from './cache-option.js';
 import { parseRedisUrl } from '../../server/queue/redis/redis-url.js';
 import { startRedisWorker } from '../../server/queue/redis/redis-worker.js';
 
 const HELP = `usage: perceptgraph worker --queue redis://[:PASSWORD@]HOST:PORT[/DB] [--token TOKEN] [--device ${DEVICE_USAGE}] [--data-dir DIR] [--id NAME]
+                         ${CACHE_USAGE}
 
   --queue        the Redis the server was started with (serve --queue)
   --token        the server's worker token (default $PERCEPTGRAPH_WORKER_TOKEN)
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
   --data-dir     this worker's data directory: its models, and where inputs are cached (default ./data)
   --id           the name shown in /system_stats (default HOST-PID-random)
-  --preview-method  none|latent2rgb|auto, as for serve (default none)`;
+  --preview-method  none|latent2rgb|auto, as for serve (default none)
+${CACHE_HELP}`;
 
 export const workerCommand: CliCommand = {
   summary: 'run prompts for a `serve --queue redis://…` server',
@@ -31,6 +34,7 @@ export const workerCommand: CliCommand = {
         'data-dir': { type: 'string' },
         id: { type: 'string' },
         'preview-method': { type: 'string', default: 'none' },
+        ...CACHE_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -47,7 +51,9 @@ export const workerCommand: CliCommand = {
     const token = values.token ?? process.env.PERCEPTGRAPH_WORKER_TOKEN;
     if (!token) throw new UsageError('--token TOKEN (the server\'s worker token) is required');
     const device = deviceOption(values.device);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, log: console.log });
+    const cache = cacheOption(values);
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, log: console.log });
+    console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     let worker;
     try {
       worker = await startRedisWorker({

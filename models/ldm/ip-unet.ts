@@ -23,7 +23,7 @@ export interface IpUnetOptions {
   readonly conversionDir: string;
   /** The adapter's safetensors file. */
   readonly adapterFile: string;
-  /** Image tokens the adapter appends (4 for ip-adapter_sd15). */
+  /** Image tokens the adapter appends (4 per image for ip-adapter_sd15). */
   readonly tokens: number;
   readonly signal?: AbortSignal;
 }
@@ -36,7 +36,8 @@ export async function ensureIpUnet(o: IpUnetOptions): Promise<string> {
   const conversion = readConversion(o.conversionDir);
   if (!conversion) throw new Error(`the converted checkpoint in ${o.conversionDir} is gone (cache cleared?); load the checkpoint again`);
   const hash = (await sourceHash(o.adapterFile, path.dirname(o.conversionDir), o.signal)).slice(0, 24);
-  const model = path.join(o.conversionDir, `unet_ip-${hash}.onnx`);
+  // 4 tokens (one image) keeps the plain name; IPAdapter's "concat" of N images appends 4·N tokens.
+  const model = path.join(o.conversionDir, `unet_ip-${hash}${o.tokens === 4 ? '' : `-t${o.tokens}`}.onnx`);
   if (existsSync(model)) return model;
   const [source, adapter] = await Promise.all([openSafetensors(conversion.source), openSafetensors(o.adapterFile)]);
   try {
@@ -47,9 +48,12 @@ export async function ensureIpUnet(o: IpUnetOptions): Promise<string> {
     const dataName = `unet_ip-${hash}.onnx.data`;
     const ipW = new WeightPlan({ file: o.adapterFile, tensors: adapter.tensors, location: dataName });
     const graph = buildLdmUnet({ structure, weights: unetW, ip: { weights: ipW, tokens: o.tokens } });
-    const tmpData = path.join(o.conversionDir, `${dataName}.${process.pid}.tmp`);
-    await ipW.writeData(adapter, tmpData, o.signal);
-    await rename(tmpData, path.join(o.conversionDir, dataName));
+    // The adapter's weights do not depend on the token count: graphs for other counts share one data file.
+    if (!existsSync(path.join(o.conversionDir, dataName))) {
+      const tmpData = path.join(o.conversionDir, `${dataName}.${process.pid}.tmp`);
+      await ipW.writeData(adapter, tmpData, o.signal);
+      await rename(tmpData, path.join(o.conversionDir, dataName));
+    }
     writeFileAtomic(model, graph.toBytes());
     return model;
   } finally {

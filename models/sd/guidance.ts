@@ -72,7 +72,7 @@ export function createGuidance(o: GuidanceOptions): Guidance {
   const stacked = stack ? concatBatch([uncond[0]!, cond[0]!]) : undefined;
 
   async function eps(x: FloatTensor, t: number, sigma: number): Promise<Float32Array> {
-    const ipScale = ip && window ? ipScaleAt({ weight: ip.weight, window, sigma, length: o.unet.ipScaleLength }) : undefined;
+    const ipScale = ip && window ? ipScaleAt({ weight: ip.weight, layerScales: ip.layerScales, window, sigma, length: o.unet.ipScaleLength }) : undefined;
     const run = (sample: FloatTensor, context: FloatTensor) => o.unet.predict({ sample, timestep: t, context, ipScale, signal: o.signal });
     if (stacked) {
       const both = await run(concatBatch([x, x]), stacked);

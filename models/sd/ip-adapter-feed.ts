@@ -34,10 +34,17 @@ export function ipSigmaWindow(ms: ModelSamplingInfo, patch: Pick<IpAdapterPatch,
   return { sigmaStart: percentToSigma(ms, patch.startAt), sigmaEnd: percentToSigma(ms, patch.endAt) };
 }
 
-/** The `ipadapter_scale` vector for a step at σ: `weight` in every slot inside the window, 0 outside. */
-export function ipScaleAt(o: { weight: number; window: IpSigmaWindow; sigma: number; length: number }): Float32Array {
+/**
+ * The `ipadapter_scale` vector for a step at σ: inside the window `layerScales` (or `weight` in every slot), 0
+ * outside.
+ */
+export function ipScaleAt(o: { weight: number; layerScales?: readonly number[]; window: IpSigmaWindow; sigma: number; length: number }): Float32Array {
   const on = o.sigma <= o.window.sigmaStart && o.sigma >= o.window.sigmaEnd;
-  return new Float32Array(o.length).fill(on ? o.weight : 0);
+  if (o.layerScales && o.layerScales.length !== o.length) {
+    throw new Error(`IP-Adapter: ${o.layerScales.length} layer scales for a UNet with ${o.length} IP layers`);
+  }
+  if (!on) return new Float32Array(o.length);
+  return o.layerScales ? Float32Array.from(o.layerScales) : new Float32Array(o.length).fill(o.weight);
 }
 
 /**

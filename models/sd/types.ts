@@ -4,7 +4,7 @@
  */
 import type { FloatTensor } from '../tensors.js';
 
-/** A decoupled IP-Adapter patch applied by DPAdapterApply and consumed by the samplers. */
+/** A decoupled IP-Adapter patch applied by DPAdapterApply or IPAdapterAdvanced and consumed by the samplers. */
 export interface IpAdapterPatch {
   /** Projected image tokens, [B or 1, 4, 768]: appended after the text tokens of the positive conditioning. */
   readonly cond: FloatTensor;
@@ -12,6 +12,11 @@ export interface IpAdapterPatch {
   readonly uncond: FloatTensor;
   /** Scale fed to every cross-attention layer's `ipadapter_scale`; 0 disables the adapter. */
   readonly weight: number;
+  /**
+   * Per-layer scales in the IP UNet's `ipadapter_scale` order (IPAdapter_plus's weight types,
+   * `models/ip-adapter/weight-types.ts`); when absent every layer gets `weight`.
+   */
+  readonly layerScales?: readonly number[];
   /** Fraction of the sampling schedule (0..1) where the adapter starts and ends being applied. */
   readonly startAt: number;
   readonly endAt: number;

@@ -8,6 +8,7 @@
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15-ldm.safetensors  an adapter whose 16 layers fit tiny-sd15.safetensors' attn2 widths
  * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)
  * <modelsDir>/clip/tiny-clip-h/                   the same with P = 1024 (ViT-H space, for DP-Adapter)
+ * <modelsDir>/clip_vision/tiny-clip-vision-h.safetensors  an image encoder FILE in the HF layout, 1024-d (IPAdapter nodes)
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15.safetensors    a FILE, as ComfyUI keeps adapters; F16 like the real one
  * <modelsDir>/declip/tiny-declip.safetensors       projectors for tiny-clip (d 64, h 64)
  * <modelsDir>/declip/tiny-declip-h.safetensors     projectors for tiny-clip-h (d 1024, h 64)
@@ -22,6 +23,8 @@ import path from 'node:path';
 import { encodeSafetensors } from '../safetensors/write.js';
 import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from '../clip/graphs.js';
 import { writeClipFolder } from './clip-folder.js';
+import type { ClipWeightsConfig } from './clip-safetensors.js';
+import { TINY_CLIP_VISION_H_CONFIG, buildClipVisionTensors } from './clip-vision.js';
 import { type LdmCheckpointConfig, TINY_LDM_CONFIG, buildLdmCheckpointTensors, ldmCrossAttentionChannels } from './ldm-checkpoint.js';
 import { type DeclipConfig, buildDeclipTensors, declipMetadata } from './declip.js';
 import { type IpAdapterConfig, TINY_IP_ADAPTER_CONFIG, buildIpAdapterTensors, ipAdapterMetadata } from './ip-adapter.js';
@@ -32,7 +35,7 @@ import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab, tokenizerFiles } from '
 import { writeFileAtomic } from './write-file.js';
 
 /** Bump when any builder's output changes for the same config, so existing data dirs are rebuilt. */
-export const TINY_BUILDER_VERSION = 3;
+export const TINY_BUILDER_VERSION = 4;
 
 /** Default seed of the shipped tiny set. */
 export const TINY_DEFAULT_SEED = 1234;
@@ -43,6 +46,7 @@ export interface TinySetConfig {
   ldm: LdmCheckpointConfig;
   clip: ClipConfig;
   clipH: ClipConfig;
+  clipVisionH: ClipWeightsConfig;
   ipAdapter: IpAdapterConfig;
   declip: DeclipConfig;
   declipH: DeclipConfig;
@@ -54,6 +58,7 @@ export const TINY_SET_CONFIG: TinySetConfig = {
   ldm: TINY_LDM_CONFIG,
   clip: TINY_CLIP_CONFIG,
   clipH: TINY_CLIP_H_CONFIG,
+  clipVisionH: TINY_CLIP_VISION_H_CONFIG,
   ipAdapter: { ...TINY_IP_ADAPTER_CONFIG, layerChannels: TINY_IP_ADAPTER_CONFIG.layerChannels.map(() => TINY_UNET_CONFIG.channels) },
   declip: { embedDim: TINY_CLIP_CONFIG.vision.projectionDim, hiddenDim: 64, fc2Std: 0.05 },
   declipH: { embedDim: TINY_CLIP_H_CONFIG.vision.projectionDim, hiddenDim: 64, fc2Std: 0.05 },
@@ -83,6 +88,8 @@ export interface TinyModelPaths {
   ipAdapterLdm: string;
   clip: string;
   clipH: string;
+  /** `clip_vision/tiny-clip-vision-h.safetensors`. */
+  clipVisionH: string;
   ipAdapter: string;
   declip: string;
   declipH: string;
@@ -127,6 +134,7 @@ function pathsIn(modelsDir: string, built: boolean): TinyModelPaths {
     ipAdapterLdm: p('ipadapter', 'tiny-ip-adapter_sd15-ldm.safetensors'),
     clip: p('clip', 'tiny-clip'),
     clipH: p('clip', 'tiny-clip-h'),
+    clipVisionH: p('clip_vision', 'tiny-clip-vision-h.safetensors'),
     ipAdapter: p('ipadapter', 'tiny-ip-adapter_sd15.safetensors'),
     declip: p('declip', 'tiny-declip.safetensors'),
     declipH: p('declip', 'tiny-declip-h.safetensors'),
@@ -165,6 +173,7 @@ function writeAll(paths: TinyModelPaths, seed: number): string[] {
     st(paths.ipAdapterLdm, encodeSafetensors(buildIpAdapterTensors(ldmIp, seed, 'F16'), ipAdapterMetadata(ldmIp, seed))),
     ...writeClipFolder(paths.clip, { config: c.clip, vocab, seed }),
     ...writeClipFolder(paths.clipH, { config: c.clipH, vocab, seed }),
+    st(paths.clipVisionH, encodeSafetensors(buildClipVisionTensors(c.clipVisionH, seed), { format: 'pt', perceptgraph_tiny: 'clip-vision-h', seed: String(seed) })),
     st(paths.ipAdapter, encodeSafetensors(buildIpAdapterTensors(c.ipAdapter, seed, 'F16'), ipAdapterMetadata(c.ipAdapter, seed))),
     st(paths.declip, encodeSafetensors(buildDeclipTensors(c.declip, seed), declipMetadata(c.declip, 'tiny-clip'))),
     st(paths.declipH, encodeSafetensors(buildDeclipTensors(c.declipH, seed), declipMetadata(c.declipH, 'tiny-clip-h'))),

@@ -4,15 +4,15 @@
 import type { ExecutionOutcome } from './execution-events.js';
 import { executeGraph, type ExecuteRequest } from './execute.js';
 import { objectInfo, type ObjectInfoEntry } from './object-info.js';
-import { OutputCache } from './output-cache.js';
+import { createOutputCache, DEFAULT_CACHE_CONFIG, type CacheConfig, type OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
 import { validatePrompt, type ValidateOptions, type ValidationResult } from './validate.js';
 
 export interface EngineOptions {
   readonly registry: NodeRegistry;
   readonly services: unknown;
-  /** Cached results kept beyond those of the latest prompt (0 = ComfyUI's classic cache). */
-  readonly spareCacheEntries?: number;
+  /** Which results survive between prompts (default classic, as ComfyUI; see `output-cache.ts`). */
+  readonly cache?: CacheConfig;
   readonly log?: (message: string) => void;
   /** Releases the loaded models (the engine does not know the services' shape; the runtime passes this). */
   readonly unloadModels?: () => Promise<void>;
@@ -21,6 +21,8 @@ export interface EngineOptions {
 export class Engine {
   readonly registry: NodeRegistry;
   readonly services: unknown;
+  /** The cache in use (`--cache-classic|--cache-lru N|--cache-none`). */
+  readonly cacheConfig: CacheConfig;
   readonly #cache: OutputCache;
   readonly #log: (message: string) => void;
   readonly #unloadModels: () => Promise<void>;
@@ -28,7 +30,8 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.services = options.services;
-    this.#cache = new OutputCache(options.spareCacheEntries);
+    this.cacheConfig = options.cache ?? DEFAULT_CACHE_CONFIG;
+    this.#cache = createOutputCache(this.cacheConfig);
     this.#log = options.log ?? (() => {});
     this.#unloadModels = options.unloadModels ?? (async () => {});
   }
@@ -48,7 +51,7 @@ export class Engine {
     return executeGraph({ log: this.#log, ...request }, this.registry, this.services, this.#cache);
   }
 
-  /** Forgets every cached result (ComfyUI's `/free` with free_memory). */
+  /** Forgets every cached result, whatever the mode (ComfyUI's `/free` with free_memory). */
   clearCache(): void {
     this.#cache.clear();
   }

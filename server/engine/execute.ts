@@ -14,8 +14,8 @@ import { ExecutionList } from './execution-list.js';
 import { namespaceExpansion, OutputLink } from './expansion.js';
 import type { Graph, GraphNode } from './graph.js';
 import type { InputSpec } from './inputs.js';
-import type { AnyNodeDefinition, NodeContext, PreviewImage } from './node-definition.js';
-import type { CachedResult, OutputCache } from './output-cache.js';
+import type { AnyNodeDefinition, NodeContext, NodeUi, PreviewImage } from './node-definition.js';
+import { childScope, ROOT_SCOPE, type CachedResult, type CacheNode, type OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
 import { callArguments, callNode, mergeCalls, type CallResult } from './run-node.js';
 import { computeSignatures } from './signature.js';
@@ -59,7 +59,12 @@ interface RunContext {
   readonly emit: (e: ExecutionEvent) => void;
   readonly dyn: DynamicPrompt;
   readonly keys: Map<string, string>;
+  /** Cache scopes of the nodes expansions added (prompt nodes are in ROOT_SCOPE). */
+  readonly scopes: Map<string, string>;
+  /** Results this prompt can use now (with `--cache-none`, dropped once no node needs them). */
   readonly results: Map<string, CachedResult>;
+  /** UI outputs of the prompt's nodes, for the history (kept when results are dropped). */
+  readonly ui: Map<string, NodeUi>;
   readonly executed: string[];
   readonly cachedAtStart: string[];
   /** Call results of expanded nodes, waiting for their sub-graph's outputs. */
@@ -172,9 +177,12 @@ async function expand(rc: RunContext, id: string, calls: readonly CallResult[]):
     }
   }
   await computeSignatures(rc.dyn.graph, added.map((n) => n.id), rc.registry, rc.services, rc.req.log, rc.keys);
+  const scope = childScope(scopeOf(rc, id), rc.dyn.graph.get(id)!);
+  for (const node of added) rc.scopes.set(node.id, scope);
+  rc.cache.startScope(scope, cacheNodes(rc, added.map((n) => n.id)));
   for (const node of added) {
-    const hit = rc.cache.get(rc.keys.get(node.id)!);
-    if (hit) rc.results.set(node.id, hit); // cached expanded nodes do not run again
+    const hit = rc.cache.get(scope, rc.keys.get(node.id)!);
+    if (hit) useResult(rc, node.id, hit); // cached expanded nodes do not run again
   }
   rc.pendingExpansions.set(id, renamed);
   for (const node of added) if (rc.registry.get(node.classType)!.outputNode) rc.list.add(node.id);
@@ -189,9 +197,22 @@ async function expand(rc: RunContext, id: string, calls: readonly CallResult[]):
   return waits;
 }
 
-function finish(rc: RunContext, id: string, result: CachedResult): void {
+function scopeOf(rc: RunContext, id: string): string {
+  return rc.scopes.get(id) ?? ROOT_SCOPE;
+}
+
+function cacheNodes(rc: RunContext, ids: Iterable<string>): CacheNode[] {
+  return [...ids].map((id) => ({ id, classType: rc.dyn.graph.get(id)!.classType, key: rc.keys.get(id)! }));
+}
+
+function useResult(rc: RunContext, id: string, result: CachedResult): void {
   rc.results.set(id, result);
-  rc.cache.set(rc.keys.get(id)!, result);
+  if (result.ui) rc.ui.set(id, result.ui);
+}
+
+function finish(rc: RunContext, id: string, result: CachedResult): void {
+  useResult(rc, id, result);
+  rc.cache.set(scopeOf(rc, id), rc.keys.get(id)!, result);
   rc.executed.push(id);
   if (result.ui) rc.emit({ type: 'executed', node: id, output: result.ui });
 }
@@ -230,7 +251,11 @@ async function step(rc: RunContext, id: string): Promise<'done' | 'waiting'> {
     });
     if (results.some((r) => r.expand)) {
       if (await expand(rc, id, results)) return 'waiting';
+      // Every output of the expansion is there already (cached): resolve the renamed links now.
+      const renamed = rc.pendingExpansions.get(id)!;
       rc.pendingExpansions.delete(id);
+      finish(rc, id, mergeCalls(def, renamed, resolve));
+      return 'done';
     }
     finish(rc, id, mergeCalls(def, results, resolve));
     return 'done';
@@ -257,7 +282,7 @@ function failure(rc: RunContext, err: NodeExecutionError): ExecutionFailure {
 function collectOutputs(rc: RunContext): PromptOutputs {
   const outputs: PromptOutputs = {};
   for (const id of rc.dyn.graph.keys()) {
-    const ui = rc.results.get(id)?.ui;
+    const ui = rc.ui.get(id);
     if (ui) outputs[id] = ui;
   }
   return outputs;
@@ -304,24 +329,36 @@ async function runAll(rc: RunContext): Promise<void> {
   throw (failed as { err: unknown }).err;
 }
 
+/** Drops a result no node needs any more; asked for again later (a lazy input), its node runs again. */
+function release(rc: RunContext, id: string): void {
+  rc.results.delete(id);
+  rc.started.delete(id);
+}
+
 /** Runs `req` on `registry`, reusing and filling `cache`. Never throws for node failures: see the outcome. */
 export async function executeGraph(req: ExecuteRequest, registry: NodeRegistry, services: unknown, cache: OutputCache): Promise<ExecutionOutcome> {
   const signal = req.signal ?? new AbortController().signal;
   const emit = req.onEvent ?? (() => {});
   emit({ type: 'execution_start' });
-  const keys = await computeSignatures(req.graph, req.outputs, registry, services, req.log);
-  cache.prune(new Set(keys.values()));
+  // Every node of the prompt gets a key, needed or not: the cache keeps what the whole prompt has (ComfyUI's set_prompt).
+  const keys = await computeSignatures(req.graph, [...req.graph.keys()], registry, services, req.log);
   const rc: RunContext = {
     req, registry, services, cache, signal, emit, keys,
     dyn: new DynamicPrompt(req.graph),
-    results: new Map(), executed: [], cachedAtStart: [], pendingExpansions: new Map(), started: new Set(),
+    scopes: new Map(), results: new Map(), ui: new Map(), executed: [], cachedAtStart: [], pendingExpansions: new Map(), started: new Set(),
     list: undefined as unknown as ExecutionList,
   };
-  rc.list = new ExecutionList({ strongSources: (id) => strongSources(rc, id), available: (id) => rc.results.has(id) });
+  cache.startPrompt(cacheNodes(rc, req.graph.keys()));
+  rc.list = new ExecutionList({
+    strongSources: (id) => strongSources(rc, id),
+    available: (id) => rc.results.has(id),
+    // With no cache, a result lives while a node still to run holds a link to it (ComfyUI's execution cache).
+    released: cache.mode === 'none' ? (id) => release(rc, id) : undefined,
+  });
   for (const [id, key] of keys) {
-    const hit = cache.get(key);
+    const hit = cache.get(ROOT_SCOPE, key);
     if (hit) {
-      rc.results.set(id, hit);
+      useResult(rc, id, hit);
       rc.cachedAtStart.push(id);
     }
   }

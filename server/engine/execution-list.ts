@@ -10,6 +10,11 @@ export interface ExecutionListHooks {
   readonly strongSources: (id: string) => readonly string[];
   /** Whether `id` has a result already (ran in this prompt or came from the cache). */
   readonly available: (id: string) => boolean;
+  /**
+   * Called when a completed node's result is needed by no node still to complete: every node that took a strong
+   * link to it has completed (ComfyUI's execution cache listeners). `--cache-none` drops the result then.
+   */
+  readonly released?: (id: string) => void;
 }
 
 export class ExecutionList {
@@ -19,6 +24,10 @@ export class ExecutionList {
   #head = 0;
   /** Added and not yet complete (ready, running or waiting), in the order they were added. */
   readonly #staged = new Set<string>();
+  /** Source → the nodes that took a strong link to it and have not completed. */
+  readonly #holders = new Map<string, Set<string>>();
+  /** Node → the sources it holds. */
+  readonly #holds = new Map<string, Set<string>>();
 
   constructor(private readonly hooks: ExecutionListHooks) {}
 
@@ -46,7 +55,10 @@ export class ExecutionList {
     }
     for (const id of order) this.#staged.add(id);
     for (const id of order) {
-      for (const s of this.hooks.strongSources(id)) this.#wait(s, id);
+      for (const s of this.hooks.strongSources(id)) {
+        this.#hold(s, id);
+        this.#wait(s, id);
+      }
       this.requeueIfReady(id);
     }
   }
@@ -60,10 +72,40 @@ export class ExecutionList {
 
   /** Makes `to` wait for `from` (adding `from` and its sources when needed). Returns whether `to` now waits. */
   addStrongLink(from: string, to: string): boolean {
+    this.#hold(from, to);
     if (this.hooks.available(from)) return false;
     this.add(from);
     this.#wait(from, to);
     return true;
+  }
+
+  #hold(from: string, to: string): void {
+    if (!this.hooks.released) return;
+    let h = this.#holders.get(from);
+    if (!h) this.#holders.set(from, (h = new Set()));
+    h.add(to);
+    let held = this.#holds.get(to);
+    if (!held) this.#holds.set(to, (held = new Set()));
+    held.add(from);
+  }
+
+  /** After `id` completed: the sources nobody holds any more, and `id` itself when nobody holds it. */
+  #release(id: string): void {
+    const released = this.hooks.released;
+    if (!released) return;
+    for (const s of this.#holds.get(id) ?? []) {
+      const h = this.#holders.get(s);
+      h?.delete(id);
+      if (!h?.size && !this.#staged.has(s)) {
+        this.#holders.delete(s);
+        released(s);
+      }
+    }
+    this.#holds.delete(id);
+    if (!this.#holders.get(id)?.size) {
+      this.#holders.delete(id);
+      released(id);
+    }
   }
 
   #wait(from: string, to: string): void {
@@ -107,6 +149,7 @@ export class ExecutionList {
       if (w.size === 0) this.requeueIfReady(to);
     }
     this.#dependents.delete(id);
+    this.#release(id);
   }
 
   get isEmpty(): boolean {

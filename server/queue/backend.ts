@@ -18,15 +18,21 @@ export interface HistoryView {
   clear(): MaybePromise<void>;
 }
 
+/**
+ * ComfyUI's `/free` body as its prompt worker reads it: `freeMemory` drops the cached results and releases the
+ * models; `unloadModels` releases the models only (ComfyUI: `flags.get("unload_models", free_memory)`).
+ */
+export interface FreeRequest {
+  readonly freeMemory?: boolean;
+  readonly unloadModels?: boolean;
+}
+
 /** What the server can ask of whoever executes prompts: `/interrupt`, `/free`, the WS reconnect frame. */
 export interface ExecutorControl {
   /** Interrupts `promptId` where it runs, or (without it) every running prompt. Resolves whether one was running. */
   interrupt(promptId?: string): MaybePromise<boolean>;
-  /**
-   * ComfyUI's `/free`: every executor drops its cached results after its running prompt; with `unloadModels` it
-   * also releases its idle model sessions.
-   */
-  requestFree(options?: { unloadModels?: boolean }): MaybePromise<void>;
+  /** ComfyUI's `/free`: every executor does what `request` asks once its running prompt is done (at once when idle). */
+  requestFree(request: FreeRequest): MaybePromise<void>;
   /** The prompt of client `sid` that runs now (the embedded worker ignores `sid`: it runs one prompt). */
   current(sid?: string): RunningPrompt | null;
 }

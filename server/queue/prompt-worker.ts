@@ -5,7 +5,7 @@
  */
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engine/execution-events.js';
 import type { EnginePort } from './engine-port.js';
-import type { ExecutorControl, HistoryView } from './backend.js';
+import type { ExecutorControl, FreeRequest, HistoryView } from './backend.js';
 import type { HistoryEntry, HistoryMessage } from './history-store.js';
 import { StateWriteError } from './journal-fs.js';
 import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
@@ -95,20 +95,18 @@ export class PromptWorker implements ExecutorControl {
     return true;
   }
 
-  /**
-   * ComfyUI's `/free`: drop cached results (model sessions belong to the engine's services) once the running
-   * prompt is done, or at once when idle.
-   */
-  requestFree(options: { unloadModels?: boolean } = {}): void {
-    this.#freeRequested = true;
-    if (options.unloadModels) this.#unloadRequested = true;
+  /** ComfyUI's `/free` (see `FreeRequest`), once the running prompt is done, or at once when idle. */
+  requestFree(request: FreeRequest = { freeMemory: true }): void {
+    if (request.freeMemory) this.#freeRequested = true;
+    if (request.freeMemory || request.unloadModels) this.#unloadRequested = true;
     if (!this.#run) this.#applyFree();
   }
 
   #applyFree(): void {
-    if (!this.#freeRequested) return;
-    this.#freeRequested = false;
-    this.options.engine.clearCache?.();
+    if (this.#freeRequested) {
+      this.#freeRequested = false;
+      this.options.engine.clearCache?.();
+    }
     if (!this.#unloadRequested) return;
     this.#unloadRequested = false;
     this.options.engine.unloadModels?.().catch((err) => this.options.log?.(`free: unloading models failed: ${String(err)}`));

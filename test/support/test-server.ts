@@ -14,6 +14,7 @@ import { embeddedBackend } from '../../server/queue/embedded-backend.js';
 import type { JournalFs } from '../../server/queue/journal-fs.js';
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { NodeRegistry } from '../../server/engine/registry.js';
+import type { CacheConfig } from '../../server/engine/output-cache.js';
 import { uiToApi, type ObjectInfo } from '../../server/protocol/ui-to-api.js';
 import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { ensureTinyModels } from '../../models/tiny/setup.js';
@@ -33,6 +34,8 @@ export interface TestServerOptions extends Partial<Omit<ServerOptions, 'engine' 
   readonly backendFor?: (dirs: DataDirs) => Promise<QueueBackend>;
   /** File operations under the embedded queue's journals (disk-fault tests). */
   readonly journalFs?: JournalFs;
+  /** The engine's cache mode (default classic, as `serve`). */
+  readonly cache?: CacheConfig;
 }
 
 /** A started test server plus helpers. */
@@ -108,8 +111,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const logs: string[] = [];
   if (options.tinyModels) ensureTinyModels(dirs.models);
   const models = cpuModelRuntime(dirs, (m) => logs.push(m));
-  const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, log: (m) => logs.push(m), unloadModels: async () => void (await models.pool.releaseIdle()) });
-  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, backendFor, journalFs, ...rest } = options;
+  const engine = new Engine({ registry: new NodeRegistry(options.nodes), services: { dirs, models, ...options.services } as never, cache: options.cache, log: (m) => logs.push(m), unloadModels: async () => void (await models.pool.releaseIdle()) });
+  const { nodes: _n, dataRoot: _d, services: _s, tinyModels: _t, cache: _c, backendFor, journalFs, ...rest } = options;
   const log = (m: string) => logs.push(m);
   const backend = backendFor
     ? await backendFor(dirs)

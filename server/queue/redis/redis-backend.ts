@@ -65,8 +65,8 @@ export async function redisBackend(options: RedisBackendOptions): Promise<QueueB
       await publish(promptId === undefined ? { op: 'interrupt' } : { op: 'interrupt', promptId });
       return promptId === undefined ? running.size > 0 : running.has(promptId);
     },
-    async requestFree(options) {
-      await publish({ op: 'free', unloadModels: options?.unloadModels === true });
+    async requestFree(request) {
+      await publish({ op: 'free', freeMemory: request.freeMemory === true, unloadModels: request.unloadModels === true });
     },
     current(sid) {
       for (const r of running.values()) if (r.clientId === sid) return r;

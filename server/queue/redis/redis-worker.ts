@@ -94,7 +94,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Run
   sub.on('message', (_channel: string, text: string) => {
     const m = parseControl(text);
     if (m?.op === 'interrupt') worker.interrupt(m.promptId);
-    else if (m?.op === 'free') worker.requestFree({ unloadModels: m.unloadModels === true });
+    else if (m?.op === 'free') worker.requestFree(m);
   });
   worker.start();
   source.run();

@@ -44,7 +44,7 @@ describe('ensureTinyModels', () => {
         expect(existsSync(path.join(clip, f)), `${clip}/${f}`).toBe(true);
       }
     }
-    for (const f of [paths.ipAdapter, paths.declip, paths.declipH, paths.declipHInit]) expect(existsSync(f), f).toBe(true);
+    for (const f of [paths.ipAdapter, paths.declip, paths.declipH, paths.declipHInit, paths.clipVisionH]) expect(existsSync(f), f).toBe(true);
   });
 
   it('skips when the manifest matches, without touching the files', () => {
