@@ -215,6 +215,7 @@ function finish(rc: RunContext, id: string, result: CachedResult): void {
   rc.cache.set(scopeOf(rc, id), rc.keys.get(id)!, result);
   rc.executed.push(id);
   if (result.ui) rc.emit({ type: 'executed', node: id, output: result.ui });
+  rc.emit({ type: 'node_finished', node: id });
 }
 
 /** One step of node `id`: 'done', or 'waiting' when it went back to wait for lazy inputs or its expansion. */
@@ -224,6 +225,7 @@ async function step(rc: RunContext, id: string): Promise<'done' | 'waiting'> {
     // A cached output node re-sends its UI output.
     rc.emit({ type: 'executed', node: id, output: hit.ui ?? null });
     rc.executed.push(id);
+    rc.emit({ type: 'node_finished', node: id });
     return 'done';
   }
   const node = rc.dyn.graph.get(id)!;

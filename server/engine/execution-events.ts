@@ -11,6 +11,8 @@ export type ExecutionEvent =
   | { readonly type: 'text'; readonly node: string; readonly text: string }
   /** A node produced UI output (also re-sent for cached output nodes, `output: null` when there is none). */
   | { readonly type: 'executed'; readonly node: string; readonly output: NodeUi | null }
+  /** A node is done for this prompt: it ran, or its cached result was reused (ComfyUI's `finish_progress`). */
+  | { readonly type: 'node_finished'; readonly node: string }
   /** An ExecutionBlocker with a message stopped this node; the prompt goes on (ComfyUI sends an execution_error). */
   | { readonly type: 'execution_blocked'; readonly node: string; readonly nodeType: string; readonly message: string; readonly executed: readonly string[] }
   | { readonly type: 'execution_success' }

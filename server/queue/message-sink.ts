@@ -37,8 +37,11 @@ export const HISTORY_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   'execution_interrupted',
 ]);
 
-/** Maps an engine event to ComfyUI's wire message, adding `prompt_id` and (where ComfyUI has one) `timestamp` (ms). */
-export function toOutbound(ev: ExecutionEvent, promptId: string, now: number): OutboundMessage {
+/**
+ * Maps an engine event to ComfyUI's wire message, adding `prompt_id` and (where ComfyUI has one) `timestamp` (ms);
+ * null for events with no message of their own (`node_finished` only feeds `progress_state`, progress-state.ts).
+ */
+export function toOutbound(ev: ExecutionEvent, promptId: string, now: number): OutboundMessage | null {
   const json = (type: string, data: Record<string, unknown>, route: Route = 'owner'): OutboundMessage => ({ kind: 'json', type, data, route });
   switch (ev.type) {
     case 'execution_start':
@@ -50,6 +53,8 @@ export function toOutbound(ev: ExecutionEvent, promptId: string, now: number): O
       return json(ev.type, { node: ev.node, display_node: ev.node, prompt_id: promptId });
     case 'executed':
       return json(ev.type, { node: ev.node, display_node: ev.node, output: ev.output, prompt_id: promptId });
+    case 'node_finished':
+      return null;
     case 'progress':
       return json(ev.type, { value: ev.value, max: ev.max, prompt_id: promptId, node: ev.node }, 'owner-or-all');
     case 'execution_error':

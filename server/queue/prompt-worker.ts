@@ -9,6 +9,7 @@ import type { ExecutorControl, FreeRequest, HistoryView } from './backend.js';
 import type { HistoryEntry, HistoryMessage } from './history-store.js';
 import { StateWriteError } from './journal-fs.js';
 import { HISTORY_MESSAGE_TYPES, toOutbound, type MessageSink, type OutboundMessage } from './message-sink.js';
+import { ProgressStateTracker } from './progress-state.js';
 import type { StartGate } from './start-gate.js';
 import { queueTuple, type QueueEntry, type WorkSource } from './types.js';
 
@@ -171,9 +172,13 @@ export class PromptWorker implements ExecutorControl {
 
   async #execute(run: Run): Promise<ExecutionOutcome> {
     const { entry } = run;
+    const progress = new ProgressStateTracker(entry.promptId);
     const onEvent = (ev: ExecutionEvent): void => {
       if (ev.type === 'executing') run.node = ev.node;
-      this.#deliver(run, toOutbound(ev, entry.promptId, Date.now()));
+      const state = progress.onEvent(ev);
+      if (state) this.#deliver(run, state);
+      const msg = toOutbound(ev, entry.promptId, Date.now());
+      if (msg) this.#deliver(run, msg);
     };
     try {
       const graph = entry.graph ?? (await this.#revalidate(entry));

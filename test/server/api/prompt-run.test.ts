@@ -57,9 +57,13 @@ describe('POST /prompt → WebSocket', () => {
       'status:1',
       'execution_start',
       'execution_cached',
+      'progress_state', // seq1 running: ComfyUI's start_progress comes before its executing
       'executing:seq1',
+      'progress_state', // seq1 finished
+      'progress_state', // seq2 running
       'executing:seq2',
       'executed',
+      'progress_state', // seq2 finished
       'execution_success',
       'status:0',
       'executing:null',

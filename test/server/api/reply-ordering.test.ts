@@ -28,7 +28,7 @@ describe('POST /prompt reply ordering', () => {
       await ws.waitForDone(id);
       const mine = ws.messages.map((m, at) => ({ m, at })).filter(({ m }) => m.data?.prompt_id === id);
       expect(mine[0]!.at).toBeGreaterThanOrEqual(listenFrom);
-      expect(mine.map(({ m }) => m.type)).toEqual(['execution_start', 'execution_cached', 'executed', 'execution_success', 'executing']);
+      expect(mine.map(({ m }) => m.type)).toEqual(['execution_start', 'execution_cached', 'executed', 'progress_state', 'execution_success', 'executing']);
       expect(mine.at(-1)!.m.data.node).toBeNull();
     }
     await ws.close();

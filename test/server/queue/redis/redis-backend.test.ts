@@ -81,6 +81,8 @@ describe('prompts run on workers', () => {
     expect(mine[0]).toBe('execution_start');
     expect(mine.filter((t) => t === 'progress')).toHaveLength(4);
     expect(mine).toContain('executed');
+    // progress_state comes through Redis too: 4 nodes × (start + finish) + 4 progress updates of the Sleep.
+    expect(mine.filter((t) => t === 'progress_state')).toHaveLength(12);
     expect(mine.slice(-2)).toEqual(['execution_success', 'executing']);
     const entry = (await s.getJson(`/history/${id}`)).body[id];
     expect(entry.status.status_str).toBe('success');

@@ -1,0 +1,64 @@
+/**
+ * ComfyUI's `progress_state` WebSocket message (its `comfy_execution/progress.py` ProgressRegistry with the
+ * WebUIProgressHandler): the state of every node of the running prompt that has started, re-sent whole whenever a
+ * node starts, reports progress or finishes. Current ComfyUI frontends draw per-node progress from it
+ * (docs/comfyui-protocol.md).
+ *
+ * Order as ComfyUI's: the start state goes out before the node's `executing`, an update before its `progress`.
+ * Deliberate difference: ComfyUI broadcasts it (`send_sync` without a client id); the message is only for the
+ * prompt's own client here, as the issue tracker asked, so other clients never see another user's node ids.
+ */
+import type { ExecutionEvent } from '../engine/execution-events.js';
+import type { OutboundMessage } from './message-sink.js';
+
+/** ComfyUI's NodeState values; `pending` nodes are never sent. */
+export const NODE_STATES = ['pending', 'running', 'finished', 'error'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+/** One node's entry in `progress_state.nodes`, in ComfyUI's field names. */
+export interface NodeProgressState {
+  readonly value: number;
+  readonly max: number;
+  readonly state: NodeState;
+  readonly node_id: string;
+  readonly prompt_id: string;
+  readonly display_node_id: string;
+  readonly parent_node_id: string | null;
+  readonly real_node_id: string;
+}
+
+/** Tracks one prompt's node states and says which `progress_state` message an engine event causes, if any. */
+export class ProgressStateTracker {
+  readonly #nodes = new Map<string, { state: NodeState; value: number; max: number }>();
+
+  constructor(readonly promptId: string) {}
+
+  /** The `progress_state` message to send before the event's own message, or null. */
+  onEvent(ev: ExecutionEvent): OutboundMessage | null {
+    switch (ev.type) {
+      case 'executing':
+        this.#nodes.set(ev.node, { state: 'running', value: 0, max: 1 });
+        return this.#message();
+      case 'progress':
+        this.#nodes.set(ev.node, { state: 'running', value: ev.value, max: ev.max });
+        return this.#message();
+      case 'node_finished': {
+        const max = this.#nodes.get(ev.node)?.max ?? 1;
+        this.#nodes.set(ev.node, { state: 'finished', value: max, max });
+        return this.#message();
+      }
+      default:
+        return null;
+    }
+  }
+
+  #message(): OutboundMessage {
+    const promptId = this.promptId;
+    const nodes: Record<string, NodeProgressState> = {};
+    for (const [id, s] of this.#nodes) {
+      // Expanded nodes carry their namespaced id; the engine reports them under it everywhere else too.
+      nodes[id] = { ...s, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id };
+    }
+    return { kind: 'json', type: 'progress_state', data: { prompt_id: promptId, nodes }, route: 'owner' };
+  }
+}
