@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createRuntime } from '../app/runtime.js';
+import { isUiWorkflow } from '../app/cli/run-command.js';
 import { startServer, type RunningServer } from '../server/api/server.js';
 import { uiToApi, type ObjectInfo } from '../server/protocol/ui-to-api.js';
 
@@ -89,8 +90,9 @@ export async function benchResponsiveness(): Promise<{ figures: ProbeFigures[]; 
     const figures: ProbeFigures[] = [await probeDuring(server, 'ImageScale lanczos 640x480 → 4000x4000', upscalePrompt(4000))];
     const info = runtime.engine.objectInfo() as unknown as ObjectInfo;
     for (const file of readdirSync(runtime.workflowsDir).filter((f) => f.endsWith('.json')).sort()) {
-      const workflow = JSON.parse(readFileSync(path.join(runtime.workflowsDir, file), 'utf8'));
-      figures.push(await probeDuring(server, file, uiToApi(workflow, info), { extra_pnginfo: { workflow } }));
+      const doc = JSON.parse(readFileSync(path.join(runtime.workflowsDir, file), 'utf8'));
+      const prompt = isUiWorkflow(doc) ? uiToApi(doc, info) : (doc.prompt ?? doc);
+      figures.push(await probeDuring(server, file, prompt, isUiWorkflow(doc) ? { extra_pnginfo: { workflow: doc } } : {}));
     }
     return { figures, interruptMs: await interruptLatency(server) };
   } finally {
@@ -98,12 +100,4 @@ export async function benchResponsiveness(): Promise<{ figures: ProbeFigures[]; 
     await runtime.close();
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1]?.endsWith('responsiveness.ts')) {
-  const { figures, interruptMs } = await benchResponsiveness();
-  for (const f of figures) {
-    console.log(`${f.scenario}: GET /queue p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (${f.probes} probes, ${f.resets} resets, ${f.status})`);
-  }
-  console.log(`interrupt mid-resize → prompt ended in ${interruptMs.toFixed(0)} ms`);
 }

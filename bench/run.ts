@@ -14,6 +14,7 @@ import { benchJsonCodec } from './json-codec.js';
 import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
+import { benchResponsiveness } from './responsiveness.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -106,6 +107,19 @@ const groups: Group[] = [
         `history ${f.entries} entries (${f.journalMiB.toFixed(0)} MiB journal): server start ${f.startMs.toFixed(0)} ms; GET /history ${f.replyMiB.toFixed(0)} MiB in ${f.replyMs.toFixed(0)} ms, ` +
           `longest event-loop stall ${f.maxStallMs.toFixed(0)} ms`,
       );
+    },
+  },
+  {
+    name: 'responsiveness',
+    async run() {
+      const { figures, interruptMs } = await benchResponsiveness();
+      for (const f of figures) {
+        console.log(
+          `responsiveness ${f.scenario}: GET /queue p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms (target < 20), max ${f.max.toFixed(1)} ms (target < 100); ` +
+            `${f.probes} probes, ${f.resets} resets, ${f.status}`,
+        );
+      }
+      console.log(`responsiveness: interrupt mid-resize → prompt ended in ${interruptMs.toFixed(0)} ms (target < 250)`);
     },
   },
   {

@@ -13,8 +13,9 @@
  * - `bicubic` → `cubic` (Catmull-Rom, a = −0.5; torch uses a = −0.75).
  * - `lanczos` → `lanczos3` (the same kernel as Pillow's LANCZOS, computed at 16 bits instead of 8).
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import sharp, { type KernelEnum } from 'sharp';
+import { abortable } from '../abortable.js';
+import { timeSliced } from '../time-sliced.js';
 import type { ImageBatch } from '../tensors.js';
 
 /** ComfyUI's ImageScale methods. */
@@ -86,52 +87,49 @@ function sharpKernel(method: ResizeMethod, shrinking: boolean): keyof KernelEnum
   }
 }
 
-/** 0..1 floats to 16-bit samples, in chunks that yield to the event loop (see `unpackUint16`). */
+/** 0..1 floats to 16-bit samples, in time slices that yield to the event loop. */
 async function toUint16(src: Float32Array, signal?: AbortSignal): Promise<Uint16Array> {
   const out = new Uint16Array(src.length);
-  for (let start = 0; start < src.length; start += CHUNK) {
-    if (start > 0) {
-      await yieldToEventLoop();
-      signal?.throwIfAborted();
-    }
-    const end = Math.min(src.length, start + CHUNK);
+  await timeSliced(src.length, (start, end) => {
     for (let i = start; i < end; i++) {
       const v = src[i]!;
       out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
     }
-  }
+  }, signal);
   return out;
 }
 
-/** Elements converted between event-loop yields: a few milliseconds of work, so HTTP and interrupts stay live. */
-const CHUNK = 1 << 20;
-
 /**
- * `out[offset + i] = samples[i] / 65535` in chunks, yielding a macrotask between them and checking `signal`
- * (docs/architecture.md, "Responsiveness": a 4000×4000 result is 48M samples, far too long for one tick).
+ * `out[offset + i] = sample i / 65535` from sharp's native-endian 16-bit bytes, in time slices (a 4000×4000 result
+ * is 48M samples, far too long for one tick). Reads the bytes directly when they are not 2-aligned instead of
+ * copying 96 MB in one go.
  */
-async function unpackUint16(samples: Uint16Array, out: Float32Array, offset: number, signal?: AbortSignal): Promise<void> {
-  for (let start = 0; start < samples.length; start += CHUNK) {
-    if (start > 0) {
-      await yieldToEventLoop();
-      signal?.throwIfAborted();
-    }
-    const end = Math.min(samples.length, start + CHUNK);
-    for (let i = start; i < end; i++) out[offset + i] = samples[i]! / 65535;
+async function unpackUint16(bytes: Uint8Array, out: Float32Array, offset: number, signal?: AbortSignal): Promise<void> {
+  const count = bytes.length >> 1;
+  if (bytes.byteOffset % 2 === 0) {
+    const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
+    return timeSliced(count, (start, end) => {
+      for (let i = start; i < end; i++) out[offset + i] = samples[i]! / 65535;
+    }, signal);
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  return timeSliced(count, (start, end) => {
+    for (let i = start; i < end; i++) out[offset + i] = view.getUint16(2 * i, little) / 65535;
+  }, signal);
 }
 
 async function resizeOne(pixels: Float32Array, src: { width: number; height: number }, opts: ResizeOptions & { region: Region; out: Float32Array; offset: number }): Promise<void> {
   const shrinking = opts.width * opts.height < opts.region.width * opts.region.height;
-  const { data } = await sharp(await toUint16(pixels, opts.signal), { raw: { ...src, channels: 3 }, limitInputPixels: false })
+  const pipeline = sharp(await toUint16(pixels, opts.signal), { raw: { ...src, channels: 3 }, limitInputPixels: false })
     .toColourspace('rgb16')
     .extract(opts.region)
     .resize(opts.width, opts.height, { fit: 'fill', kernel: sharpKernel(opts.method, shrinking) })
     .raw({ depth: 'ushort' })
     .toBuffer({ resolveWithObject: true });
-  const bytes = data.byteOffset % 2 === 0 ? data : Uint8Array.from(data);
-  const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-  await unpackUint16(samples, opts.out, opts.offset, opts.signal);
+  // A 4000×4000 lanczos pass takes seconds in libvips: an interrupt stops waiting for it (models/abortable.ts).
+  const { data } = await abortable(pipeline, opts.signal);
+  await unpackUint16(data, opts.out, opts.offset, opts.signal);
 }
 
 /**

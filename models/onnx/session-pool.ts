@@ -13,6 +13,7 @@ import { ModelSession, type RunOptions, type SessionRunner } from './model-sessi
 import { isProviderUnavailable, providerChain, shortReason, type Device, type ExecutionProvider } from './providers.js';
 import { preflightUnavailable } from './provider-preflight.js';
 import type { OutputTensor, TensorMeta } from './tensor-types.js';
+import { abortable } from '../abortable.js';
 
 /** Pool configuration. */
 export interface SessionPoolOptions {
@@ -321,15 +322,4 @@ export class SessionPool implements SessionRunner {
   private assertOpen(): void {
     if (this.disposed) throw new Error('the session pool was disposed');
   }
-}
-
-/** Rejects with the signal's reason as soon as it aborts, without waiting for `promise`. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

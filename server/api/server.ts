@@ -87,6 +87,9 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** How long an idle keep-alive connection stays open (docs/architecture.md, "Responsiveness"). */
+export const KEEP_ALIVE_MS = 75_000;
+
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logs = new LogRing();
@@ -125,7 +128,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const hosts: HostPolicy = { listen: options.host ?? '127.0.0.1', allowed: options.allowHosts ?? [] };
   const app = createApp({ deps, authToken: options.authToken, staticDir: options.staticDir, hosts });
-  const http = createServer(app);
+  // Keep-alive longer than clients keep idle sockets (undici: 4 s; browsers: ~60 s), so a client never reuses a
+  // socket the server is just closing (the ECONNRESET of issue 12). 75 s is what proxies commonly use; headers
+  // must be allowed a little longer than that (Node requires headersTimeout > keepAliveTimeout to be effective).
+  const http = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 }, app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
