@@ -5,6 +5,7 @@
 import sharp, { type Metadata } from 'sharp';
 import type { FloatTensor, ImageBatch } from '../tensors.js';
 import { ImageDecodeError, ImageTooLargeError } from './errors.js';
+import { timeSliced } from '../time-sliced.js';
 
 /** ComfyUI's MASK: float32 [B, H, W] in 0..1, where 1 marks masked (transparent) pixels. */
 export interface Mask extends FloatTensor {
@@ -51,19 +52,22 @@ async function readHeader(source: Uint8Array | string, all: boolean): Promise<Me
 }
 
 /** Splits interleaved RGB(A) samples into an IMAGE and, when there is alpha, a MASK. */
-function toTensors(samples: Uint8Array | Uint16Array, opts: { width: number; height: number; channels: number; frames: number }) {
+async function toTensors(samples: Uint8Array | Uint16Array, opts: { width: number; height: number; channels: number; frames: number }) {
   const { width, height, channels, frames } = opts;
   const n = width * height * frames;
   const image = new Float32Array(n * 3);
   const mask = channels === 4 ? new Float32Array(n) : undefined;
   const eightBit = samples instanceof Uint8Array;
   const value = (v: number) => (eightBit ? U8_TO_FLOAT[v]! : v / 65535);
-  for (let p = 0, s = 0; p < n; p++, s += channels) {
-    image[p * 3] = value(samples[s]!);
-    image[p * 3 + 1] = value(samples[s + 1]!);
-    image[p * 3 + 2] = value(samples[s + 2]!);
-    if (mask) mask[p] = 1 - value(samples[s + 3]!);
-  }
+  // Time-sliced: a large image is tens of millions of samples (docs/architecture.md, "Responsiveness").
+  await timeSliced(n, (start, end) => {
+    for (let p = start, s = start * channels; p < end; p++, s += channels) {
+      image[p * 3] = value(samples[s]!);
+      image[p * 3 + 1] = value(samples[s + 1]!);
+      image[p * 3 + 2] = value(samples[s + 2]!);
+      if (mask) mask[p] = 1 - value(samples[s + 3]!);
+    }
+  });
   const frameHeight = height / frames;
   return {
     image: { data: image, dims: [frames, frameHeight, width, 3] } as ImageBatch,
@@ -106,7 +110,7 @@ export async function decodeImage(source: Uint8Array | string, options: DecodeOp
       .raw({ depth: sixteen ? 'ushort' : 'uchar' });
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     const samples = sixteen ? asUint16(data) : new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const { image, mask } = toTensors(samples, { width: info.width, height: info.height, channels: info.channels, frames });
+    const { image, mask } = await toTensors(samples, { width: info.width, height: info.height, channels: info.channels, frames });
     return { image, mask, format: meta.format, bitDepth: sixteen ? 16 : 8 };
   } catch (e) {
     if (e instanceof Error && /pixel limit/i.test(e.message)) {

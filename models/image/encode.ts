@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { ImageBatch } from '../tensors.js';
 import type { Rgb8Image } from '../processors/clip-image-core.js';
 import { insertPngTextChunks } from './png-text.js';
+import { timeSliced } from '../time-sliced.js';
 
 /**
  * ComfyUI's SaveImage/PreviewImage quantisation, `np.clip(255 * i, 0, 255).astype(np.uint8)`: scale, clamp, then
@@ -12,22 +13,27 @@ import { insertPngTextChunks } from './png-text.js';
  * to float32 (`Math.fround`) as numpy computes it on a float32 array; with that, decode (k/255 in float32) →
  * encode gives k back for every level.
  */
-export function quantiseLikeComfy(src: Float32Array, offset: number, pixels: number): Uint8Array {
-  const n = pixels * 3;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = Math.fround(src[offset + i]! * 255);
-    out[i] = v >= 255 ? 255 : v > 0 ? Math.trunc(v) : 0; // NaN fails both tests → 0
-  }
+export async function quantiseLikeComfy(src: Float32Array, offset: number, pixels: number): Promise<Uint8Array> {
+  const out = new Uint8Array(pixels * 3);
+  // Time-sliced: a 4000×4000 image is 48M samples (docs/architecture.md, "Responsiveness").
+  await timeSliced(out.length, (start, end) => {
+    for (let i = start; i < end; i++) {
+      const v = Math.fround(src[offset + i]! * 255);
+      out[i] = v >= 255 ? 255 : v > 0 ? Math.trunc(v) : 0; // NaN fails both tests → 0
+    }
+  });
   return out;
 }
 
-/** Converts item `index` of an IMAGE batch to 8-bit RGB with ComfyUI's quantisation (`quantiseLikeComfy`). */
-export function imageToRgb8(image: ImageBatch, index: number): Rgb8Image {
+/**
+ * Converts item `index` of an IMAGE batch to 8-bit RGB with ComfyUI's quantisation (`quantiseLikeComfy`).
+ * @throws Error (synchronously) for a non-RGB batch or an index outside it
+ */
+export function imageToRgb8(image: ImageBatch, index: number): Promise<Rgb8Image> {
   const [batch, height, width, channels] = image.dims;
   if (channels !== 3) throw new Error(`expected an IMAGE [B,H,W,3], got dims [${image.dims.join(',')}]`);
   if (!Number.isInteger(index) || index < 0 || index >= batch) throw new Error(`image index ${index} is outside the batch of ${batch}`);
-  return { data: quantiseLikeComfy(image.data, index * height * width * 3, height * width), width, height, channels: 3 };
+  return quantiseLikeComfy(image.data, index * height * width * 3, height * width).then((data) => ({ data, width, height, channels: 3 }));
 }
 
 export interface PngOptions {
@@ -39,7 +45,7 @@ export interface PngOptions {
 
 /** Encodes item `index` of an IMAGE batch as an 8-bit RGB PNG file. */
 export async function encodePng(image: ImageBatch, index: number, options: PngOptions = {}): Promise<Buffer> {
-  const { data, width, height } = imageToRgb8(image, index);
+  const { data, width, height } = await imageToRgb8(image, index);
   const png = await sharp(data, { raw: { width, height, channels: 3 }, limitInputPixels: false })
     .png({ compressionLevel: options.compressionLevel ?? 4 })
     .toBuffer();
@@ -49,7 +55,7 @@ export async function encodePng(image: ImageBatch, index: number, options: PngOp
 
 /** Encodes item `index` of an IMAGE batch as a baseline JPEG (quality 1..100, default 90), e.g. for previews. */
 export async function encodeJpeg(image: ImageBatch, index: number, options: { quality?: number } = {}): Promise<Buffer> {
-  const { data, width, height } = imageToRgb8(image, index);
+  const { data, width, height } = await imageToRgb8(image, index);
   return sharp(data, { raw: { width, height, channels: 3 }, limitInputPixels: false })
     .jpeg({ quality: options.quality ?? 90 })
     .toBuffer();

@@ -7,15 +7,15 @@ import type { ImageBatch } from '../../../models/tensors.js';
 import { levels, patternImage } from './fixtures.js';
 
 describe('imageToRgb8', () => {
-  it('quantises as ComfyUI: clip(255·x) then truncation, NaN → 0', () => {
+  it('quantises as ComfyUI: clip(255·x) then truncation, NaN → 0', async () => {
     const image: ImageBatch = { data: Float32Array.from([0.25 / 255, 1.75 / 255, 0.999, -0.2, 1.7, NaN, 0.5, 0.99999, 100 / 255]), dims: [1, 1, 3, 3] };
     // numpy: np.clip(255. * a.astype(np.float32), 0, 255).astype(np.uint8)
-    expect([...imageToRgb8(image, 0).data]).toEqual([0, 1, 254, 0, 255, 0, 127, 254, 100]);
+    expect([...(await imageToRgb8(image, 0)).data]).toEqual([0, 1, 254, 0, 255, 0, 127, 254, 100]);
   });
 
-  it('picks the requested batch item and refuses bad indexes and shapes', () => {
+  it('picks the requested batch item and refuses bad indexes and shapes', async () => {
     const image = patternImage(3, 2, 2);
-    expect([...imageToRgb8(image, 2).data]).toEqual(levels(image).slice(24, 36));
+    expect([...(await imageToRgb8(image, 2)).data]).toEqual(levels(image).slice(24, 36));
     expect(() => imageToRgb8(image, 3)).toThrow(/outside the batch of 3/);
     expect(() => imageToRgb8({ data: new Float32Array(4), dims: [1, 1, 1, 4] as never }, 0)).toThrow(/\[B,H,W,3\]/);
   });
