@@ -1,6 +1,6 @@
 /**
- * DeCLIPLoader: a CLIP ONNX folder from `models/clip/` (split or full layout) plus a DeCLIP projector file from
- * `models/declip/`. With projector "none" the projectors are zero-initialised and DeCLIP equals CLIP exactly.
+ * DeCLIPLoader: a CLIP from `models/clip/` (a `.safetensors` file or HF folder, converted on first use, or an ONNX
+ * folder in the split or full layout; docs/model-folders.md) plus a DeCLIP projector file from `models/declip/`. With projector "none" the projectors are zero-initialised and DeCLIP equals CLIP exactly.
  */
 import { statSync } from 'node:fs';
 import { combo } from '../../server/engine/inputs.js';

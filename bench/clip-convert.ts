@@ -1,0 +1,121 @@
+/**
+ * CLIP `.safetensors` conversion (docs/model-folders.md, models/clip/convert-clip.ts) on a ViT-B/32-size CLIP with
+ * random F32 weights in the Hugging Face key layout (as `openai/clip-vit-base-patch32/model.safetensors`), written
+ * here tensor by tensor (never committed): conversion time and peak RSS over the process baseline, a second
+ * (cached) call, session creation of both towers and one image encode at batch 1.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convertClipFile } from '../models/clip/convert-clip.js';
+import { SessionPool } from '../models/onnx/session-pool.js';
+import { floatOutput } from '../models/onnx/tensor-types.js';
+import type { ClipWeightsConfig } from '../models/tiny/clip-safetensors.js';
+
+/** OpenAI ViT-B/32 sizes (heads 12 / 8 and quick-GELU follow from the widths, so no config.json is needed). */
+const VIT_B32: ClipWeightsConfig = {
+  embedDim: 512,
+  vision: { width: 768, layers: 12, patchSize: 32, imageSize: 224, mlp: 3072 },
+  text: { vocabSize: 49408, positions: 77, width: 512, layers: 12, mlp: 2048 },
+};
+
+function layerShapes(s: Map<string, number[]>, key: string, d: number, mlp: number): void {
+  for (const n of ['layer_norm1', 'layer_norm2']) s.set(`${key}.${n}.weight`, [d]).set(`${key}.${n}.bias`, [d]);
+  for (const n of ['q_proj', 'k_proj', 'v_proj', 'out_proj']) s.set(`${key}.self_attn.${n}.weight`, [d, d]).set(`${key}.self_attn.${n}.bias`, [d]);
+  s.set(`${key}.mlp.fc1.weight`, [mlp, d]).set(`${key}.mlp.fc1.bias`, [mlp]).set(`${key}.mlp.fc2.weight`, [d, mlp]).set(`${key}.mlp.fc2.bias`, [d]);
+}
+
+/** Every key and shape of an HF `CLIPModel` state dict with `c`'s sizes. */
+function hfClipShapes(c: ClipWeightsConfig): Map<string, number[]> {
+  const s = new Map<string, number[]>();
+  const { vision: v, text: t } = c;
+  s.set('text_model.embeddings.token_embedding.weight', [t.vocabSize, t.width]).set('text_model.embeddings.position_embedding.weight', [t.positions, t.width]);
+  for (let i = 0; i < t.layers; i++) layerShapes(s, `text_model.encoder.layers.${i}`, t.width, t.mlp);
+  s.set('text_model.final_layer_norm.weight', [t.width]).set('text_model.final_layer_norm.bias', [t.width]);
+  s.set('vision_model.embeddings.class_embedding', [v.width]).set('vision_model.embeddings.patch_embedding.weight', [v.width, 3, v.patchSize, v.patchSize]);
+  s.set('vision_model.embeddings.position_embedding.weight', [(v.imageSize / v.patchSize) ** 2 + 1, v.width]);
+  s.set('vision_model.pre_layrnorm.weight', [v.width]).set('vision_model.pre_layrnorm.bias', [v.width]);
+  for (let i = 0; i < v.layers; i++) layerShapes(s, `vision_model.encoder.layers.${i}`, v.width, v.mlp);
+  s.set('vision_model.post_layernorm.weight', [v.width]).set('vision_model.post_layernorm.bias', [v.width]);
+  s.set('visual_projection.weight', [c.embedDim, v.width]).set('text_projection.weight', [c.embedDim, t.width]).set('logit_scale', []);
+  return s;
+}
+
+/** Writes an F32 safetensors file of small random values, one tensor at a time (bounded memory). */
+function writeRandomClip(file: string, c: ClipWeightsConfig): number {
+  const shapes = hfClipShapes(c);
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  for (const [k, s] of shapes) {
+    const bytes = s.reduce((a, b) => a * b, 1) * 4;
+    header[k] = { dtype: 'F32', shape: s, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = Buffer.from(JSON.stringify(header));
+  json = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
+  const fd = openSync(file, 'w');
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeSync(fd, len);
+  writeSync(fd, json);
+  let seed = 7;
+  for (const [k, s] of shapes) {
+    const values = new Float32Array(s.reduce((a, b) => a * b, 1));
+    const norm = /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(k);
+    for (let i = 0; i < values.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      values[i] = (norm ? 1 : 0) + ((seed >>> 8) / 2 ** 24 - 0.5) * 0.04;
+    }
+    writeSync(fd, new Uint8Array(values.buffer));
+  }
+  closeSync(fd);
+  return statSync(file).size;
+}
+
+/** Runs only the conversion in a child process and reports its time, peak RSS (maxRSS) and baseline. */
+function convertInChild(file: string, cacheDir: string): { seconds: number; peakRss: number; baseRss: number } {
+  const self = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', self, 'child', file, cacheDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** The figures for BENCHMARKS.md. */
+export async function benchClipConvert(): Promise<Record<string, number>> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-clip-'));
+  try {
+    const file = path.join(root, 'clip-vit-b32-random.safetensors');
+    const size = writeRandomClip(file, VIT_B32);
+    const cacheDir = path.join(root, 'cache');
+    const first = convertInChild(file, cacheDir);
+    const second = convertInChild(file, cacheDir);
+    const pool = new SessionPool({ device: 'cpu' });
+    try {
+      const c = await convertClipFile({ file, cacheDir });
+      const t1 = performance.now();
+      const [vision] = await Promise.all([pool.get(c.vision!.model), pool.get(c.text!.model)]);
+      const sessionSeconds = (performance.now() - t1) / 1000;
+      const pixels = { data: new Float32Array(3 * 224 * 224).fill(0.1), dims: [1, 3, 224, 224] };
+      await vision.run({ pixel_values: pixels }); // warm-up
+      const t2 = performance.now();
+      floatOutput(await vision.run({ pixel_values: { data: new Float32Array(3 * 224 * 224).fill(0.2), dims: [1, 3, 224, 224] } }), 'image_embeds');
+      const encodeMs = performance.now() - t2;
+      return {
+        fileBytes: size, convertSeconds: first.seconds, peakOverBase: (first.peakRss - first.baseRss) / size,
+        peakRssBytes: first.peakRss, baseRssBytes: first.baseRss, cachedSeconds: second.seconds, sessionSeconds, encodeMs,
+      };
+    } finally {
+      await pool.dispose();
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === 'child') {
+  const baseRss = process.resourceUsage().maxRSS * 1024;
+  const t = performance.now();
+  await convertClipFile({ file: process.argv[3]!, cacheDir: process.argv[4]! });
+  console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakRss: process.resourceUsage().maxRSS * 1024, baseRss }));
+}
