@@ -4,8 +4,7 @@
  * here tensor by tensor (never committed): conversion time and peak RSS over the process baseline, a second
  * (cached) call, session creation of both towers and one image encode at batch 1.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { convertClipFile } from '../models/clip/convert-clip.js';
 import { SessionPool } from '../models/onnx/session-pool.js';
 import { floatOutput } from '../models/onnx/tensor-types.js';
 import type { ClipWeightsConfig } from '../models/tiny/clip-safetensors.js';
+import { convertInChild, reportChildConversion, writeStreamedSafetensors } from './streamed-safetensors.js';
 
 /** OpenAI ViT-B/32 sizes (heads 12 / 8 and quick-GELU follow from the widths, so no config.json is needed). */
 const VIT_B32: ClipWeightsConfig = {
@@ -43,42 +43,18 @@ function hfClipShapes(c: ClipWeightsConfig): Map<string, number[]> {
   return s;
 }
 
-/** Writes an F32 safetensors file of small random values, one tensor at a time (bounded memory). */
+/** Writes an F32 safetensors file of small random values (LayerNorm scales near 1), one tensor at a time. */
 function writeRandomClip(file: string, c: ClipWeightsConfig): number {
-  const shapes = hfClipShapes(c);
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  let offset = 0;
-  for (const [k, s] of shapes) {
-    const bytes = s.reduce((a, b) => a * b, 1) * 4;
-    header[k] = { dtype: 'F32', shape: s, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = Buffer.from(JSON.stringify(header));
-  json = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
-  const fd = openSync(file, 'w');
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(json.length));
-  writeSync(fd, len);
-  writeSync(fd, json);
   let seed = 7;
-  for (const [k, s] of shapes) {
-    const values = new Float32Array(s.reduce((a, b) => a * b, 1));
-    const norm = /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(k);
-    for (let i = 0; i < values.length; i++) {
+  return writeStreamedSafetensors(file, hfClipShapes(c), 'F32', (key, n) => {
+    const values = new Float32Array(n);
+    const norm = /(layer_norm\d|layrnorm|layernorm)\.weight$/.test(key);
+    for (let i = 0; i < n; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
       values[i] = (norm ? 1 : 0) + ((seed >>> 8) / 2 ** 24 - 0.5) * 0.04;
     }
-    writeSync(fd, new Uint8Array(values.buffer));
-  }
-  closeSync(fd);
-  return statSync(file).size;
-}
-
-/** Runs only the conversion in a child process and reports its time, peak RSS (maxRSS) and baseline. */
-function convertInChild(file: string, cacheDir: string): { seconds: number; peakRss: number; baseRss: number } {
-  const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', self, 'child', file, cacheDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!);
+    return new Uint8Array(values.buffer);
+  });
 }
 
 /** The figures for BENCHMARKS.md. */
@@ -88,8 +64,9 @@ export async function benchClipConvert(): Promise<Record<string, number>> {
     const file = path.join(root, 'clip-vit-b32-random.safetensors');
     const size = writeRandomClip(file, VIT_B32);
     const cacheDir = path.join(root, 'cache');
-    const first = convertInChild(file, cacheDir);
-    const second = convertInChild(file, cacheDir);
+    const self = fileURLToPath(import.meta.url);
+    const first = convertInChild(self, [file, cacheDir]);
+    const second = convertInChild(self, [file, cacheDir]);
     const pool = new SessionPool({ device: 'cpu' });
     try {
       const c = await convertClipFile({ file, cacheDir });
@@ -114,8 +91,5 @@ export async function benchClipConvert(): Promise<Record<string, number>> {
 }
 
 if (process.argv[2] === 'child') {
-  const baseRss = process.resourceUsage().maxRSS * 1024;
-  const t = performance.now();
-  await convertClipFile({ file: process.argv[3]!, cacheDir: process.argv[4]! });
-  console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakRss: process.resourceUsage().maxRSS * 1024, baseRss }));
+  await reportChildConversion(() => convertClipFile({ file: process.argv[3]!, cacheDir: process.argv[4]! }));
 }
