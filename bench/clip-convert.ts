@@ -4,15 +4,11 @@
  * here tensor by tensor (never committed): conversion time and peak RSS over the process baseline, a second
  * (cached) call, session creation of both towers and one image encode at batch 1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertClipFile } from '../models/clip/convert-clip.js';
-import { SessionPool } from '../models/onnx/session-pool.js';
 import { floatOutput } from '../models/onnx/tensor-types.js';
 import type { ClipWeightsConfig } from '../models/tiny/clip-safetensors.js';
-import { convertInChild, reportChildConversion, writeStreamedSafetensors } from './streamed-safetensors.js';
+import { childConversion, runConversionBench, writeStreamedSafetensors } from './streamed-safetensors.js';
 
 /** OpenAI ViT-B/32 sizes (heads 12 / 8 and quick-GELU follow from the widths, so no config.json is needed). */
 const VIT_B32: ClipWeightsConfig = {
@@ -59,37 +55,26 @@ function writeRandomClip(file: string, c: ClipWeightsConfig): number {
 
 /** The figures for BENCHMARKS.md. */
 export async function benchClipConvert(): Promise<Record<string, number>> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-clip-'));
-  try {
-    const file = path.join(root, 'clip-vit-b32-random.safetensors');
-    const size = writeRandomClip(file, VIT_B32);
-    const cacheDir = path.join(root, 'cache');
-    const self = fileURLToPath(import.meta.url);
-    const first = convertInChild(self, [file, cacheDir]);
-    const second = convertInChild(self, [file, cacheDir]);
-    const pool = new SessionPool({ device: 'cpu' });
-    try {
+  const f = await runConversionBench({
+    script: fileURLToPath(import.meta.url),
+    fileName: 'clip-vit-b32-random.safetensors',
+    write: (file) => writeRandomClip(file, VIT_B32),
+    async measure({ file, cacheDir, pool }) {
       const c = await convertClipFile({ file, cacheDir });
       const t1 = performance.now();
       const [vision] = await Promise.all([pool.get(c.vision!.model), pool.get(c.text!.model)]);
       const sessionSeconds = (performance.now() - t1) / 1000;
-      const pixels = { data: new Float32Array(3 * 224 * 224).fill(0.1), dims: [1, 3, 224, 224] };
-      await vision.run({ pixel_values: pixels }); // warm-up
+      const pixels = (v: number) => ({ pixel_values: { data: new Float32Array(3 * 224 * 224).fill(v), dims: [1, 3, 224, 224] } });
+      await vision.run(pixels(0.1)); // warm-up
       const t2 = performance.now();
-      floatOutput(await vision.run({ pixel_values: { data: new Float32Array(3 * 224 * 224).fill(0.2), dims: [1, 3, 224, 224] } }), 'image_embeds');
-      const encodeMs = performance.now() - t2;
-      return {
-        fileBytes: size, convertSeconds: first.seconds, peakOverBase: (first.peakRss - first.baseRss) / size,
-        peakRssBytes: first.peakRss, baseRssBytes: first.baseRss, cachedSeconds: second.seconds, sessionSeconds, encodeMs,
-      };
-    } finally {
-      await pool.dispose();
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+      floatOutput(await vision.run(pixels(0.2)), 'image_embeds');
+      return { sessionSeconds, encodeMs: performance.now() - t2 };
+    },
+  });
+  return {
+    fileBytes: f.fileBytes, convertSeconds: f.first.seconds, peakOverBase: (f.first.peakRss - f.first.baseRss) / f.fileBytes,
+    peakRssBytes: f.first.peakRss, baseRssBytes: f.first.baseRss, cachedSeconds: f.second.seconds, sessionSeconds: f.sessionSeconds, encodeMs: f.encodeMs,
+  };
 }
 
-if (process.argv[2] === 'child') {
-  await reportChildConversion(() => convertClipFile({ file: process.argv[3]!, cacheDir: process.argv[4]! }));
-}
+await childConversion((file, cacheDir) => convertClipFile({ file, cacheDir }));

@@ -4,15 +4,11 @@
  * against the file size, conversion time, a second (cached) load, and one full-size UNet step at 512² (batch 2,
  * as CFG runs it) on the session pool.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertLdmCheckpoint } from '../models/ldm/convert.js';
-import { SessionPool } from '../models/onnx/session-pool.js';
 import { floatOutput } from '../models/onnx/tensor-types.js';
 import { SD15_LDM_CONFIG, ldmCheckpointShapes } from '../models/tiny/ldm-checkpoint.js';
-import { convertInChild, reportChildConversion, writeStreamedSafetensors } from './streamed-safetensors.js';
+import { childConversion, runConversionBench, writeStreamedSafetensors } from './streamed-safetensors.js';
 
 /** Writes a safetensors file of random F16 values, one tensor at a time (bounded memory). */
 export function writeRandomF16Checkpoint(file: string): number {
@@ -30,18 +26,11 @@ export function writeRandomF16Checkpoint(file: string): number {
 
 /** The figures for BENCHMARKS.md. */
 export async function benchLdmConvert(): Promise<Record<string, number>> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-ldm-'));
-  try {
-    const file = path.join(root, 'sd15-random-f16.safetensors');
-    const t0 = performance.now();
-    const size = writeRandomF16Checkpoint(file);
-    const writeSeconds = (performance.now() - t0) / 1000;
-    const cacheDir = path.join(root, 'cache');
-    const self = fileURLToPath(import.meta.url);
-    const first = convertInChild(self, [file, cacheDir]);
-    const second = convertInChild(self, [file, cacheDir]);
-    const pool = new SessionPool({ device: 'cpu' });
-    try {
+  const f = await runConversionBench({
+    script: fileURLToPath(import.meta.url),
+    fileName: 'sd15-random-f16.safetensors',
+    write: writeRandomF16Checkpoint,
+    async measure({ file, cacheDir, pool }) {
       const c = await convertLdmCheckpoint({ file, cacheDir });
       const t1 = performance.now();
       const unet = await pool.get(c.unet.model);
@@ -53,19 +42,13 @@ export async function benchLdmConvert(): Promise<Record<string, number>> {
       };
       const t2 = performance.now();
       floatOutput(await unet.run(feeds), 'out_sample');
-      const stepSeconds = (performance.now() - t2) / 1000;
-      return {
-        fileBytes: size, writeSeconds, convertSeconds: first.seconds, peakOverBase: (first.peakRss - first.baseRss) / size,
-        peakRssBytes: first.peakRss, baseRssBytes: first.baseRss, cachedLoadSeconds: second.seconds, sessionSeconds, stepSeconds,
-      };
-    } finally {
-      await pool.dispose();
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+      return { sessionSeconds, stepSeconds: (performance.now() - t2) / 1000 };
+    },
+  });
+  return {
+    fileBytes: f.fileBytes, writeSeconds: f.writeSeconds, convertSeconds: f.first.seconds, peakOverBase: (f.first.peakRss - f.first.baseRss) / f.fileBytes,
+    peakRssBytes: f.first.peakRss, baseRssBytes: f.first.baseRss, cachedLoadSeconds: f.second.seconds, sessionSeconds: f.sessionSeconds, stepSeconds: f.stepSeconds,
+  };
 }
 
-if (process.argv[2] === 'child') {
-  await reportChildConversion(() => convertLdmCheckpoint({ file: process.argv[3]!, cacheDir: process.argv[4]! }));
-}
+await childConversion((file, cacheDir) => convertLdmCheckpoint({ file, cacheDir }));

@@ -1,10 +1,13 @@
 /**
  * Helpers of the conversion benchmarks (ldm-convert.ts, clip-convert.ts): a full-size random `.safetensors` written
- * one tensor at a time, so the bench itself never holds the weights, and a conversion run in a child process, so
- * its peak RSS (maxRSS) is measured against that process's own baseline.
+ * one tensor at a time, so the bench itself never holds the weights, and the conversion run twice in child
+ * processes (fresh, then from the cache), so its peak RSS (maxRSS) is measured against that process's own baseline.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SessionPool } from '../models/onnx/session-pool.js';
 
 /**
  * Writes `shapes` (key → shape, in file order) as `dtype` tensors whose bytes `fill` makes per tensor; returns the
@@ -47,16 +50,51 @@ export interface ChildConversion {
   readonly baseRss: number;
 }
 
-/** Runs `script child ...args` under tsx and parses the JSON line it prints last. */
-export function convertInChild(script: string, args: readonly string[]): ChildConversion {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, 'child', ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** Runs `script child file cacheDir` under tsx and parses the JSON line it prints last. */
+function convertInChild(script: string, file: string, cacheDir: string): ChildConversion {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, 'child', file, cacheDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildConversion;
 }
 
-/** The child side: times `convert` and prints the {@link ChildConversion} line. */
-export async function reportChildConversion(convert: () => Promise<unknown>): Promise<void> {
+/** Options of {@link runConversionBench}. */
+export interface ConversionBenchOptions<T> {
+  /** The bench module's own path (`fileURLToPath(import.meta.url)`); it must call {@link childConversion}. */
+  readonly script: string;
+  /** Name of the random file in the temp folder. */
+  readonly fileName: string;
+  /** Writes the file; returns its size. */
+  readonly write: (file: string) => number;
+  /** Runs after both child conversions, in this process, with a CPU session pool. */
+  readonly measure: (o: { file: string; cacheDir: string; pool: SessionPool }) => Promise<T>;
+}
+
+/** The common figures plus what `measure` returned. */
+export type ConversionFigures<T> = T & { fileBytes: number; writeSeconds: number; first: ChildConversion; second: ChildConversion };
+
+/** Writes the file into a temp folder, converts it twice in child processes (fresh, then cached), measures, cleans up. */
+export async function runConversionBench<T>(o: ConversionBenchOptions<T>): Promise<ConversionFigures<T>> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-convert-'));
+  const pool = new SessionPool({ device: 'cpu' });
+  try {
+    const file = path.join(root, o.fileName);
+    const t0 = performance.now();
+    const fileBytes = o.write(file);
+    const writeSeconds = (performance.now() - t0) / 1000;
+    const cacheDir = path.join(root, 'cache');
+    const first = convertInChild(o.script, file, cacheDir);
+    const second = convertInChild(o.script, file, cacheDir);
+    return { ...(await o.measure({ file, cacheDir, pool })), fileBytes, writeSeconds, first, second };
+  } finally {
+    await pool.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The child side: when started as `child file cacheDir`, times `convert` and prints the {@link ChildConversion} line. */
+export async function childConversion(convert: (file: string, cacheDir: string) => Promise<unknown>): Promise<void> {
+  if (process.argv[2] !== 'child') return;
   const baseRss = process.resourceUsage().maxRSS * 1024;
   const t = performance.now();
-  await convert();
+  await convert(process.argv[3]!, process.argv[4]!);
   console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakRss: process.resourceUsage().maxRSS * 1024, baseRss }));
 }
