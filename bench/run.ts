@@ -15,6 +15,7 @@ import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
 import { benchResponsiveness } from './responsiveness.js';
+import { benchClipConvert } from './clip-convert.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -31,6 +32,14 @@ const groups: Group[] = [
       const f = await benchLdmConvert();
       console.log(`SD1.5 .safetensors (random F16, ${mb(f.fileBytes!)}): conversion ${f.convertSeconds!.toFixed(1)} s, peak RSS ${mb(f.peakRssBytes!)} = baseline ${mb(f.baseRssBytes!)} + ${f.peakOverBase!.toFixed(2)} × file size`);
       console.log(`second load (cached): ${f.cachedLoadSeconds!.toFixed(2)} s; UNet session creation ${f.sessionSeconds!.toFixed(1)} s; one UNet step 512², batch 2: ${f.stepSeconds!.toFixed(1)} s`);
+    },
+  },
+  {
+    name: 'clip',
+    async run() {
+      const f = await benchClipConvert();
+      console.log(`CLIP ViT-B/32 .safetensors (HF layout, random F32, ${mb(f.fileBytes!)}): conversion ${f.convertSeconds!.toFixed(1)} s, peak RSS ${mb(f.peakRssBytes!)} = baseline ${mb(f.baseRssBytes!)} + ${f.peakOverBase!.toFixed(2)} × file size`);
+      console.log(`second call (cached): ${f.cachedSeconds!.toFixed(2)} s; session creation (both towers) ${f.sessionSeconds!.toFixed(1)} s; one image encode 224², batch 1: ${f.encodeMs!.toFixed(0)} ms`);
     },
   },
   {

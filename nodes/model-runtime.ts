@@ -8,3 +8,8 @@ import type { NodeServices } from './services.js';
 export function storeNames(services: NodeServices | undefined, kind: ModelKind): readonly string[] {
   return services ? services.models.store.names(kind) : [];
 }
+
+/** {@link storeNames} plus the `.safetensors` entries the store refused, so their loader names the problem. */
+export function storeWeightsFileNames(services: NodeServices | undefined, kind: ModelKind): readonly string[] {
+  return services ? services.models.store.weightsFileNames(kind) : [];
+}

@@ -18,8 +18,8 @@ import { processIo } from './i2t-command.js';
 import type { CliCommand } from './command.js';
 
 /** Usage text. */
-export const DECLIP_TRAIN_USAGE = `usage: perceptgraph declip train <i2t.csv|.jsonl> --clip NAME|DIR [options]
-  --clip NAME|DIR       CLIP model: a name under <data>/models/clip or a folder path (required)
+export const DECLIP_TRAIN_USAGE = `usage: perceptgraph declip train <i2t.csv|.jsonl> --clip NAME|PATH [options]
+  --clip NAME|PATH      CLIP model: a name under <data>/models/clip, a folder or a .safetensors path (required)
   -o, --out FILE        projector safetensors (default <data>/models/declip/<data file>-<clip>.safetensors)
   --data-dir DIR        data directory (default $PERCEPTGRAPH_DATA_DIR or ./data)
   --device D            ${DEVICE_USAGE} (default auto)
@@ -89,10 +89,11 @@ function parseTrainArgs(args: readonly string[], cwd: string): TrainArgs | 'help
   };
 }
 
-/** A CLIP folder by path, or by name under the data dir's `models/clip`. */
+/** A CLIP folder or `.safetensors` file by path, or by name under the data dir's `models/clip`. */
 function resolveClip(spec: string, modelsDir: string, cwd: string): ClipManifest {
   const asPath = path.resolve(cwd, spec);
-  const dir = existsSync(asPath) && statSync(asPath).isDirectory() && /[\\/]/.test(spec) ? asPath : path.join(modelsDir, 'clip', spec);
+  const byPath = existsSync(asPath) && (statSync(asPath).isDirectory() || /\.safetensors$/i.test(spec)) && /[\\/]/.test(spec);
+  const dir = byPath ? asPath : path.join(modelsDir, 'clip', spec);
   if (!existsSync(dir)) throw new Error(`CLIP model '${spec}' not found (looked for ${dir})`);
   const entry = readClip(dir, path.basename(dir));
   if (!entry.ok) throw new Error(`CLIP model ${dir} is not usable: ${entry.problems.join('; ')}`);

@@ -73,6 +73,9 @@ export async function openClipTowers(o: OpenTowersOptions): Promise<ClipTowers> 
 /** Converts a `.safetensors` CLIP (cached) and opens its towers, which have the split signature. */
 async function safetensorsTowers(o: OpenTowersOptions): Promise<ClipTowers> {
   const st = o.manifest.safetensors!;
+  if (o.layout === 'full') {
+    throw new Error(`CLIP ${o.manifest.name} is a .safetensors (${st.file}): it is converted to the split towers; choose layout auto or split (full is optimum's model.onnx)`);
+  }
   if (!o.cacheDir) throw new Error(`CLIP ${o.manifest.name}: a .safetensors CLIP needs a cache folder to be converted into`);
   const c = await convertClipFile({ file: st.file, cacheDir: o.cacheDir, config: st.config, signal: o.signal });
   if (!c.vision || !c.text) throw new Error(`${st.file}: CLIP needs both towers; this file has ${c.vision ? 'only the image tower' : 'only the text tower'}`);

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { readCheckpoint } from './checkpoint-layout.js';
 import { readClip, readClipVision } from './clip-layout.js';
+import { clipWeightsFile } from './clip-safetensors-layout.js';
 import { isRepoFurniture, visibleEntries } from './folder-probe.js';
 import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
 import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
@@ -89,6 +90,16 @@ export class ModelStore {
   /** Names of the usable models of a kind (COMBO choices, `/models/{folder}`). */
   names(kind: ModelKind): string[] {
     return this.listModels(kind).filter((e) => e.ok).map((e) => e.name);
+  }
+
+  /**
+   * Choices of a loader that reads weights files: the usable models plus every refused entry that is a
+   * `.safetensors` file or a folder with `model.safetensors`, as ComfyUI lists each file of a folder. Choosing a
+   * refused one makes the loader fail on its node with the entry's problems, which name the file (a truncated file,
+   * a header that lies), instead of a bare "value not in list" (docs/model-folders.md).
+   */
+  weightsFileNames(kind: ModelKind): string[] {
+    return this.listModels(kind).filter((e) => e.ok || clipWeightsFile(path.join(this.dirOf(kind), e.name)) !== undefined).map((e) => e.name);
   }
 
   /** A COMBO choice source that re-lists on every call (pass to `combo()`). */

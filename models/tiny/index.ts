@@ -2,6 +2,7 @@
 export * from '../clip/graphs.js';
 export { type TextTowerOutputs, textTower, visionTower } from '../clip/tower-graphs.js';
 export * from './clip-folder.js';
+export * from './clip-hf-folder.js';
 export * from './declip.js';
 export * from './ip-adapter.js';
 export * from './sd-text-encoder.js';

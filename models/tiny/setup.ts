@@ -6,8 +6,9 @@
  * <modelsDir>/tokenizers/tiny-sd15/               its tokenizer (single-file checkpoints carry none)
  * <modelsDir>/vae/tiny-vae.safetensors             a standalone AutoencoderKL file (the checkpoint's VAE, unprefixed)
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15-ldm.safetensors  an adapter whose 16 layers fit tiny-sd15.safetensors' attn2 widths
- * <modelsDir>/clip/tiny-clip/                     CLIP split + full, P = 64 (see clip-folder.ts)
- * <modelsDir>/clip/tiny-clip-h/                   the same with P = 1024 (ViT-H space, for DP-Adapter)
+ * <modelsDir>/clip/tiny-clip/                     HF CLIP download folder: model.safetensors (HF key layout, F32) +
+ *                                                 config.json + tokenizer, P = 64 (see clip-hf-folder.ts)
+ * <modelsDir>/clip/tiny-clip-h/                   the same in F16 with P = 1024 (ViT-H space, for DP-Adapter)
  * <modelsDir>/clip_vision/tiny-clip-vision-h.safetensors  an image encoder FILE in the HF layout, 1024-d (IPAdapter nodes)
  * <modelsDir>/ipadapter/tiny-ip-adapter_sd15.safetensors    a FILE, as ComfyUI keeps adapters; F16 like the real one
  * <modelsDir>/declip/tiny-declip.safetensors       projectors for tiny-clip (d 64, h 64)
@@ -16,13 +17,15 @@
  * <modelsDir>/.tiny-manifest.json                  builder version + config hash + files, for the skip check
  * ```
  * All weights come from one seed; the IP UNet and the adapter file share their to_k_ip/to_v_ip weights.
+ * A rebuild removes the files the previous manifest listed that this builder no longer writes (the ONNX files of
+ * the tiny CLIP folders before builder version 5), so an old folder is not read as an ONNX export.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { encodeSafetensors } from '../safetensors/write.js';
 import { type ClipConfig, TINY_CLIP_CONFIG, TINY_CLIP_H_CONFIG } from '../clip/graphs.js';
-import { writeClipFolder } from './clip-folder.js';
+import { writeClipHfFolder } from './clip-hf-folder.js';
 import type { ClipWeightsConfig } from './clip-safetensors.js';
 import { TINY_CLIP_VISION_H_CONFIG, buildClipVisionTensors } from './clip-vision.js';
 import { type LdmCheckpointConfig, TINY_LDM_CONFIG, buildLdmCheckpointTensors, ldmCrossAttentionChannels } from './ldm-checkpoint.js';
@@ -35,7 +38,7 @@ import { DEFAULT_MERGES, type TinyVocab, buildTinyVocab, tokenizerFiles } from '
 import { writeFileAtomic } from './write-file.js';
 
 /** Bump when any builder's output changes for the same config, so existing data dirs are rebuilt. */
-export const TINY_BUILDER_VERSION = 4;
+export const TINY_BUILDER_VERSION = 5;
 
 /** Default seed of the shipped tiny set. */
 export const TINY_DEFAULT_SEED = 1234;
@@ -148,13 +151,29 @@ export function tinySetHash(seed: number, config: TinySetConfig = TINY_SET_CONFI
   return createHash('sha256').update(key).digest('hex');
 }
 
-function upToDate(paths: TinyModelPaths, modelsDir: string, hash: string): boolean {
+function readManifest(file: string): Manifest | undefined {
   try {
-    const m = JSON.parse(readFileSync(paths.manifest, 'utf8')) as Manifest;
-    if (m.builderVersion !== TINY_BUILDER_VERSION || m.configHash !== hash || !Array.isArray(m.files)) return false;
-    return m.files.every((f) => sizeOf(path.join(modelsDir, f.path)) === f.size);
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    return Array.isArray(m.files) ? m : undefined;
   } catch {
-    return false; // A missing or corrupt manifest means "rebuild", never a crash at startup.
+    return undefined; // A missing or corrupt manifest means "rebuild", never a crash at startup.
+  }
+}
+
+function upToDate(m: Manifest | undefined, modelsDir: string, hash: string): boolean {
+  if (!m || m.builderVersion !== TINY_BUILDER_VERSION || m.configHash !== hash) return false;
+  return m.files.every((f) => sizeOf(path.join(modelsDir, f.path)) === f.size);
+}
+
+/**
+ * Deletes what an earlier build wrote and this one did not. Only files still at their recorded size go: one the user
+ * replaced is theirs now.
+ */
+function removeStale(old: Manifest | undefined, modelsDir: string, written: ReadonlySet<string>): void {
+  for (const f of old?.files ?? []) {
+    if (typeof f.path !== 'string' || written.has(f.path)) continue;
+    const file = path.join(modelsDir, f.path);
+    if (!path.relative(modelsDir, file).startsWith('..') && sizeOf(file) === f.size) rmSync(file, { force: true });
   }
 }
 
@@ -171,8 +190,8 @@ function writeAll(paths: TinyModelPaths, seed: number): string[] {
     ...Object.entries(tokenizerFiles(vocab)).map(([name, text]) => writeFileAtomic(path.join(paths.ldmTokenizer, name), text)),
     st(paths.vae, encodeSafetensors(vae, { format: 'pt', perceptgraph_tiny: 'sd15-vae', seed: String(seed) })),
     st(paths.ipAdapterLdm, encodeSafetensors(buildIpAdapterTensors(ldmIp, seed, 'F16'), ipAdapterMetadata(ldmIp, seed))),
-    ...writeClipFolder(paths.clip, { config: c.clip, vocab, seed }),
-    ...writeClipFolder(paths.clipH, { config: c.clipH, vocab, seed }),
+    ...writeClipHfFolder(paths.clip, { config: c.clip, vocab, seed, label: 'clip' }),
+    ...writeClipHfFolder(paths.clipH, { config: c.clipH, vocab, seed, dtype: 'F16', label: 'clip-h' }),
     st(paths.clipVisionH, encodeSafetensors(buildClipVisionTensors(c.clipVisionH, seed), { format: 'pt', perceptgraph_tiny: 'clip-vision-h', seed: String(seed) })),
     st(paths.ipAdapter, encodeSafetensors(buildIpAdapterTensors(c.ipAdapter, seed, 'F16'), ipAdapterMetadata(c.ipAdapter, seed))),
     st(paths.declip, encodeSafetensors(buildDeclipTensors(c.declip, seed), declipMetadata(c.declip, 'tiny-clip'))),
@@ -190,9 +209,11 @@ export function ensureTinyModels(modelsDir: string, options: TinyModelsOptions =
   const seed = options.seed ?? TINY_DEFAULT_SEED;
   const hash = tinySetHash(seed);
   const skip = pathsIn(modelsDir, false);
-  if (!options.force && upToDate(skip, modelsDir, hash)) return skip;
+  const old = readManifest(skip.manifest);
+  if (!options.force && upToDate(old, modelsDir, hash)) return skip;
   const paths = pathsIn(modelsDir, true);
   const files = writeAll(paths, seed).map((f) => ({ path: path.relative(modelsDir, f), size: statSync(f).size }));
+  removeStale(old, modelsDir, new Set(files.map((f) => f.path)));
   const manifest: Manifest = { builderVersion: TINY_BUILDER_VERSION, configHash: hash, files };
   writeFileAtomic(paths.manifest, JSON.stringify(manifest, null, 2));
   return paths;

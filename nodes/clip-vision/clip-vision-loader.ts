@@ -2,7 +2,7 @@
 import { combo } from '../../server/engine/inputs.js';
 import { openClipVision } from '../../models/clip/clip-vision.js';
 import { defineNode } from '../define-node.js';
-import { storeNames } from '../model-runtime.js';
+import { storeWeightsFileNames } from '../model-runtime.js';
 import type { NodeServices } from '../services.js';
 import { CLIP_VISION } from '../socket-types.js';
 
@@ -14,7 +14,7 @@ export const clipVisionLoaderNode = defineNode({
     + '(e.g. CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors; converted to ONNX on first use and cached) or an ONNX folder.',
   inputs: {
     required: {
-      clip_name: combo((services?: NodeServices) => storeNames(services, 'clip_vision')),
+      clip_name: combo((services?: NodeServices) => storeWeightsFileNames(services, 'clip_vision')),
     },
   },
   outputs: [{ type: CLIP_VISION, name: 'CLIP_VISION' }],

@@ -1,6 +1,6 @@
 /**
- * DeCLIPLoader: a CLIP ONNX folder from `models/clip/` (split or full layout) plus a DeCLIP projector file from
- * `models/declip/`. With projector "none" the projectors are zero-initialised and DeCLIP equals CLIP exactly.
+ * DeCLIPLoader: a CLIP from `models/clip/` (a `.safetensors` file or HF folder, converted on first use, or an ONNX
+ * folder in the split or full layout; docs/model-folders.md) plus a DeCLIP projector file from `models/declip/`. With projector "none" the projectors are zero-initialised and DeCLIP equals CLIP exactly.
  */
 import { statSync } from 'node:fs';
 import { combo } from '../../server/engine/inputs.js';
@@ -8,7 +8,7 @@ import { defineNode } from '../define-node.js';
 import type { NodeServices } from '../services.js';
 import { loadDeclipModel, NO_PROJECTOR } from '../../models/declip/declip-model.js';
 import type { ModelStore } from '../../models/store/model-store.js';
-import { storeNames } from '../model-runtime.js';
+import { storeNames, storeWeightsFileNames } from '../model-runtime.js';
 import { graphDir } from './services.js';
 import { DECLIP } from '../socket-types.js';
 import { CLIP_LAYOUT_CHOICES } from '../../models/clip/clip-towers.js';
@@ -36,7 +36,7 @@ export const declipLoaderNode = defineNode({
     + 'Projector "none" means zero-initialised projectors: the perceptual and semantic embeddings equal CLIP\'s.',
   inputs: {
     required: {
-      clip_name: combo((services?: NodeServices) => storeNames(services, 'clip'), { tooltip: 'a .safetensors file or an ONNX folder in models/clip' }),
+      clip_name: combo((services?: NodeServices) => storeWeightsFileNames(services, 'clip'), { tooltip: 'a .safetensors file or an ONNX folder in models/clip' }),
       projector: combo((services?: NodeServices) => [NO_PROJECTOR, ...storeNames(services, 'declip')], {
         default: NO_PROJECTOR, tooltip: 'a projector .safetensors in models/declip, or none (vanilla CLIP)',
       }),

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/api/server.js';
+import { convertClipFile } from '../../models/clip/convert-clip.js';
 import { createRuntime, type AppRuntime } from '../../app/runtime.js';
 
 describe('createRuntime', () => {
@@ -34,8 +35,8 @@ describe('createRuntime', () => {
   it('reports the provider in use and the memory its sessions hold in /system_stats', async () => {
     const before = (await (await fetch(`${server.url}/system_stats`)).json()) as { devices: { type: string; sessions_loaded: number; memory_held: number }[] };
     expect(before.devices[0]).toMatchObject({ sessions_loaded: 0, memory_held: 0 });
-    const vision = path.join(runtime.dirs.models, 'clip', 'tiny-clip', 'vision_model.onnx');
-    const session = await runtime.models.pool.get(vision);
+    const clip = await convertClipFile({ file: path.join(runtime.dirs.models, 'clip', 'tiny-clip', 'model.safetensors'), cacheDir: runtime.dirs.cache });
+    const session = await runtime.models.pool.get(clip.vision!.model);
     const size = session.inputs[0]!.shape.at(-1) as number;
     await session.run({ pixel_values: { data: new Float32Array(3 * size * size), dims: [1, 3, size, size] } });
     const after = (await (await fetch(`${server.url}/system_stats`)).json()) as typeof before;

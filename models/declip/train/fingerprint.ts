@@ -45,9 +45,9 @@ export function dataHash(dataFile: string, imagePaths: readonly string[]): strin
   return h.digest('hex');
 }
 
-/** Identity of a CLIP folder's encoders and preprocessing. */
+/** Identity of a CLIP's encoders (ONNX files, or the `.safetensors` and its config.json) and preprocessing. */
 export function clipModelKey(m: ClipManifest): string {
-  const files = [m.vision?.model, m.text?.model, m.full?.model].filter((f): f is string => !!f);
+  const files = [m.safetensors?.file, m.safetensors?.config, m.vision?.model, m.text?.model, m.full?.model].filter((f): f is string => !!f);
   const pre = m.preprocessorConfig ? readFileSync(m.preprocessorConfig, 'utf8') : 'defaults';
   return `${m.name}:${hashOf(files.map((f) => [path.basename(f), fileFingerprint(f)]), pre).slice(0, 24)}`;
 }

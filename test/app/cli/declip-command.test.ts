@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeclip } from '../../../models/store/weight-layout.js';
+import { ensureTinyModels } from '../../../models/tiny/setup.js';
 import { openSafetensors } from '../../../models/safetensors/read.js';
 import { runDeclipCli } from '../../../app/cli/declip-command.js';
 import { writeSynthSet, writeTestClip } from '../../models/declip/train/fixtures.js';
@@ -64,5 +65,28 @@ describe('runDeclipCli', () => {
     } finally {
       await f.close();
     }
+  }, 60_000);
+
+  it('trains on the default tiny CLIP (an HF .safetensors folder, by name) and on a bare .safetensors file by path', async () => {
+    ensureTinyModels(path.join(dir, 'tiny-data', 'models'));
+    const args = (clip: string, out: string) => ['train', dataFile, '--clip', clip, '--data-dir', 'tiny-data', '--out', out, '--device', 'cpu',
+      '--views', '1', '--hidden', '16', '--batch', '16', '--val', '0.25', '--seed', '4', '--epochs', '1'];
+    const byName = captureIo(dir);
+    expect(await runDeclipCli(args('tiny-clip', 'tiny.safetensors'), byName.io), byName.err.join('')).toBe(0);
+    expect(byName.out.join('')).toMatch(/data: 40 images used of 40 rows.*computed embeddings/);
+    const entry = readDeclip(path.join(dir, 'tiny.safetensors'), 'tiny.safetensors');
+    expect(entry.ok && entry.manifest.embedDim).toBe(64);
+
+    const bare = path.join(dir, 'bare', 'clip', 'tiny-clip-h.safetensors'); // tokenizer: bare/tokenizers/<stem>/
+    fs.mkdirSync(path.dirname(bare), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'tiny-data', 'models', 'clip', 'tiny-clip-h', 'model.safetensors'), bare);
+    const tokenizer = path.join(dir, 'bare', 'tokenizers', 'tiny-clip-h');
+    fs.mkdirSync(tokenizer, { recursive: true });
+    for (const f of ['vocab.json', 'merges.txt']) fs.copyFileSync(path.join(dir, 'tiny-data', 'models', 'clip', 'tiny-clip', f), path.join(tokenizer, f));
+    const byPath = captureIo(dir);
+    // No config.json beside a bare file: heads come from the width (one head of 64), the run still works.
+    expect(await runDeclipCli(args('bare/clip/tiny-clip-h.safetensors', 'bare.safetensors'), byPath.io), byPath.err.join('')).toBe(0);
+    const h = readDeclip(path.join(dir, 'bare.safetensors'), 'bare.safetensors');
+    expect(h.ok && h.manifest.embedDim).toBe(1024);
   }, 60_000);
 });

@@ -60,6 +60,10 @@ describe('ModelStore with .safetensors CLIPs', () => {
     const problems = (kind: 'clip' | 'clip_vision', name: string) => store.listModels(kind).find((e) => e.name === name);
     expect(problems('clip_vision', 'lora.safetensors')).toMatchObject({ ok: false, problems: [expect.stringMatching(/lora\.safetensors: not a CLIP encoder: expected vision_model/)] });
     expect(problems('clip', 'vision-only.safetensors')).toMatchObject({ ok: false, problems: [expect.stringMatching(/image tower only; models\/clip needs both towers/)] });
+    // Loaders still offer refused .safetensors files (as ComfyUI lists every file), so choosing one names the problem.
+    expect(store.names('clip_vision')).not.toContain('lora.safetensors');
+    expect(store.weightsFileNames('clip_vision')).toEqual(['golden-openclip.safetensors', 'lora.safetensors', 'vision-only.safetensors']);
+    expect(() => store.resolveClipVision('lora.safetensors')).toThrow(/clip_vision model "lora\.safetensors" cannot be loaded: .*lora\.safetensors: not a CLIP encoder/);
   });
 });
 

@@ -1,5 +1,10 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_CLIP_CONFIG } from '../../../models/clip/graphs.js';
+import { convertClipFile } from '../../../models/clip/convert-clip.js';
+import { writeClipFolder } from '../../../models/tiny/clip-folder.js';
+import { buildTinyVocab } from '../../../models/tiny/vocab.js';
 import { NO_PROJECTOR } from '../../../models/declip/declip-model.js';
 import { normalizeRows } from '../../../models/declip/zero-shot.js';
 import { ModelStoreError } from '../../../models/store/model-store.js';
@@ -44,10 +49,13 @@ describe('loadDeclipModel', () => {
     expect(b.modelKey).not.toBe(a.modelKey);
   });
 
-  it('runs the optimum full model.onnx to the same directions as the split files', async () => {
-    const split = await fx.load('tiny-clip', NO_PROJECTOR, 'split');
-    const full = await fx.load('tiny-clip', NO_PROJECTOR, 'full');
-    expect(full.layout).toBe('full');
+  it('runs an ONNX CLIP folder: the optimum full model.onnx gives the same directions as the split files', async () => {
+    const vocab = buildTinyVocab();
+    const config = { ...TINY_CLIP_CONFIG, text: { ...TINY_CLIP_CONFIG.text, vocabSize: vocab.size } };
+    writeClipFolder(path.join(fx.dirs.models, 'clip', 'tiny-clip-onnx'), { config, vocab, seed: 3 });
+    const split = await fx.load('tiny-clip-onnx', NO_PROJECTOR, 'split');
+    const full = await fx.load('tiny-clip-onnx', NO_PROJECTOR, 'full');
+    expect([split.layout, full.layout]).toEqual(['split', 'full']);
     const images = patternImages(2);
     const a = normalizeRows((await split.encodeImages(images)).raw!);
     const b = normalizeRows((await full.encodeImages(images)).raw!);
@@ -55,6 +63,13 @@ describe('loadDeclipModel', () => {
     const ta = normalizeRows(await split.encodeTexts(['Good photo.', 'Bad photo.']));
     const tb = normalizeRows(await full.encodeTexts(['Good photo.', 'Bad photo.']));
     ta.forEach((v, i) => expect(tb[i]).toBeCloseTo(v, 4));
+    rmSync(path.join(fx.dirs.models, 'clip', 'tiny-clip-onnx'), { recursive: true });
+  });
+
+  it('runs the tiny .safetensors CLIP through its converted towers, and refuses the full layout for it', async () => {
+    const model = await fx.load('tiny-clip', NO_PROJECTOR, 'split');
+    expect(model.layout).toBe('split');
+    await expect(fx.load('tiny-clip', NO_PROJECTOR, 'full')).rejects.toThrow(/tiny-clip is a \.safetensors .*model\.safetensors.*choose layout auto or split/);
   });
 
   it('rejects a projector whose d differs from the CLIP embedding width', async () => {
@@ -77,7 +92,8 @@ describe('loadDeclipModel', () => {
 describe('DeclipModel.encodeTexts', () => {
   it('encodes each (model, text) once: repeated prompts come from the cache', async () => {
     const model = await fx.load('tiny-clip', NO_PROJECTOR);
-    const runsOfText = () => fx.models.pool.stats().sessions.find((s) => s.file === path.join(fx.tiny.clip, 'text_model.onnx'))?.runs ?? 0;
+    const { text } = await convertClipFile({ file: path.join(fx.tiny.clip, 'model.safetensors'), cacheDir: fx.dirs.cache });
+    const runsOfText = () => fx.models.pool.stats().sessions.find((s) => s.file === text!.model)?.runs ?? 0;
     const before = runsOfText();
     const first = await model.encodeTexts(['Good photo.', 'Bad photo.', 'Good photo.']);
     expect(first.dims).toEqual([3, 64]);

@@ -16,7 +16,7 @@ export function declipFixture(): DeclipFixture {
   return {
     ...fx,
     load: (clip, projector, layout = 'auto') =>
-      loadDeclipModel({ pool: fx.models.pool, store: fx.models.store, clip, projector, layout, graphDir: fx.dirs.cache }),
+      loadDeclipModel({ pool: fx.models.pool, store: fx.models.store, clip, projector, layout, graphDir: fx.dirs.cache, cacheDir: fx.dirs.cache }),
   };
 }
 

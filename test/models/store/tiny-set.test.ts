@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
 import { floatOutput } from '../../../models/onnx/tensor-types.js';
+import { convertClipFile } from '../../../models/clip/convert-clip.js';
 import { checkIpUnetSignature } from '../../../models/store/ip-unet-signature.js';
 import { ensureTinyModels } from '../../../models/tiny/setup.js';
 
@@ -17,6 +18,7 @@ beforeAll(() => {
 afterAll(async () => {
   await runtime.dispose();
   rmSync(root, { recursive: true, force: true });
+  rmSync(`${root}-cache`, { recursive: true, force: true });
 });
 
 describe('ModelStore on the tiny model set', () => {
@@ -57,12 +59,19 @@ describe('ModelStore on the tiny model set', () => {
     expect(!bad.ok && bad.problems.join('; ')).toMatch(/has no ipadapter_scale \/ ip_adapter_scale input/);
   });
 
-  it('resolves a CLIP folder whose split towers load', async () => {
-    const m = runtime.store.resolveClip('tiny-clip');
-    const vision = await runtime.pool.get(m.vision!.model);
-    const text = await runtime.pool.get(m.text!.model);
-    expect(vision.inputs.map((i) => i.name)).toEqual(['pixel_values']);
-    expect(text.outputs.map((o) => o.name)).toContain('text_embeds');
-    expect(runtime.pool.stats().sessionsLoaded).toBeGreaterThanOrEqual(4);
+  it('resolves both tiny CLIPs to HF .safetensors folders whose converted towers load with the split signature', async () => {
+    for (const [name, d] of [['tiny-clip', 64], ['tiny-clip-h', 1024]] as const) {
+      const m = runtime.store.resolveClip(name);
+      expect(m.safetensors).toMatchObject({ file: path.join(root, 'clip', name, 'model.safetensors'), layout: 'hf' });
+      expect([m.vision, m.text, m.full]).toEqual([undefined, undefined, undefined]);
+      const c = await convertClipFile({ file: m.safetensors!.file, cacheDir: path.join(root, '..', `${path.basename(root)}-cache`), config: m.safetensors!.config });
+      const vision = await runtime.pool.get(c.vision!.model);
+      const text = await runtime.pool.get(c.text!.model);
+      expect(vision.inputs.map((i) => i.name)).toEqual(['pixel_values']);
+      expect(vision.outputs.find((o) => o.name === 'image_embeds')?.shape).toEqual(['batch', d]);
+      expect(text.outputs.find((o) => o.name === 'text_embeds')?.shape).toEqual(['batch', d]);
+      expect(c.vision!.structure).toMatchObject({ heads: 4, activation: 'quick_gelu', imageSize: 224, patchSize: 32 });
+    }
+    expect(runtime.pool.stats().sessionsLoaded).toBeGreaterThanOrEqual(6);
   });
 });

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClipTowers } from '../../../models/clip/clip-towers.js';
+import { SessionPool } from '../../../models/onnx/session-pool.js';
 import { openSafetensors } from '../../../models/safetensors/read.js';
 import { readCheckpoint } from '../../../models/store/checkpoint-layout.js';
 import { readClip } from '../../../models/store/clip-layout.js';
@@ -43,6 +45,33 @@ describe('tiny tokenizer files with ClipTokenizer', () => {
   });
 });
 
+describe('tiny CLIP .safetensors with its tokenizer, through the converter', () => {
+  it('the folder\'s tokenizer ids fit the token table, and the converted towers tell prompts and images apart', async () => {
+    const pool = new SessionPool({ device: 'cpu' });
+    try {
+      for (const dir of [paths.clip, paths.clipH]) {
+        const entry = readClip(dir, path.basename(dir));
+        if (!entry.ok) throw new Error(entry.problems.join('; '));
+        const tok = await ClipTokenizer.fromDir(entry.manifest.tokenizer.dir);
+        const weights = await openSafetensors(entry.manifest.safetensors!.file);
+        expect(weights.tensors['text_model.embeddings.token_embedding.weight']!.shape[0]).toBe(tok.vocabSize);
+        await weights.close();
+        const d = dir === paths.clip ? 64 : 1024;
+        const towers = await openClipTowers({ pool, manifest: entry.manifest, dummyText: [tok.bosId, tok.eosId], imageSize: 224, cacheDir: path.join(dir, '..', '..', 'cache') });
+        const text = await towers.encodeText(tok.encodeBatch(['a sharp photo', 'a blurry photo']));
+        expect(text.dims).toEqual([2, d]);
+        expect(maxAbsDiff(text.data.subarray(0, d), text.data.subarray(d))).toBeGreaterThan(1e-4);
+        const pixels = Float32Array.from({ length: 2 * 3 * 224 * 224 }, (_, i) => (i < 3 * 224 * 224 ? Math.sin(i * 0.01) : Math.cos(i * 0.003)));
+        const image = await towers.encodeImage({ data: pixels, dims: [2, 3, 224, 224] });
+        expect(image.dims).toEqual([2, d]);
+        expect(maxAbsDiff(image.data.subarray(0, d), image.data.subarray(d))).toBeGreaterThan(1e-4);
+      }
+    } finally {
+      await pool.dispose();
+    }
+  }, 60_000);
+});
+
 describe('tiny set with the model store readers', () => {
   it('recognises the checkpoint (with unet_ip) and both CLIP folders without problems', () => {
     const ckpt = readCheckpoint(paths.sd15, 'tiny-sd15');
@@ -51,6 +80,8 @@ describe('tiny set with the model store readers', () => {
     for (const dir of [paths.clip, paths.clipH]) {
       const clip = readClip(dir, path.basename(dir));
       expect(clip.ok ? [] : clip.problems).toEqual([]);
+      expect(clip.ok && clip.manifest.safetensors).toEqual({ file: path.join(dir, 'model.safetensors'), layout: 'hf', config: path.join(dir, 'config.json') });
+      expect(clip.ok && clip.manifest.tokenizer.dir).toBe(dir);
     }
   });
 

@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_SET_CONFIG, ensureTinyModels, type TinyModelPaths } from '../../../models/tiny/setup.js';
+import { readClip } from '../../../models/store/clip-layout.js';
+import { writeClipFolder } from '../../../models/tiny/clip-folder.js';
 import { buildTinyVocab } from '../../../models/tiny/vocab.js';
 import { session, signature } from './ort-helpers.js';
 
@@ -40,9 +42,11 @@ describe('ensureTinyModels', () => {
       expect(existsSync(path.join(paths.sd15, rel)), rel).toBe(true);
     }
     for (const clip of [paths.clip, paths.clipH]) {
-      for (const f of ['vision_model.onnx', 'text_model.onnx', 'model.onnx', 'config.json', 'preprocessor_config.json', 'vocab.json', 'merges.txt']) {
+      for (const f of ['model.safetensors', 'config.json', 'preprocessor_config.json', 'vocab.json', 'merges.txt']) {
         expect(existsSync(path.join(clip, f)), `${clip}/${f}`).toBe(true);
       }
+      // An ONNX file in the folder would make the store read it as an ONNX export instead of the .safetensors.
+      expect(readdirSync(clip).filter((f) => f.endsWith('.onnx')), clip).toEqual([]);
     }
     for (const f of [paths.ipAdapter, paths.declip, paths.declipH, paths.declipHInit, paths.clipVisionH]) expect(existsSync(f), f).toBe(true);
   });
@@ -65,7 +69,7 @@ describe('ensureTinyModels', () => {
     writeFileSync(paths.declip, '');
     expect(ensureTinyModels(dir).built).toBe(true);
     expect(statSync(paths.declip).size).toBeGreaterThan(0);
-    const gone = path.join(paths.clip, 'text_model.onnx');
+    const gone = path.join(paths.clip, 'model.safetensors');
     rmSync(gone);
     expect(ensureTinyModels(dir).built).toBe(true);
     expect(existsSync(gone)).toBe(true);
@@ -73,8 +77,8 @@ describe('ensureTinyModels', () => {
 
   it('gives different weights for a different seed', () => {
     const other = ensureTinyModels(tmp(), { seed: 99 });
-    const a = readFileSync(path.join(paths.clip, 'vision_model.onnx'));
-    expect(readFileSync(path.join(other.clip, 'vision_model.onnx')).equals(a)).toBe(false);
+    const a = readFileSync(path.join(paths.clip, 'model.safetensors'));
+    expect(readFileSync(path.join(other.clip, 'model.safetensors')).equals(a)).toBe(false);
   });
 
   it('states the tiny vocabulary ids in config.json and tokenizer files', () => {
@@ -93,13 +97,49 @@ describe('ensureTinyModels', () => {
       ['checkpoints/tiny-sd15/text_encoder/model.onnx', ['input_ids: int32 [batch,sequence]']],
       ['checkpoints/tiny-sd15/unet_ip/model.onnx', ['sample: float32 [batch,4,height,width]', 'timestep: int64 [1]', 'encoder_hidden_states: float32 [batch,sequence,768]', 'ipadapter_scale: float32 [16]']],
       ['checkpoints/tiny-sd15/vae_encoder/model.onnx', ['sample: float32 [batch,3,height,width]']],
-      ['clip/tiny-clip-h/vision_model.onnx', ['pixel_values: float32 [batch,3,224,224]']],
-      ['clip/tiny-clip/text_model.onnx', ['input_ids: int64 [batch,sequence]']],
     ];
     for (const [rel, inputs] of expected) {
       const s = await session(readFileSync(path.join(dir, rel)));
       expect(signature(s.inputMetadata), rel).toEqual(inputs);
     }
+  });
+
+  it('writes both CLIPs in the Hugging Face CLIPModel key layout, d 64 in F32 and d 1024 in F16, sized to the tiny vocabulary', () => {
+    const vocab = buildTinyVocab();
+    for (const [dir, d, dtype] of [[paths.clip, 64, 'F32'], [paths.clipH, 1024, 'F16']] as const) {
+      const h = header(path.join(dir, 'model.safetensors'));
+      const file = `${dir}/model.safetensors`;
+      expect(h['vision_model.embeddings.patch_embedding.weight'], file).toMatchObject({ dtype, shape: [64, 3, 32, 32] });
+      expect(h['vision_model.encoder.layers.0.self_attn.q_proj.weight'], file).toMatchObject({ dtype, shape: [64, 64] });
+      expect(h['visual_projection.weight'], file).toMatchObject({ dtype, shape: [d, 64] });
+      expect(h['text_projection.weight'], file).toMatchObject({ dtype, shape: [d, 64] });
+      expect(h['text_model.embeddings.token_embedding.weight'], file).toMatchObject({ dtype, shape: [vocab.size, 64] });
+      expect(h['text_model.embeddings.position_embedding.weight'], file).toMatchObject({ shape: [77, 64] });
+      expect(Object.keys(h).some((k) => k.startsWith('visual.') || k.includes('resblocks')), file).toBe(false);
+      const cfg = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
+      expect(cfg.vision_config).toMatchObject({ hidden_size: 64, num_attention_heads: 4, hidden_act: 'quick_gelu' });
+      expect(cfg.text_config).toMatchObject({ hidden_size: 64, num_attention_heads: 4, vocab_size: vocab.size });
+    }
+  });
+
+  it('rebuilds a data dir of builder version 4: the old ONNX files of the CLIP folders go, a file the user replaced stays', () => {
+    const old = tmp();
+    const vocab = buildTinyVocab();
+    const clipDir = path.join(old, 'clip', 'tiny-clip');
+    const config = { ...TINY_SET_CONFIG.clip, text: { ...TINY_SET_CONFIG.clip.text, vocabSize: vocab.size } };
+    const written = writeClipFolder(clipDir, { config, vocab, seed: 1 });
+    const userFile = path.join(clipDir, 'model.onnx');
+    const files = written.map((f) => ({ path: path.relative(old, f), size: statSync(f).size }));
+    writeFileSync(userFile, 'replaced by the user');
+    writeFileSync(path.join(old, '.tiny-manifest.json'), JSON.stringify({ builderVersion: 4, configHash: 'old', files }));
+    expect(ensureTinyModels(old).built).toBe(true);
+    expect(existsSync(path.join(clipDir, 'vision_model.onnx'))).toBe(false);
+    expect(existsSync(path.join(clipDir, 'text_model.onnx'))).toBe(false);
+    expect(existsSync(userFile)).toBe(true);
+    expect(existsSync(path.join(clipDir, 'model.safetensors'))).toBe(true);
+    rmSync(userFile);
+    const entry = readClip(clipDir, 'tiny-clip');
+    expect(entry.ok && entry.manifest.safetensors?.file).toBe(path.join(clipDir, 'model.safetensors'));
   });
 
   it('writes the IP-Adapter with the real keys: 4 image_proj tensors and 16 to_k_ip/to_v_ip pairs', () => {

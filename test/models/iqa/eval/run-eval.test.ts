@@ -1,3 +1,4 @@
+import { convertClipFile } from '../../../../models/clip/convert-clip.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +61,8 @@ describe('runIqaEval (end to end on a degraded tiny set)', () => {
 
   it('resumes from the embedding cache: a second run encodes nothing and gives the same numbers', async () => {
     const first = await runIqaEval(options({ cacheDir: path.join(work, 'resume') }));
-    const runs = () => fx.models.pool.stats().sessions.find((s) => s.file === path.join(fx.tiny.clip, 'vision_model.onnx'))!.runs;
+    const { vision } = await convertClipFile({ file: path.join(fx.tiny.clip, 'model.safetensors'), cacheDir: fx.dirs.cache });
+    const runs = () => fx.models.pool.stats().sessions.find((s) => s.file === vision!.model)!.runs;
     const before = runs();
     const second = await runIqaEval(options({ cacheDir: path.join(work, 'resume') }));
     expect(runs()).toBe(before);
@@ -104,17 +106,17 @@ describe('runIqaEval (end to end on a degraded tiny set)', () => {
   it('accepts custom model configs and writes JSON and CSV reports', async () => {
     const models = [
       parseModelSpec('name=semantic,clip=tiny-clip,projector=tiny-declip.safetensors,space=semantic,prompt=aesthetic'),
-      parseModelSpec('name=full,clip=tiny-clip,layout=full,space=clip,positive=Sharp photo.,negative=Blurry photo.,logit_scale=1'),
+      parseModelSpec('name=pair,clip=tiny-clip,layout=split,space=clip,positive=Sharp photo.,negative=Blurry photo.,logit_scale=1'),
     ];
     const r = await runIqaEval(options({ models, cacheDir: null }));
-    expect(r.models.map((m) => m.name)).toEqual(['semantic', 'full']);
+    expect(r.models.map((m) => m.name)).toEqual(['semantic', 'pair']);
     const files = writeEvalReports(r, path.join(work, 'out'));
     const json = JSON.parse(fs.readFileSync(files.json, 'utf8'));
     expect(Object.keys(json.models[0])).toEqual(expect.arrayContaining(['srcc', 'krcc', 'plcc', 'plccLogistic', 'n', 'msPerImage']));
     const csv = fs.readFileSync(files.csv, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('model,clip,projector,space,prompt,logit_scale,n,srcc,krcc,plcc,plcc_logistic,rmse_logistic,ms_per_image,encoded,cached,warnings');
     expect(csv).toHaveLength(3);
-    expect(fs.readFileSync(files.predictions, 'utf8').split('\n')[0]).toBe('row,image,mos,semantic,full');
+    expect(fs.readFileSync(files.predictions, 'utf8').split('\n')[0]).toBe('row,image,mos,semantic,pair');
   });
 
   it('refuses duplicate config names and bad specs before running', async () => {
