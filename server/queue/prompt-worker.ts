@@ -172,10 +172,11 @@ export class PromptWorker implements ExecutorControl {
 
   async #execute(run: Run): Promise<ExecutionOutcome> {
     const { entry } = run;
-    const progress = new ProgressStateTracker(entry.promptId);
+    // progress_state goes to the prompt's client only: without one there is nothing to track.
+    const progress = run.clientId === null ? null : new ProgressStateTracker(entry.promptId);
     const onEvent = (ev: ExecutionEvent): void => {
       if (ev.type === 'executing') run.node = ev.node;
-      const state = progress.onEvent(ev);
+      const state = progress?.onEvent(ev);
       if (state) this.#deliver(run, state);
       const msg = toOutbound(ev, entry.promptId, Date.now());
       if (msg) this.#deliver(run, msg);

@@ -3,6 +3,7 @@
  * node starts, reports progress or finishes; only to the prompt's client; never in the history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProgressStateTracker, SNAPSHOT_EVERY_CHANGE_LIMIT, SNAPSHOT_INTERVAL_MS } from '../../../server/queue/progress-state.js';
 import { stubNodes } from '../../support/stub-nodes.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { connectWs, type WsClient, type WsMessage } from '../../support/ws-client.js';
@@ -67,5 +68,25 @@ describe('progress_state', () => {
     const seen = [...owner.messages, ...other.messages].filter((m) => m.data?.prompt_id === r.body.prompt_id).map((m) => m.type);
     expect(seen).toContain('progress'); // progress goes to everyone when the prompt has no client…
     expect(seen).not.toContain('progress_state'); // …but progress_state is for the owner only
+  });
+});
+
+describe('ProgressStateTracker on huge prompts', () => {
+  it('sends every change up to the limit, then at most one snapshot per interval, and the last before the end', () => {
+    const tracker = new ProgressStateTracker('p');
+    const sent: number[] = [];
+    const n = SNAPSHOT_EVERY_CHANGE_LIMIT + 500;
+    for (let i = 0; i < n; i++) {
+      const msg = tracker.onEvent({ type: 'executing', node: String(i) }, i < n - 1 ? 0 : SNAPSHOT_INTERVAL_MS);
+      if (msg) sent.push(Object.keys(msg.kind === 'json' ? msg.data.nodes as object : {}).length);
+    }
+    // 1,000 immediate ones with every node, then one when the interval has passed holding the 500 changed since.
+    expect(sent.length).toBe(SNAPSHOT_EVERY_CHANGE_LIMIT + 1);
+    expect(sent[SNAPSHOT_EVERY_CHANGE_LIMIT - 1]).toBe(SNAPSHOT_EVERY_CHANGE_LIMIT);
+    expect(sent.at(-1)).toBe(500);
+    tracker.onEvent({ type: 'node_finished', node: String(n - 1) }, SNAPSHOT_INTERVAL_MS + 1);
+    const last = tracker.onEvent({ type: 'execution_success' }, SNAPSHOT_INTERVAL_MS + 2);
+    expect(last && last.kind === 'json' && (last.data.nodes as Record<string, { state: string }>)[String(n - 1)]!.state).toBe('finished');
+    expect(tracker.onEvent({ type: 'execution_success' }, SNAPSHOT_INTERVAL_MS + 3)).toBeNull();
   });
 });

@@ -32,7 +32,11 @@ describe('execute', () => {
     b.add('StubOutput', { value: link(c), label: 'sum' });
     const { outcome, types } = await run(engine, b.build());
     expect(outcome).toEqual({ status: 'success', outputs: { '3': { text: ['sum: 5'] } } });
-    expect(types).toEqual(['execution_start', 'execution_cached', 'executing', 'executing', 'executing', 'executed', 'execution_success']);
+    expect(types).toEqual([
+      'execution_start', 'execution_cached',
+      'executing', 'node_finished', 'executing', 'node_finished', 'executing', 'executed', 'node_finished',
+      'execution_success',
+    ]);
   });
 
   it('re-runs nothing on an identical prompt, and only the downstream nodes after one widget change', async () => {
