@@ -15,6 +15,7 @@ import { loadCustomNodePacks, type NodePackStatus } from './custom-node-packs.js
 import type { Device } from '../models/onnx/providers.js';
 import { createModelRuntime, type ModelRuntime } from '../models/runtime/model-runtime.js';
 import { MODEL_KINDS } from '../models/store/manifests.js';
+import { describeExtraFolders, type ExtraModelFolder } from '../models/store/extra-model-paths.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
 import { ensureExampleInputs } from './examples/example-inputs.js';
 
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly tinyModels?: boolean;
   /** Evict idle ONNX sessions beyond this many bytes. */
   readonly memoryBudgetBytes?: number;
+  /** More model folders (`--extra-model-paths FILE`, ComfyUI's extra_model_paths.yaml; docs/model-folders.md). */
+  readonly extraModelFolders?: readonly ExtraModelFolder[];
   /** Which node results survive between prompts (`--cache-classic|--cache-lru N|--cache-none`; default classic). */
   readonly cache?: CacheConfig;
   /** Load the custom node packs of the data dir (`custom_nodes/`, `custom_nodes.json`; default true). */
@@ -48,6 +51,8 @@ export interface AppRuntime {
   deviceInfo(): object[];
   /** `/models/{folder}` listings from the model store. */
   modelFolders(): Record<string, string[]>;
+  /** The folders each model kind is searched in, in order (the data dir's own plus `--extra-model-paths`). */
+  modelFolderPaths(): Record<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -79,8 +84,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     device: options.device ?? 'auto',
     memoryBudgetBytes: options.memoryBudgetBytes,
     ortLogLevel: 'fatal',
+    extraModelFolders: options.extraModelFolders,
     log,
   });
+  for (const line of describeExtraFolders(options.extraModelFolders ?? [])) log(line);
   for (const p of models.store.problems()) log(`model store: ${p.kind}/${p.name} is unusable: ${p.problems.join('; ')}`);
   const services: NodeServices = { dirs, models };
   const registry = defaultRegistry();
@@ -112,6 +119,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     },
     modelFolders() {
       return Object.fromEntries(MODEL_KINDS.map((k) => [k, models.store.names(k)]));
+    },
+    modelFolderPaths() {
+      return Object.fromEntries(MODEL_KINDS.map((k) => [k, models.store.foldersOf(k)]));
     },
     close: () => models.dispose(),
   };

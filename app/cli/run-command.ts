@@ -18,6 +18,7 @@ import type { GraphError } from '../../server/engine/errors.js';
 import { applyImageInputs, applyWidgetSets, nodeTitle, type ApiPrompt } from './run-overrides.js';
 import { progressReporter } from './run-progress.js';
 import { formatSummary, summarise } from './run-summary.js';
+import { EXTRA_MODEL_PATHS_HELP, EXTRA_MODEL_PATHS_OPTIONS, extraModelPathsOption } from './extra-model-paths-option.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `usage: perceptgraph run <workflow.json> [options]
@@ -28,6 +29,7 @@ Runs an API-format workflow (File > Export (API)) or a UI-format workflow saved 
   --set NODE.IN=VAL   set widget input IN of node NODE, e.g. --set 3.seed=42 --set KSampler.steps=8 (repeatable)
   --output-dir DIR    where SaveImage writes (default <data dir>/output)
   --data-dir DIR      data directory with models/, input/, output/ (default $PERCEPTGRAPH_DATA_DIR or ./data)
+${EXTRA_MODEL_PATHS_HELP}
   --device D          ${DEVICE_USAGE} (default auto)
   --json              print a JSON summary on stdout: {prompt_id, status, files, scores, outputs, error?}
 Progress goes to stderr (a bar per node on a terminal); the last lines name every file written.`;
@@ -53,6 +55,7 @@ function parseRunArgs(args: string[]) {
       'data-dir': { type: 'string' }, device: { type: 'string', default: 'auto' }, json: { type: 'boolean' },
       input: { type: 'string', multiple: true, default: [] }, image: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] }, 'output-dir': { type: 'string' },
+      ...EXTRA_MODEL_PATHS_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,8 +80,9 @@ export const runCommand: CliCommand = {
     }
     if (positionals.length !== 1) throw new UsageError(`expected one workflow file, got ${positionals.length}\n\n${HELP}`);
     const device = deviceOption(values.device);
+    const extraModelFolders = extraModelPathsOption(values['extra-model-paths']);
     const doc = await readWorkflow(positionals[0]!);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], outputDir: values['output-dir'], device, log: (m) => console.error(m) });
+    const runtime = await createRuntime({ dataDir: values['data-dir'], outputDir: values['output-dir'], device, extraModelFolders, log: (m) => console.error(m) });
     try {
       const info = runtime.engine.objectInfo() as unknown as ObjectInfo;
       const workflow = isUiWorkflow(doc) ? doc : undefined;

@@ -11,14 +11,16 @@ import { frontEndRootOption } from './front-end-root-option.js';
 import { startServer } from '../../server/api/server.js';
 import { redisBackend } from '../../server/queue/redis/redis-backend.js';
 import { hideSecretsFromProcessList, resolveAuthToken } from './auth-token-option.js';
+import { EXTRA_MODEL_PATHS_HELP, EXTRA_MODEL_PATHS_OPTIONS, EXTRA_MODEL_PATHS_USAGE, extraModelPathsOption } from './extra-model-paths-option.js';
 import { CACHE_HELP, CACHE_OPTIONS, CACHE_USAGE, cacheOption, describeCache } from './cache-option.js';
 
 const HELP = `usage: perceptgraph serve [--listen HOST] [--port N] [--data-dir DIR] [--device ${DEVICE_USAGE}] [--auth-token TOKEN | --auth-token-file FILE] [--allow-host NAME] [--preview-method M] [--multi-user] [--front-end-root DIR]
-                        ${CACHE_USAGE} [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
+                        ${CACHE_USAGE} ${EXTRA_MODEL_PATHS_USAGE} [--queue redis://[:PASSWORD@]HOST:PORT[/DB] [--worker-token TOKEN]]
 
   --listen       address to bind (default 127.0.0.1; a bare --listen= binds 0.0.0.0)
   --port         port (default 8188)
   --data-dir     data directory with models/, input/, output/, temp/ (default ./data)
+${EXTRA_MODEL_PATHS_HELP}
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
   --auth-token   require "Authorization: Bearer TOKEN" on HTTP and WebSocket (visible in the process list:
                  prefer the PERCEPTGRAPH_AUTH_TOKEN environment variable or --auth-token-file)
@@ -57,6 +59,7 @@ export const serveCommand: CliCommand = {
         queue: { type: 'string' },
         'worker-token': { type: 'string' },
         ...CACHE_OPTIONS,
+        ...EXTRA_MODEL_PATHS_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,7 +77,8 @@ export const serveCommand: CliCommand = {
     if (values.queue !== undefined && !workerToken) throw new UsageError('--queue needs a token for the workers: --worker-token TOKEN (or --auth-token)');
     const frontEnd = frontEndRootOption(values['front-end-root']);
     const cache = cacheOption(values);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, log: console.log });
+    const extraModelFolders = extraModelPathsOption(values['extra-model-paths']);
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, log: console.log });
     console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     const staticDir = frontEnd ?? editorDist();
     if (frontEnd) console.log(`serving the ComfyUI frontend in ${frontEnd}`);
@@ -96,6 +100,7 @@ export const serveCommand: CliCommand = {
       staticDir,
       deviceInfo: runtime.deviceInfo,
       modelFolders: runtime.modelFolders,
+      modelFolderPaths: runtime.modelFolderPaths,
       workflowsDir: runtime.workflowsDir,
       nodePacks: () => runtime.nodePacks,
       multiUser: values['multi-user'],

@@ -7,17 +7,19 @@ import type { CliCommand } from './command.js';
 import { createRuntime } from '../runtime.js';
 import { DEVICE_USAGE, deviceOption } from './device-option.js';
 import { UsageError } from './usage-error.js';
+import { EXTRA_MODEL_PATHS_HELP, EXTRA_MODEL_PATHS_OPTIONS, EXTRA_MODEL_PATHS_USAGE, extraModelPathsOption } from './extra-model-paths-option.js';
 import { CACHE_HELP, CACHE_OPTIONS, CACHE_USAGE, cacheOption, describeCache } from './cache-option.js';
 import { parseRedisUrl } from '../../server/queue/redis/redis-url.js';
 import { startRedisWorker } from '../../server/queue/redis/redis-worker.js';
 
 const HELP = `usage: perceptgraph worker --queue redis://[:PASSWORD@]HOST:PORT[/DB] [--token TOKEN] [--device ${DEVICE_USAGE}] [--data-dir DIR] [--id NAME]
-                         ${CACHE_USAGE}
+                         ${CACHE_USAGE} ${EXTRA_MODEL_PATHS_USAGE}
 
   --queue        the Redis the server was started with (serve --queue)
   --token        the server's worker token (default $PERCEPTGRAPH_WORKER_TOKEN)
   --device       ONNX Runtime execution provider (default auto: CUDA, then WebGPU, then CPU)
   --data-dir     this worker's data directory: its models, and where inputs are cached (default ./data)
+${EXTRA_MODEL_PATHS_HELP}
   --id           the name shown in /system_stats (default HOST-PID-random)
   --preview-method  none|latent2rgb|auto, as for serve (default none)
 ${CACHE_HELP}`;
@@ -35,6 +37,7 @@ export const workerCommand: CliCommand = {
         id: { type: 'string' },
         'preview-method': { type: 'string', default: 'none' },
         ...CACHE_OPTIONS,
+        ...EXTRA_MODEL_PATHS_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -52,7 +55,8 @@ export const workerCommand: CliCommand = {
     if (!token) throw new UsageError('--token TOKEN (the server\'s worker token) is required');
     const device = deviceOption(values.device);
     const cache = cacheOption(values);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, log: console.log });
+    const extraModelFolders = extraModelPathsOption(values['extra-model-paths']);
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, log: console.log });
     console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     let worker;
     try {

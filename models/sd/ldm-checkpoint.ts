@@ -19,8 +19,8 @@ export interface LoadLdmOptions {
   readonly file: string;
   /** `<data>/cache`. */
   readonly cacheDir: string;
-  /** `<data>/models` (for `tokenizers/`). */
-  readonly modelsDir: string;
+  /** The `tokenizers` folders in search order: `<data>/models/tokenizers`, then any extra ones (tokenizer-dir.ts). */
+  readonly tokenizerRoots: readonly string[];
   /** Loads the tokenizer once, to check its ids fit the token embedding. */
   readonly sessions: SessionSource;
   readonly signal?: AbortSignal;
@@ -32,7 +32,7 @@ export interface LoadLdmOptions {
  */
 export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint> {
   const c = await convertLdmCheckpoint({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
-  const tokenizerDir = checkpointTokenizerDir(o.modelsDir, o.name);
+  const tokenizerDir = checkpointTokenizerDir(o.tokenizerRoots, o.name);
   const tok = await tokenizerFor(o.sessions, tokenizerDir);
   if (tok.vocabSize > c.textVocab) {
     throw new Error(`${o.file}: the tokenizer in ${tokenizerDir} has ${tok.vocabSize} ids but the text encoder embeds only ${c.textVocab}; it belongs to another model`);
@@ -46,7 +46,7 @@ export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint
 }
 
 /** VAE of a standalone `.safetensors` AutoencoderKL file in `vae/`. */
-export async function loadLdmVae(o: Omit<LoadLdmOptions, 'modelsDir' | 'sessions'>): Promise<SdVae> {
+export async function loadLdmVae(o: Omit<LoadLdmOptions, 'tokenizerRoots' | 'sessions'>): Promise<SdVae> {
   const c = await convertLdmVae({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
   return { key: `vae/${o.name}`, decoderPath: c.vaeDecoder.model, encoderPath: c.vaeEncoder.model, scalingFactor: SD15_LATENT_FORMAT.scaleFactor };
 }

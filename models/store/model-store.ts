@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readCheckpoint } from './checkpoint-layout.js';
 import { readClip, readClipVision } from './clip-layout.js';
 import { clipWeightsFile } from './clip-safetensors-layout.js';
+import { folderSearchOrder, type ExtraModelFolder } from './extra-model-paths.js';
 import { isRepoFurniture, visibleEntries } from './folder-probe.js';
 import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
 import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
@@ -21,6 +22,11 @@ export interface ModelStoreOptions {
    * per /object_info); default 1000. A file added, removed or renamed changes the folder's mtime and lists at once.
    */
   readonly cacheMs?: number;
+  /**
+   * More folders per kind (`--extra-model-paths`, ComfyUI's `extra_model_paths.yaml`): listed after the data dir's
+   * own, or before it for an `is_default` section, and loaded in place (docs/model-folders.md).
+   */
+  readonly extraFolders?: readonly ExtraModelFolder[];
 }
 
 /** A model that is missing or cannot load; `problems` holds every reason. */
@@ -34,6 +40,9 @@ export class ModelStoreError extends Error {
     super(`${kind} model "${model}" cannot be loaded: ${problems.join('; ')}`);
   }
 }
+
+/** A folder key the store searches: a model kind, or `tokenizers` (single-file checkpoints' tokenizers). */
+export type ModelFolderKey = ModelKind | 'tokenizers';
 
 type Reader<K extends ModelKind> = (fullPath: string, name: string) => ModelEntry<K>;
 
@@ -55,34 +64,54 @@ function folderStamp(dir: string): number {
   }
 }
 
-/** Reads model folders and files under one models directory. */
+/** Reads model folders and files under one models directory, plus the extra folders it is given. */
 export class ModelStore {
   readonly modelsDir: string;
   private readonly cacheMs: number;
-  private readonly cache = new Map<ModelKind, { at: number; stamp: number; entries: readonly ModelEntry[] }>();
+  private readonly extraFolders: readonly ExtraModelFolder[];
+  private readonly cache = new Map<ModelKind, { at: number; stamp: string; entries: readonly ModelEntry[] }>();
 
   constructor(options: ModelStoreOptions) {
     this.modelsDir = path.resolve(options.modelsDir);
     this.cacheMs = options.cacheMs ?? 1000;
+    this.extraFolders = options.extraFolders ?? [];
   }
 
-  /** The folder of a kind: `<modelsDir>/<kind>`. */
-  dirOf(kind: ModelKind): string {
+  /** The data dir's own folder of a kind: `<modelsDir>/<kind>` (where trainers and downloads write). */
+  dirOf(kind: ModelFolderKey): string {
     return path.join(this.modelsDir, kind);
   }
 
-  /** Every entry of a kind, usable or broken, sorted by name. A missing kind folder lists nothing. */
+  /** Every folder searched for a kind, in search order (the first holding a name wins). */
+  foldersOf(kind: ModelFolderKey): string[] {
+    return folderSearchOrder(this.dirOf(kind), this.extraFolders.filter((e) => e.folder === kind));
+  }
+
+  /**
+   * The full path of model `name` of a kind: in the first folder that holds it, or in the data dir's own folder
+   * when none does.
+   */
+  pathOf(kind: ModelKind, name: string): string {
+    const dir = this.foldersOf(kind).find((d) => visibleEntries(d).includes(name)) ?? this.dirOf(kind);
+    return path.join(dir, name);
+  }
+
+  /**
+   * Every entry of a kind, usable or broken: folder by folder in search order, sorted by name within each, a name
+   * found again in a later folder left out (it would never load). A missing folder lists nothing.
+   */
   listModels<K extends ModelKind>(kind: K): readonly ModelEntry<K>[] {
-    const dir = this.dirOf(kind);
+    const dirs = this.foldersOf(kind);
     // Like ComfyUI's filename cache, which checks its folders' mtimes: the editor's Refresh right after a copy
     // must see the new file (docs/model-folders.md).
-    const stamp = folderStamp(dir);
+    const stamp = dirs.map(folderStamp).join(',');
     const hit = this.cache.get(kind);
     if (hit && hit.stamp === stamp && Date.now() - hit.at < this.cacheMs) return hit.entries as readonly ModelEntry<K>[];
     const reader = READERS[kind] as Reader<K>;
-    const entries = visibleEntries(dir)
-      .filter((n) => !isRepoFurniture(n))
-      .map((n) => reader(path.join(dir, n), n));
+    const seen = new Set<string>();
+    const entries = dirs.flatMap((dir) => visibleEntries(dir)
+      .filter((n) => !isRepoFurniture(n) && !seen.has(n))
+      .map((n) => (seen.add(n), reader(path.join(dir, n), n))));
     this.cache.set(kind, { at: Date.now(), stamp, entries });
     return entries;
   }
@@ -99,7 +128,7 @@ export class ModelStore {
    * a header that lies), instead of a bare "value not in list" (docs/model-folders.md).
    */
   weightsFileNames(kind: ModelKind): string[] {
-    return this.listModels(kind).filter((e) => e.ok || clipWeightsFile(path.join(this.dirOf(kind), e.name)) !== undefined).map((e) => e.name);
+    return this.listModels(kind).filter((e) => e.ok || clipWeightsFile(this.pathOf(kind, e.name)) !== undefined).map((e) => e.name);
   }
 
   /** A COMBO choice source that re-lists on every call (pass to `combo()`). */
@@ -126,13 +155,14 @@ export class ModelStore {
     if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name) || name.includes('\0')) {
       throw new ModelStoreError(kind, name, ['a model name must be a single file or folder name']);
     }
-    if (!visibleEntries(this.dirOf(kind)).includes(name)) {
+    const dir = this.foldersOf(kind).find((d) => visibleEntries(d).includes(name));
+    if (dir === undefined) {
       const available = this.names(kind);
       throw new ModelStoreError(kind, name, [
-        `not found in ${this.dirOf(kind)} (available: ${available.length > 0 ? available.join(', ') : 'none'})`,
+        `not found in ${this.foldersOf(kind).join(', ')} (available: ${available.length > 0 ? available.join(', ') : 'none'})`,
       ]);
     }
-    const entry = (READERS[kind] as Reader<K>)(path.join(this.dirOf(kind), name), name);
+    const entry = (READERS[kind] as Reader<K>)(path.join(dir, name), name);
     if (!entry.ok) throw new ModelStoreError(kind, name, entry.problems);
     return entry.manifest;
   }

@@ -24,7 +24,7 @@ export function adapterFile(store: ModelStore, name: string): string {
   const entry = store.listModels('ipadapter').find((e) => e.name === name);
   // resolve() names what is available when absent, and why a non-safetensors file (a .bin pickle) is refused.
   if (!entry || entry.ok || path.extname(name).toLowerCase() !== '.safetensors') return store.resolveIpAdapter(name).file;
-  return path.join(store.dirOf('ipadapter'), entry.name);
+  return store.pathOf('ipadapter', entry.name);
 }
 
 export const ipAdapterLoaderNode = defineNode({

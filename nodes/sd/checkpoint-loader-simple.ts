@@ -34,7 +34,7 @@ export const checkpointLoaderSimpleNode = defineNode({
     const ckpt = manifest.format === 'onnx-folder'
       ? checkpointFromManifest(manifest)
       : await loadLdmCheckpoint({
-        name: manifest.name, file: manifest.file, cacheDir: ctx.services.dirs.cache, modelsDir: ctx.services.dirs.models, sessions: pool, signal: ctx.signal,
+        name: manifest.name, file: manifest.file, cacheDir: ctx.services.dirs.cache, tokenizerRoots: store.foldersOf('tokenizers'), sessions: pool, signal: ctx.signal,
       });
     return { outputs: [ckpt.model, ckpt.clip, ckpt.vae] };
   },

@@ -30,6 +30,8 @@ export interface RouteDeps {
   readonly deviceInfo?: () => object[];
   /** Model folder kind → relative file paths, for `/models` and `/models/{folder}`. */
   readonly modelFolders: () => Record<string, string[]>;
+  /** Model folder kind → the folders searched, in order; absent: `dirs.models/<kind>` alone (model-folder-paths.ts). */
+  readonly modelFolderPaths?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) for `/workflows`. */
   readonly workflowsDir?: string;
   /** The custom node packs found at start (`GET /node_packs`); each entry as the app's loader reports it. */

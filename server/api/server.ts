@@ -48,6 +48,11 @@ export interface ServerOptions {
   readonly deviceInfo?: () => object[];
   /** Model folders for `/models`; default: subdirectories of `dirs.models`. */
   readonly modelFolders?: () => Record<string, string[]>;
+  /**
+   * The folders each model kind is searched in, in order (`/internal/folder_paths`, `/experiment/models`);
+   * default: `dirs.models/<kind>` alone. More than one with `--extra-model-paths`.
+   */
+  readonly modelFolderPaths?: () => Record<string, string[]>;
   /** Folder of example UI workflows (`*.json`) served at `/workflows` for the editor's examples menu. */
   readonly workflowsDir?: string;
   /** Custom node packs found at start, for `GET /node_packs`. */
@@ -124,6 +129,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     workflowsDir: options.workflowsDir,
     nodePacks: options.nodePacks,
     modelFolders: backend.modelFolders ? () => backend.modelFolders!() : options.modelFolders ?? (() => modelFoldersFromDir(dirs.models)),
+    // A remote worker's folders are its own; the server can name only its data dir's.
+    modelFolderPaths: backend.modelFolders ? undefined : options.modelFolderPaths,
     version: packageVersion(),
   };
   const hosts: HostPolicy = { listen: options.host ?? '127.0.0.1', allowed: options.allowHosts ?? [] };

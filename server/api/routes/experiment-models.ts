@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Router } from 'express';
 import { StringHttpError } from '../http-error.js';
 import { sendJson } from '../json-io.js';
+import { modelFolderPaths } from '../model-folder-paths.js';
 import type { RouteDeps } from '../route-deps.js';
 
 /** One entry of `/experiment/models/{folder}`. */
@@ -27,26 +28,30 @@ async function bytesOf(p: string): Promise<number> {
   return total;
 }
 
-async function modelFile(dir: string, name: string): Promise<WireModelFile | undefined> {
-  const p = path.join(dir, name);
-  try {
-    const st = await stat(p);
-    return { name, pathIndex: 0, modified: st.mtimeMs / 1000, created: st.ctimeMs / 1000, size: await bytesOf(p) };
-  } catch {
-    return undefined; // listed but gone (or remote): ComfyUI skips files it cannot stat
+/** The entry of `name` from the first of `dirs` that holds it; `pathIndex` is that folder's place in the list. */
+async function modelFile(dirs: readonly string[], name: string): Promise<WireModelFile | undefined> {
+  for (const [pathIndex, dir] of dirs.entries()) {
+    const p = path.join(dir, name);
+    try {
+      const st = await stat(p);
+      return { name, pathIndex, modified: st.mtimeMs / 1000, created: st.ctimeMs / 1000, size: await bytesOf(p) };
+    } catch {
+      // not in this folder: try the next
+    }
   }
+  return undefined; // listed but gone (or remote): ComfyUI skips files it cannot stat
 }
 
 export function register(router: Router, deps: RouteDeps): void {
   router.get('/experiment/models', (_req, res) => {
-    sendJson(res, Object.keys(deps.modelFolders()).map((name) => ({ name, folders: [path.join(deps.dirs.models, name)] })));
+    sendJson(res, Object.entries(modelFolderPaths(deps)).map(([name, folders]) => ({ name, folders })));
   });
 
   router.get('/experiment/models/:folder', async (req, res) => {
     const names = deps.modelFolders()[req.params.folder];
     if (!names) throw new StringHttpError(404, '');
-    const dir = path.join(deps.dirs.models, req.params.folder);
-    const files = await Promise.all(names.map((n) => modelFile(dir, n)));
+    const dirs = modelFolderPaths(deps)[req.params.folder]!;
+    const files = await Promise.all(names.map((n) => modelFile(dirs, n)));
     sendJson(res, files.filter((f) => f !== undefined));
   });
 }

@@ -4,11 +4,11 @@
  * /internal/logs/subscribe` (`{clientId, enabled}`: push new entries as WS `logs` messages) and
  * `GET /internal/folder_paths` (model folder kind → its directories).
  */
-import path from 'node:path';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http-error.js';
 import { jsonBody, sendJson } from '../json-io.js';
+import { modelFolderPaths } from '../model-folder-paths.js';
 import type { RouteDeps } from '../route-deps.js';
 
 const SubscribeBody = z.object({ clientId: z.string(), enabled: z.boolean() });
@@ -30,6 +30,6 @@ export function register(router: Router, deps: RouteDeps): void {
   });
 
   router.get('/internal/folder_paths', (_req, res) => {
-    sendJson(res, Object.fromEntries(Object.keys(deps.modelFolders()).map((k) => [k, [path.join(deps.dirs.models, k)]])));
+    sendJson(res, modelFolderPaths(deps));
   });
 }
