@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { convertLdmCheckpoint } from '../models/ldm/convert.js';
 import { SessionPool } from '../models/onnx/session-pool.js';
 import { floatOutput } from '../models/onnx/tensor-types.js';
-import { SD15_LDM_CONFIG, ldmCheckpointShapes } from '../models/tiny/ldm-checkpoint.js';
+import { SD15_LDM_CONFIG, ldmCheckpointShapes, type LdmCheckpointConfig } from '../models/tiny/ldm-checkpoint.js';
 
 /** Writes a safetensors file of random F16 values, one tensor at a time (bounded memory). */
-export function writeRandomF16Checkpoint(file: string): number {
-  const shapes = ldmCheckpointShapes(SD15_LDM_CONFIG);
+export function writeRandomF16Checkpoint(file: string, config: LdmCheckpointConfig = SD15_LDM_CONFIG): number {
+  const shapes = ldmCheckpointShapes(config);
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const [k, s] of shapes) {

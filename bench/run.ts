@@ -14,6 +14,7 @@ import { benchJsonCodec } from './json-codec.js';
 import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
+import { benchLdmReference } from './ldm-reference.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -30,6 +31,20 @@ const groups: Group[] = [
       const f = await benchLdmConvert();
       console.log(`SD1.5 .safetensors (random F16, ${mb(f.fileBytes!)}): conversion ${f.convertSeconds!.toFixed(1)} s, peak RSS ${mb(f.peakRssBytes!)} = baseline ${mb(f.baseRssBytes!)} + ${f.peakOverBase!.toFixed(2)} × file size`);
       console.log(`second load (cached): ${f.cachedLoadSeconds!.toFixed(2)} s; UNet session creation ${f.sessionSeconds!.toFixed(1)} s; one UNet step 512², batch 2: ${f.stepSeconds!.toFixed(1)} s`);
+    },
+  },
+  {
+    name: 'ldm-ref',
+    async run() {
+      const f = await benchLdmReference();
+      if (!f) {
+        console.log('ldm-ref skipped: set LDM_REF_ONNX (torch.onnx.export of the reference UNet) and LDM_REF_CHECKPOINT (its checkpoint); see docs/ldm-checkpoints.md');
+        return;
+      }
+      console.log(
+        `UNet step 512², batch 2, best of ${f.rounds} (alternating): ours ${f.oursSeconds.toFixed(2)} s, reference export ${f.referenceSeconds.toFixed(2)} s, ` +
+          `ratio ours/reference ${f.ratio.toFixed(2)}; outputs max |diff| ${f.maxAbsDiff.toExponential(2)} (max |out| ${f.maxAbsOutput.toFixed(3)})`,
+      );
     },
   },
   {
