@@ -7,13 +7,13 @@
 import { fileURLToPath } from 'node:url';
 import { convertLdmCheckpoint } from '../models/ldm/convert.js';
 import { floatOutput } from '../models/onnx/tensor-types.js';
-import { SD15_LDM_CONFIG, ldmCheckpointShapes } from '../models/tiny/ldm-checkpoint.js';
+import { SD15_LDM_CONFIG, ldmCheckpointShapes, type LdmCheckpointConfig } from '../models/tiny/ldm-checkpoint.js';
 import { childConversion, runConversionBench, writeStreamedSafetensors } from './streamed-safetensors.js';
 
 /** Writes a safetensors file of random F16 values, one tensor at a time (bounded memory). */
-export function writeRandomF16Checkpoint(file: string): number {
+export function writeRandomF16Checkpoint(file: string, config: LdmCheckpointConfig = SD15_LDM_CONFIG): number {
   let seed = 1;
-  return writeStreamedSafetensors(file, ldmCheckpointShapes(SD15_LDM_CONFIG), 'F16', (_key, n) => {
+  return writeStreamedSafetensors(file, ldmCheckpointShapes(config), 'F16', (_key, n) => {
     const words = new Uint16Array(n);
     // Small random halves (|x| < 0.03: exponent 0x2000…0x23ff) so activations stay finite.
     for (let i = 0; i < n; i++) {

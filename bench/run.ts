@@ -16,6 +16,7 @@ import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
 import { benchResponsiveness } from './responsiveness.js';
 import { benchClipConvert } from './clip-convert.js';
+import { benchLdmReference } from './ldm-reference.js';
 
 type Group = { name: string; run: () => Promise<void> };
 
@@ -40,6 +41,20 @@ const groups: Group[] = [
       const f = await benchClipConvert();
       console.log(`CLIP ViT-B/32 .safetensors (HF layout, random F32, ${mb(f.fileBytes!)}): conversion ${f.convertSeconds!.toFixed(1)} s, peak RSS ${mb(f.peakRssBytes!)} = baseline ${mb(f.baseRssBytes!)} + ${f.peakOverBase!.toFixed(2)} × file size`);
       console.log(`second call (cached): ${f.cachedSeconds!.toFixed(2)} s; session creation (both towers) ${f.sessionSeconds!.toFixed(1)} s; one image encode 224², batch 1: ${f.encodeMs!.toFixed(0)} ms`);
+    },
+  },
+  {
+    name: 'ldm-ref',
+    async run() {
+      const f = await benchLdmReference();
+      if (!f) {
+        console.log('ldm-ref skipped: set LDM_REF_ONNX (torch.onnx.export of the reference UNet) and LDM_REF_CHECKPOINT (its checkpoint); see docs/ldm-checkpoints.md');
+        return;
+      }
+      console.log(
+        `UNet step 512², batch 2, best of ${f.rounds} (alternating): ours ${f.oursSeconds.toFixed(2)} s, reference export ${f.referenceSeconds.toFixed(2)} s, ` +
+          `ratio ours/reference ${f.ratio.toFixed(2)}; outputs max |diff| ${f.maxAbsDiff.toExponential(2)} (max |out| ${f.maxAbsOutput.toFixed(3)})`,
+      );
     },
   },
   {
