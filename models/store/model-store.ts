@@ -10,6 +10,7 @@ import { readClip, readClipVision } from './clip-layout.js';
 import { isRepoFurniture, visibleEntries } from './folder-probe.js';
 import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
 import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
+import { readPromptEntry } from './prompt-layout.js';
 
 /** Store configuration. */
 export interface ModelStoreOptions {
@@ -43,6 +44,7 @@ const READERS: { [K in ModelKind]: Reader<K> } = {
   ipadapter: readIpAdapter,
   declip: readDeclip,
   vae: readVae,
+  prompts: readPromptEntry,
 };
 
 /** A folder's mtime (ms), or -1 when it does not exist. */
@@ -153,6 +155,11 @@ export class ModelStore {
   /** An `ip-adapter_sd15.safetensors`-style file. */
   resolveIpAdapter(name: string): ManifestOf['ipadapter'] {
     return this.resolve('ipadapter', name);
+  }
+
+  /** A learned prompt file (`prompts/*.safetensors`, docs/coop.md); read it with `readPromptFile(manifest.file)`. */
+  resolvePrompt(name: string): ManifestOf['prompts'] {
+    return this.resolve('prompts', name);
   }
 
   /** A DeCLIP projector safetensors file. */
