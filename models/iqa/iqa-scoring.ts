@@ -42,7 +42,7 @@ export function checkEmbedsModel(embeds: ImageEmbeds, model: DeclipModel, space:
  */
 export interface LearnedPairTexts {
   /** The hand-written pair the context was learned for (its class words follow the context). */
-  readonly pair: Pick<PromptPair, 'positive' | 'negative'>;
+  readonly pair: PromptPair;
   /** Normalised text embeddings [2, P], positive row first. */
   readonly text: Float32Array;
   /** The image space it was trained against; scoring in another space is refused. */
