@@ -90,7 +90,10 @@ export function promptStateFile(cacheDir: string, out: string): string {
  */
 export async function learnPrompt(o: LearnPromptOptions): Promise<LearnedPrompt> {
   const { env, model, data } = o;
-  if (data.mos.length < 2) throw new Error(`only ${data.mos.length} labelled image(s) could be used (${data.problems.length} left out): prompt learning needs at least 2`);
+  if (data.mos.length < 2) {
+    const first = data.problems[0] ? `; first: row ${data.problems[0].row}: ${data.problems[0].message}` : '';
+    throw new Error(`only ${data.mos.length} labelled image(s) could be used (${data.problems.length} left out${first}): prompt learning needs at least 2`);
+  }
   const stateFile = promptStateFile(env.cacheDir, o.out);
   if (o.resume && !existsSync(stateFile)) throw new Error(`cannot resume: no state file ${stateFile} (run without resume first)`);
   mkdirSync(path.dirname(stateFile), { recursive: true });
