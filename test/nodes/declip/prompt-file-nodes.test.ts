@@ -16,8 +16,8 @@ import { makeDegradedIqaSet } from '../../../models/i2t/degraded-iqa-set.js';
 import { scorePair, type LearnedPairTexts } from '../../../models/iqa/iqa-scoring.js';
 import { ATTRIBUTE_PROMPTS, QUALITY_PROMPTS, type PromptPair } from '../../../models/iqa/prompts.js';
 import { createRng } from '../../../models/onnx-builder/prng.js';
-import type { Conditioning, Latent } from '../../../models/sd/types.js';
-import type { ImageBatch } from '../../../models/tensors.js';
+import type { Conditioning } from '../../../models/sd/types.js';
+import type { ImageBatch, Latent } from '../../../models/tensors.js';
 import { coreNodes } from '../../../nodes/core/index.js';
 import { attributeScoresNode, declipNodes, qualityScoreNode } from '../../../nodes/declip/index.js';
 import { gatedGenerateNode } from '../../../nodes/dp-adapter/index.js';
@@ -146,7 +146,7 @@ describe('GatedGenerate with a prompt file', () => {
 
   it('gates on the learned prompt\'s scores', async () => {
     const out = await gatedGenerateNode.run(nodeContext(fx), inputs('technical.safetensors'));
-    const [, , all, allScores] = out.outputs as [ImageBatch, Scores, ImageBatch, Scores];
+    const [, , all, allScores] = out.outputs as unknown as [ImageBatch, Scores, ImageBatch, Scores];
     expect(allScores.label).toMatch(/^learned 'Good photo\.' vs 'Bad photo\.' \(technical\.safetensors/);
     const embeds = await declip.encodeImages(all);
     expect(allScores.values).toEqual(await scorePair({ model: declip, embeds, space: 'perceptual', pair: QUALITY_PROMPTS.technical, learned: await learned('technical.safetensors') }));
