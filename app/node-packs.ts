@@ -10,6 +10,7 @@ import { declipNodes } from '../nodes/declip/index.js';
 import { dpAdapterNodes } from '../nodes/dp-adapter/index.js';
 import { ipAdapterNodes } from '../nodes/ipadapter/index.js';
 import { declipTrainNodes } from '../nodes/declip-train/index.js';
+import { coopNodes } from '../nodes/coop/index.js';
 
 /** Every shipped pack by its folder under `nodes/`, in registry order (README's node table follows it). */
 export const packs: Readonly<Record<string, readonly AnyNodeDefinition[]>> = {
@@ -20,6 +21,7 @@ export const packs: Readonly<Record<string, readonly AnyNodeDefinition[]>> = {
   'dp-adapter': dpAdapterNodes,
   ipadapter: ipAdapterNodes,
   'declip-train': declipTrainNodes,
+  coop: coopNodes,
 };
 
 /** The default registry: every shipped pack. */

@@ -3,6 +3,7 @@
  * and reports SRCC, KRCC, PLCC and logistic PLCC per config: a table on stdout, metrics.json, metrics.csv and
  * predictions.csv in the output folder, a progress bar on a TTY, and a resumable embedding cache.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
@@ -17,6 +18,7 @@ import { ProgressBar } from '../../models/iqa/eval/progress-bar.js';
 import { formatEvalTable, writeEvalReports } from '../../models/iqa/eval/report.js';
 import { runIqaEval } from '../../models/iqa/eval/run-eval.js';
 import { checkEvalInputs } from './iqa-eval-checks.js';
+import { CROSS_HELP, TUNE_HELP, crossCommand, tuneCommand } from './iqa-tune-command.js';
 
 const HELP = `usage: perceptgraph iqa eval --images DIR --labels FILE [options]
 
@@ -30,6 +32,8 @@ Scores every labelled image and prints SRCC, KRCC, PLCC and PLCC after a 4-param
                         name, clip, projector, layout, space (perceptual|semantic|raw|clip),
                         prompt (preset id) or positive + negative, logit_scale.
                         Default: ${DEFAULT_EVAL_MODELS.map((m) => `${m.name} (${m.clip}, ${m.projector}, ${m.space})`).join(' vs ')}
+  --prompt FILE         a learned prompt file (iqa tune), repeatable: adds a "<model>+<file>" column per model
+                        config scored with it (a path, or a name in <data>/models/prompts/)
   --out DIR             report folder (default <data>/output/iqa-eval)
   --cache-dir DIR       embedding cache for resuming (default <data>/cache/iqa-eval); --no-cache disables it
   --batch-size N        images per encoder run (default 16)
@@ -45,6 +49,7 @@ function parse(args: string[]) {
     options: {
       images: { type: 'string' }, labels: { type: 'string' }, format: { type: 'string', default: 'auto' },
       'image-column': { type: 'string' }, 'mos-column': { type: 'string' }, model: { type: 'string', multiple: true },
+      prompt: { type: 'string', multiple: true },
       out: { type: 'string' }, 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean' },
       'batch-size': { type: 'string', default: '16' }, 'data-dir': { type: 'string' },
       device: { type: 'string', default: 'auto' }, help: { type: 'boolean', short: 'h' },
@@ -66,11 +71,16 @@ async function evalCommand(args: string[]): Promise<number> {
   const device = deviceOption(values.device);
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${values['batch-size']}`);
-  const models = values.model?.map(parseModelSpec);
+  const dirs = dataDirs(values['data-dir']);
+  const promptFiles = (values.prompt ?? []).map((p) => promptFilePath(p, dirs.models));
+  const specs = values.model?.map(parseModelSpec);
+  const models = specs && promptFiles.length
+    ? [...specs, ...specs.flatMap((c) => promptFiles.map((f) => ({ ...c, name: `${c.name}+${path.basename(f)}`, promptFile: f })))]
+    : specs;
+  if (promptFiles.length && !specs) throw new UsageError('--prompt needs --model configs naming the CLIP the prompt was learned for');
   checkEvalInputs(path.resolve(values.images), path.resolve(values.labels), {
     format: values.format as LabelFormatId | 'auto', imageColumn: columnRef(values['image-column']), mosColumn: columnRef(values['mos-column']),
   });
-  const dirs = dataDirs(values['data-dir']);
   // The default configs name the tiny CLIP; build it when missing so the command works on a fresh data dir.
   if (!models) ensureTinyModels(dirs.models);
   const runtime = createModelRuntime({ modelsDir: dirs.models, device, log: (m) => console.error(m) });
@@ -96,12 +106,24 @@ async function evalCommand(args: string[]): Promise<number> {
   }
 }
 
+/** A `--prompt` value: an existing path, else a name in `<models>/prompts/`. */
+function promptFilePath(value: string, modelsDir: string): string {
+  if (existsSync(value)) return path.resolve(value);
+  const inStore = path.join(modelsDir, 'prompts', value.endsWith('.safetensors') ? value : `${value}.safetensors`);
+  if (existsSync(inStore)) return inStore;
+  throw new UsageError(`--prompt ${value}: no such file, and no ${path.basename(inStore)} in ${path.dirname(inStore)}`);
+}
+
+const ALL_HELP = `${HELP}\n\n${TUNE_HELP}\n\n${CROSS_HELP}`;
+
 export const iqaCommand: CliCommand = {
-  summary: 'image quality assessment tools (eval: SRCC/KRCC/PLCC of CLIP vs DeCLIP on a labelled folder)',
+  summary: 'image quality assessment tools (eval: SRCC/KRCC/PLCC on a labelled folder; tune: learn a CoOp prompt; cross: cross-dataset protocol)',
   async run(args) {
     const [sub, ...rest] = args;
     if (sub === 'eval') return evalCommand(rest);
-    console.error(sub && sub !== '--help' && sub !== '-h' ? `unknown iqa subcommand "${sub}"\n\n${HELP}` : HELP);
+    if (sub === 'tune') return tuneCommand(rest);
+    if (sub === 'cross') return crossCommand(rest);
+    console.error(sub && sub !== '--help' && sub !== '-h' ? `unknown iqa subcommand "${sub}"\n\n${ALL_HELP}` : ALL_HELP);
     return sub === '--help' || sub === '-h' ? 0 : 2;
   },
 };

@@ -67,11 +67,19 @@ export interface PromptSessions {
   readonly dir: string;
 }
 
+/** A tower read from its file, with the weight plan its graphs share. */
+interface PreparedTower {
+  readonly tower: PromptTower;
+  readonly plan: WeightPlan;
+  readonly source: Awaited<ReturnType<typeof openSafetensors>>;
+  readonly dir: string;
+}
+
 /**
- * Builds (or reuses) the prompt graphs of `o.tower` and opens them.
+ * Reads the tower's structure and identity from the file (the caller closes `source`).
  * @throws PromptModelError when the file has no CLIP text tower or no text projection
  */
-export async function openPromptSessions(o: PromptSessionOptions): Promise<PromptSessions> {
+async function prepareTower(o: { tower: TextTowerSource; cacheDir: string; signal?: AbortSignal }): Promise<PreparedTower> {
   const source = await openSafetensors(o.tower.file);
   try {
     const name = o.tower.name ?? path.basename(o.tower.file);
@@ -91,7 +99,21 @@ export async function openPromptSessions(o: PromptSessionOptions): Promise<Promp
       vocabSize: structure.vocabSize, projectionDim: structure.projectionDim, activation: structure.activation,
     };
     const dir = path.join(o.cacheDir, 'coop', `${sha256.slice(0, 24)}-v${PROMPT_GRAPH_VERSION}`);
-    const shape: PromptGraphShape = { structure, prefix, contextLength: o.contextLength, contextSets: o.contextSets };
+    return { tower: { identity, structure, prefix }, plan, source, dir };
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
+}
+
+/**
+ * Builds (or reuses) the prompt graphs of `o.tower` and opens them.
+ * @throws PromptModelError when the file has no CLIP text tower or no text projection
+ */
+export async function openPromptSessions(o: PromptSessionOptions): Promise<PromptSessions> {
+  const { tower, plan, source, dir } = await prepareTower(o);
+  try {
+    const shape: PromptGraphShape = { structure: tower.structure, prefix: tower.prefix, contextLength: o.contextLength, contextSets: o.contextSets };
     // The encode graph is planned first, always: it touches every weight, so the data file's layout is the same
     // whichever graphs a run opens.
     const encodeBytes = buildPromptEncodeGraph(shape, plan).toBytes();
@@ -100,14 +122,35 @@ export async function openPromptSessions(o: PromptSessionOptions): Promise<Promp
       buildPromptStepGraph({ ...shape, loss: o.loss, logitScale: o.logitScale, optimizer, adamw: ADAMW_GRAPH_DEFAULTS }, plan).toBytes();
     const stepBytes = step('adamw');
     const gradientBytes = o.gradientGraph ? step('none') : undefined;
-    const scoreBytes = buildPromptScoreGraph({ projectionDim: structure.projectionDim, loss: o.loss, logitScale: o.logitScale }).toBytes();
+    const scoreBytes = buildPromptScoreGraph({ projectionDim: tower.structure.projectionDim, loss: o.loss, logitScale: o.logitScale }).toBytes();
     await ensureData(plan, source, dir, o.signal);
     const open = (prefixName: string, bytes: Uint8Array) => o.pool.get(writeGraphFile(dir, prefixName, bytes));
     const [encode, baseline, score, stepSession, gradient] = await Promise.all([
       open('coop-encode', encodeBytes), open('coop-baseline', baselineBytes), open('coop-score', scoreBytes), open('coop-step', stepBytes),
       gradientBytes ? open('coop-gradient', gradientBytes) : Promise.resolve(undefined),
     ]);
-    return { tower: { identity, structure, prefix }, encode, baseline, score, step: stepSession, gradient, dir };
+    return { tower, encode, baseline, score, step: stepSession, gradient, dir };
+  } finally {
+    await source.close();
+  }
+}
+
+/** The encode graph alone (scoring with a prompt file): context [S, M, d] + token rows → `text_embeds` [2, P]. */
+export interface PromptEncoder {
+  readonly tower: PromptTower;
+  readonly encode: ModelSession;
+}
+
+/**
+ * Opens only the encode graph of one context shape (the same graph and weight data as {@link openPromptSessions}).
+ * @throws PromptModelError when the file has no CLIP text tower or no text projection
+ */
+export async function openPromptEncoder(o: Omit<PromptSessionOptions, 'loss' | 'logitScale' | 'gradientGraph'>): Promise<PromptEncoder> {
+  const { tower, plan, source, dir } = await prepareTower(o);
+  try {
+    const bytes = buildPromptEncodeGraph({ structure: tower.structure, prefix: tower.prefix, contextLength: o.contextLength, contextSets: o.contextSets }, plan).toBytes();
+    await ensureData(plan, source, dir, o.signal);
+    return { tower, encode: await o.pool.get(writeGraphFile(dir, 'coop-encode', bytes)) };
   } finally {
     await source.close();
   }

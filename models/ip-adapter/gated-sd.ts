@@ -5,7 +5,7 @@
  *   AttributeScores (`scoreAttributes`) maths, in the chosen embedding space.
  */
 import type { DeclipModel } from '../declip/declip-model.js';
-import { scoreAttributes, scorePair, spaceLabel, type ScoreSpace } from '../iqa/iqa-scoring.js';
+import { scoreAttributes, scorePair, spaceLabel, type LearnedPairTexts, type ScoreSpace } from '../iqa/iqa-scoring.js';
 import type { Scores } from '../declip/types.js';
 import { QUALITY_PROMPTS } from '../iqa/prompts.js';
 import { sdSample, type SdSampleOptions } from '../sd/sample.js';
@@ -33,17 +33,26 @@ export interface ScoreImagesOptions {
   readonly space: ScoreSpace;
   /** k of eq. 8 (default 100); ranks do not depend on it, thresholds do. */
   readonly logitScale?: number;
+  /**
+   * A learned prompt (docs/coop.md): a quality scorer scores with its pair and context instead of the preset; an
+   * attribute scorer uses it for the attribute it was learned for.
+   */
+  readonly learned?: LearnedPairTexts;
   readonly signal?: AbortSignal;
 }
 
 /** SCORES of a batch, one value in (0, 1) per image, higher = better. */
 export async function scoreImages(o: ScoreImagesOptions): Promise<Scores> {
   const embeds = await o.declip.encodeImages(o.images, { signal: o.signal });
-  const common = { model: o.declip, embeds, space: o.space, logitScale: o.logitScale, signal: o.signal };
+  const common = { model: o.declip, embeds, space: o.space, logitScale: o.logitScale, learned: o.learned, signal: o.signal };
   const [kind, which] = o.scorer.split(': ') as ['quality' | 'attributes', string];
   if (kind === 'attributes') return scoreAttributes({ ...common, group: which as 'technical' | 'aesthetic' | 'all' });
   const preset = QUALITY_PROMPTS[which as keyof typeof QUALITY_PROMPTS];
   if (!preset) throw new Error(`GatedGenerate: unknown scorer "${o.scorer}" (expected one of: ${GATE_SCORERS.join(', ')})`);
+  if (o.learned) {
+    const label = `learned '${o.learned.pair.positive}' vs '${o.learned.pair.negative}' (${o.learned.name}, ${spaceLabel(o.space)})`;
+    return { label, values: await scorePair({ ...common, pair: o.learned.pair }) };
+  }
   return { label: `${preset.label} (${spaceLabel(o.space)})`, values: await scorePair({ ...common, pair: preset }) };
 }
 

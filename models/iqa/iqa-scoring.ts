@@ -35,6 +35,34 @@ export function checkEmbedsModel(embeds: ImageEmbeds, model: DeclipModel, space:
   }
 }
 
+/**
+ * A learned prompt pair (CoOp, models/coop/prompt-scoring.ts) ready for eq. 8: the text embeddings of its two
+ * prompts with the context vectors in place, which replace the hand-written pair's embeddings wherever that pair is
+ * scored (docs/coop.md, "Scoring with a prompt file").
+ */
+export interface LearnedPairTexts {
+  /** The hand-written pair the context was learned for (its class words follow the context). */
+  readonly pair: PromptPair;
+  /** Normalised text embeddings [2, P], positive row first. */
+  readonly text: Float32Array;
+  /** The image space it was trained against; scoring in another space is refused. */
+  readonly space: ScoreSpace;
+  /** The prompt file's name, for labels and messages. */
+  readonly name: string;
+}
+
+/** Whether `learned` was made for `pair` (same two prompt strings). */
+export function learnedFor(learned: LearnedPairTexts, pair: Pick<PromptPair, 'positive' | 'negative'>): boolean {
+  return learned.pair.positive === pair.positive && learned.pair.negative === pair.negative;
+}
+
+/** @throws Error naming the prompt file when it was learned in another embedding space than `space` */
+export function checkLearnedSpace(learned: LearnedPairTexts, space: ScoreSpace): void {
+  if (spacePart(learned.space) !== spacePart(space)) {
+    throw new Error(`prompt file ${learned.name} was learned on ${spaceLabel(learned.space)} embeddings; score in that space (space = ${learned.space}), not ${space}`);
+  }
+}
+
 /** Options of {@link scorePair}. */
 export interface ScorePairOptions {
   readonly model: DeclipModel;
@@ -43,14 +71,28 @@ export interface ScorePairOptions {
   readonly pair: PromptPair;
   /** k of eq. 8; default 100. */
   readonly logitScale?: number;
+  /** A learned prompt: used instead of the hand-written embeddings when it was learned for `pair`. */
+  readonly learned?: LearnedPairTexts;
   readonly signal?: AbortSignal;
 }
 
-/** Eq. 8 scores of one antonym pair: one value in (0, 1) per image, higher = more like `pair.positive`. */
+async function pairTexts(o: ScorePairOptions): Promise<Float32Array> {
+  if (o.learned && learnedFor(o.learned, o.pair)) {
+    checkLearnedSpace(o.learned, o.space);
+    return o.learned.text;
+  }
+  return (await o.model.encodeTexts([o.pair.positive, o.pair.negative], o.signal)).data;
+}
+
+/**
+ * Eq. 8 scores of one antonym pair: one value in (0, 1) per image, higher = more like `pair.positive`; with
+ * `learned` for this pair, the learned prompts' embeddings stand in for the hand-written ones.
+ */
 export async function scorePair(o: ScorePairOptions): Promise<number[]> {
   checkEmbedsModel(o.embeds, o.model, o.space);
   if (o.embeds.count === 0) return [];
-  const text = await o.model.encodeTexts([o.pair.positive, o.pair.negative], o.signal);
+  const data = await pairTexts(o);
+  const text = { data, dims: [2, data.length / 2] };
   const d = text.dims[1]!;
   return antonymScores({
     images: embedPart(o.embeds, spacePart(o.space)),
@@ -72,10 +114,16 @@ export function attributePresets(group: AttributeGroup): readonly PromptPreset[]
 
 /**
  * SCORES with one list per attribute (keyed by preset id, e.g. `noise`, where higher = cleaner) plus their mean as
- * `values`. `directions` states what "higher" means for each attribute.
+ * `values`. `directions` states what "higher" means for each attribute. With `learned`, the attribute whose pair it
+ * was learned for is scored with the learned prompts.
+ * @throws Error when `learned` belongs to no attribute of the group
  */
 export async function scoreAttributes(o: Omit<ScorePairOptions, 'pair'> & { readonly group: AttributeGroup }): Promise<Scores> {
   const presets = attributePresets(o.group);
+  if (o.learned && !presets.some((p) => learnedFor(o.learned!, p))) {
+    throw new Error(`prompt file ${o.learned.name} was learned for '${o.learned.pair.positive}' / '${o.learned.pair.negative}', which is not one of the ` +
+      `${o.group} attribute pairs (${presets.map((p) => p.id).join(', ')}): learn it for an attribute pair, or score it with QualityScore`);
+  }
   const attributes: Record<string, number[]> = {};
   const directions: Record<string, string> = {};
   for (const p of presets) {
@@ -84,7 +132,7 @@ export async function scoreAttributes(o: Omit<ScorePairOptions, 'pair'> & { read
   }
   const groupName = o.group === 'all' ? 'all attributes' : `${o.group} attributes`;
   return {
-    label: `mean of ${groupName} (${spaceLabel(o.space)})`,
+    label: `mean of ${groupName} (${spaceLabel(o.space)})${o.learned ? `, learned prompt ${o.learned.name}` : ''}`,
     values: o.embeds.count === 0 ? [] : meanScores(Object.values(attributes)),
     attributes,
     directions,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Model kinds, i.e. the folders under `<data>/models/`. */
-export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip', 'vae'] as const;
+export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip', 'vae', 'prompts'] as const;
 /** A folder under `<data>/models/`. */
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -155,6 +155,22 @@ export const declipManifestSchema = z.object({
 });
 export type DeclipManifest = z.infer<typeof declipManifestSchema>;
 
+/**
+ * A learned prompt file (docs/coop.md, "Prompt files"): `context` F32 [S, M, d] plus the prompt's record in the
+ * header. Listed when the header's format tag and tensor fit; every field is validated when it is read
+ * (models/coop/prompt-file.ts).
+ */
+export const promptManifestSchema = z.object({
+  kind: z.literal('prompts'),
+  name: z.string(),
+  file: absPath,
+  /** [sets, M, width] of the context tensor. */
+  contextDims: z.tuple([dim, dim, dim]),
+  metadata: z.record(z.string(), z.string()),
+  warnings: z.array(z.string()),
+});
+export type PromptManifest = z.infer<typeof promptManifestSchema>;
+
 /** The manifest type of each kind. */
 export interface ManifestOf {
   checkpoints: CheckpointManifest;
@@ -163,6 +179,7 @@ export interface ManifestOf {
   ipadapter: IpAdapterManifest;
   declip: DeclipManifest;
   vae: VaeManifest;
+  prompts: PromptManifest;
 }
 
 /** One entry of a listing: a usable model, or a broken one with every reason it cannot load. */

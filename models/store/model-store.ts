@@ -12,6 +12,7 @@ import { folderSearchOrder, type ExtraModelFolder } from './extra-model-paths.js
 import { isRepoFurniture, visibleEntries } from './folder-probe.js';
 import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
 import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
+import { readPromptEntry } from './prompt-layout.js';
 
 /** Store configuration. */
 export interface ModelStoreOptions {
@@ -53,6 +54,7 @@ const READERS: { [K in ModelKind]: Reader<K> } = {
   ipadapter: readIpAdapter,
   declip: readDeclip,
   vae: readVae,
+  prompts: readPromptEntry,
 };
 
 /** A folder's mtime (ms), or -1 when it does not exist. */
@@ -194,6 +196,11 @@ export class ModelStore {
   /** An `ip-adapter_sd15.safetensors`-style file. */
   resolveIpAdapter(name: string): ManifestOf['ipadapter'] {
     return this.resolve('ipadapter', name);
+  }
+
+  /** A learned prompt file (`prompts/*.safetensors`, docs/coop.md); read it with `readPromptFile(manifest.file)`. */
+  resolvePrompt(name: string): ManifestOf['prompts'] {
+    return this.resolve('prompts', name);
   }
 
   /** A DeCLIP projector safetensors file. */

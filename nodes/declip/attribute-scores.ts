@@ -8,6 +8,7 @@ import { combo, socket } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
 import { ATTRIBUTE_GROUPS, scoreAttributes } from '../../models/iqa/iqa-scoring.js';
 import { embedsToScore, logitScaleInput, spaceInput } from './score-input.js';
+import { learnedPairOf, promptFileInput, promptFileStamp } from './prompt-file-input.js';
 import { DECLIP, EMBEDS, IMAGE, SCORES } from '../socket-types.js';
 
 export const attributeScoresNode = defineNode({
@@ -26,13 +27,18 @@ export const attributeScoresNode = defineNode({
     optional: {
       image: socket(IMAGE),
       embeds: socket(EMBEDS),
+      prompt_file: promptFileInput('a learned prompt from models/prompts, learned for one attribute pair (e.g. Clean photo. / '
+        + 'Noisy photo.): that attribute is scored with it; the others keep their hand-written pairs'),
     },
   },
   outputs: [{ type: SCORES, name: 'SCORES' }],
+  // A prompt file retrained in place must re-run the node.
+  fingerprint: (inputs, services) => promptFileStamp(services, inputs.prompt_file),
   async run(ctx, inputs) {
+    const learned = await learnedPairOf(ctx, inputs.declip, inputs.prompt_file);
     const embeds = await embedsToScore(ctx, inputs);
     const scores = await scoreAttributes({
-      model: inputs.declip, embeds, space: inputs.space, group: inputs.group,
+      model: inputs.declip, embeds, space: inputs.space, group: inputs.group, learned,
       logitScale: inputs.logit_scale, signal: ctx.signal,
     });
     return { outputs: [scores] };

@@ -9,6 +9,7 @@ import { scorePair, spaceLabel } from '../../models/iqa/iqa-scoring.js';
 import type { Scores } from '../../models/declip/types.js';
 import { customPromptPair, promptPreset, PROMPT_PRESET_IDS } from '../../models/iqa/prompts.js';
 import { embedsToScore, logitScaleInput, spaceInput } from './score-input.js';
+import { learnedPairOf, promptFileInput, promptFileStamp } from './prompt-file-input.js';
 import { DECLIP, EMBEDS, IMAGE, SCORES } from '../socket-types.js';
 
 const PAIR_CHOICES = [...PROMPT_PRESET_IDS, 'custom'] as const;
@@ -32,16 +33,23 @@ export const qualityScoreNode = defineNode({
       embeds: socket(EMBEDS),
       positive: string({ default: '', tooltip: 'custom positive prompt (prompt_pair = custom)' }),
       negative: string({ default: '', tooltip: 'custom negative prompt (prompt_pair = custom)' }),
+      prompt_file: promptFileInput('a learned prompt from models/prompts (iqa tune / TrainPrompt): scores with its pair and '
+        + 'learned context instead of prompt_pair; it must have been learned for this DECLIP\'s CLIP and space'),
     },
   },
   outputs: [{ type: SCORES, name: 'SCORES' }],
+  // A prompt file retrained in place must re-run the node.
+  fingerprint: (inputs, services) => promptFileStamp(services, inputs.prompt_file),
   async run(ctx, inputs) {
+    const learned = await learnedPairOf(ctx, inputs.declip, inputs.prompt_file);
     const custom = inputs.prompt_pair === 'custom';
-    const pair = custom ? customPromptPair(inputs.positive ?? '', inputs.negative ?? '') : promptPreset(inputs.prompt_pair);
-    const name = custom ? `'${pair.positive}' vs '${pair.negative}'` : promptPreset(inputs.prompt_pair).label;
+    const pair = learned?.pair ?? (custom ? customPromptPair(inputs.positive ?? '', inputs.negative ?? '') : promptPreset(inputs.prompt_pair));
+    const name = learned
+      ? `learned '${pair.positive}' vs '${pair.negative}' (${learned.name})`
+      : custom ? `'${pair.positive}' vs '${pair.negative}'` : promptPreset(inputs.prompt_pair).label;
     const { space } = inputs;
     const embeds = await embedsToScore(ctx, inputs);
-    const values = await scorePair({ model: inputs.declip, embeds, space, pair, logitScale: inputs.logit_scale, signal: ctx.signal });
+    const values = await scorePair({ model: inputs.declip, embeds, space, pair, logitScale: inputs.logit_scale, learned, signal: ctx.signal });
     const scores: Scores = { label: `${name} (${spaceLabel(space)})`, values, directions: { score: pair.direction } };
     return { outputs: [scores] };
   },

@@ -18,6 +18,7 @@ import {
 } from '../sd/sampler-inputs.js';
 import { previewEvery } from '../sd/services.js';
 import { logitScaleInput, spaceInput } from '../declip/score-input.js';
+import { learnedPairOf, promptFileInput, promptFileStamp } from '../declip/prompt-file-input.js';
 import { BOOLEAN, DECLIP, IMAGE, SCORES, STRING, VAE } from '../socket-types.js';
 
 /** Per-image history rows plus previews of every try (temp files, as PreviewImage). */
@@ -57,6 +58,10 @@ export const gatedGenerateNode = defineNode({
       max_tries: int({ default: 4, min: 1, max: 64, tooltip: 'Sampling runs at most.' }),
       min_kept: int({ default: 1, min: 1, max: 4096, tooltip: 'Stop once this many images have passed.' }),
     },
+    optional: {
+      prompt_file: promptFileInput('A learned prompt from models/prompts: a quality scorer scores with it instead of the preset '
+        + 'pair; an attributes scorer uses it for the attribute it was learned for.'),
+    },
   },
   outputs: [
     { type: IMAGE, name: 'images', tooltip: 'The passing images (or the best one when none passed).' },
@@ -66,8 +71,12 @@ export const gatedGenerateNode = defineNode({
     { type: STRING, name: 'seeds', tooltip: 'The seed of every image of every try, comma-separated.' },
     { type: BOOLEAN, name: 'passed', tooltip: 'False when no image cleared the threshold.' },
   ],
+  // A prompt file retrained in place must re-run the node.
+  fingerprint: (inputs, services) => promptFileStamp(services, inputs.prompt_file),
   async run(ctx, i) {
     const sessions = ctx.services.models.pool;
+    // Loaded before sampling, so a prompt file for another CLIP fails at once, not after the first try.
+    const learned = await learnedPairOf(ctx, i.declip, i.prompt_file);
     const total = i.max_tries * i.steps;
     let done = 0;
     const sample = {
@@ -79,7 +88,7 @@ export const gatedGenerateNode = defineNode({
     const r = await runGatedGeneration({
       seed: i.seed, threshold: i.threshold, maxTries: i.max_tries, minKept: i.min_kept, signal: ctx.signal,
       generate: (seed) => generateImages(sample, seed),
-      score: (images) => scoreImages({ declip: i.declip, images, scorer: i.scorer, space: i.space, logitScale: i.logit_scale, signal: ctx.signal }),
+      score: (images) => scoreImages({ declip: i.declip, images, scorer: i.scorer, space: i.space, logitScale: i.logit_scale, learned, signal: ctx.signal }),
       onTry: (t) => {
         done += i.steps;
         ctx.log(`try ${t.index + 1}: seeds ${t.seeds.join(', ')} scores ${t.scores.map((s) => s.toFixed(4)).join(', ')}`);

@@ -22,6 +22,8 @@ export interface EvalModelConfig {
   /** A prompt preset id (technical, aesthetic, noise…) or a custom pair. */
   readonly prompt: string | { readonly positive: string; readonly negative: string };
   readonly logitScale: number;
+  /** A learned prompt file (docs/coop.md): scores with its pair and context instead of `prompt`. */
+  readonly promptFile?: string;
 }
 
 /** Defaults of a config; `name` and `clip` have none. */

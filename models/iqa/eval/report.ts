@@ -33,7 +33,8 @@ export function metricsCsv(r: IqaEvalResult): string {
   const header = ['model', 'clip', 'projector', 'space', 'prompt', 'logit_scale', 'n', 'srcc', 'krcc', 'plcc', 'plcc_logistic', 'rmse_logistic', 'ms_per_image', 'encoded', 'cached', 'warnings'];
   const rows = r.models.map((m) => [
     m.name, m.config.clip, m.config.projector, m.config.space,
-    typeof m.config.prompt === 'string' ? m.config.prompt : `${m.config.prompt.positive} | ${m.config.prompt.negative}`,
+    m.config.promptFile ? `file:${path.basename(m.config.promptFile)}`
+      : typeof m.config.prompt === 'string' ? m.config.prompt : `${m.config.prompt.positive} | ${m.config.prompt.negative}`,
     String(m.config.logitScale), String(m.n), fmt(m.srcc, 6), fmt(m.krcc, 6), fmt(m.plcc, 6), fmt(m.plccLogistic, 6),
     fmt(m.rmseLogistic, 6), fmt(m.msPerImage, 3), String(m.encoded), String(m.cached), m.warnings.join('; '),
   ]);

@@ -5,7 +5,9 @@
  * numbers and counted; none of them aborts the run.
  */
 import { loadDeclipModel, type DeclipModel } from '../../declip/declip-model.js';
-import { scorePair } from '../iqa-scoring.js';
+import path from 'node:path';
+import { scorePair, type LearnedPairTexts } from '../iqa-scoring.js';
+import { loadLearnedPair } from '../../coop/prompt-scoring.js';
 import { TextEmbeddingCache } from '../../declip/text-cache.js';
 import type { ImageEmbeds } from '../../declip/types.js';
 import { correlationReport, type CorrelationReport } from '../../metrics/index.js';
@@ -84,7 +86,7 @@ export interface IqaEvalResult {
 
 interface Group {
   readonly model: DeclipModel;
-  readonly configs: { config: EvalModelConfig; model: DeclipModel }[];
+  readonly configs: { config: EvalModelConfig; model: DeclipModel; learned?: LearnedPairTexts }[];
   pass?: PipelineResult;
 }
 
@@ -100,8 +102,13 @@ async function loadGroups(o: IqaEvalOptions, configs: readonly EvalModelConfig[]
     const model = await loadDeclipModel({
       pool: o.pool, store: o.store, clip: config.clip, projector: config.projector, layout: config.layout, graphDir: o.graphDir, textCache,
     });
+    const learned = config.promptFile
+      ? await loadLearnedPair({
+        file: config.promptFile, clip: o.store.resolveClip(config.clip), tokenizer: model.tokenizer, pool: o.pool, cacheDir: path.dirname(o.graphDir), signal: o.signal,
+      })
+      : undefined;
     const group = groups.get(model.clipKey) ?? { model, configs: [] };
-    group.configs.push({ config, model });
+    group.configs.push({ config, model, learned });
     groups.set(model.clipKey, group);
   }
   return [...groups.values()];
@@ -116,8 +123,8 @@ async function scoreConfig(o: IqaEvalOptions, entry: Group['configs'][number], r
     const raw = concatBatch(part.map((r) => ({ data: r.raw, dims: [1, r.raw.length] })));
     const embeds: ImageEmbeds = await entry.model.project(raw, o.signal);
     const values = await scorePair({
-      model: entry.model, embeds, space: entry.config.space, pair: configPromptPair(entry.config),
-      logitScale: entry.config.logitScale, signal: o.signal,
+      model: entry.model, embeds, space: entry.config.space, pair: entry.learned?.pair ?? configPromptPair(entry.config),
+      logitScale: entry.config.logitScale, learned: entry.learned, signal: o.signal,
     });
     part.forEach((r, j) => scores.set(r.row, values[j]!));
   }
