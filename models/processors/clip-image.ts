@@ -124,9 +124,9 @@ export class ClipImageProcessor {
     if (!pil || !crop) return this.resized(item);
     const image = typeof item === 'string' || item instanceof Uint8Array ? await decodeRgb8(item) : item;
     const size = resizedSize(image.width, image.height, this.config.resize);
-    if (size.width < crop.width || size.height < crop.height) return pilResize(image, size.width, size.height, pil);
+    if (size.width < crop.width || size.height < crop.height) return pilResize(image, size.width, size.height, { filter: pil });
     const window = { left: cropOffset(size.width, crop.width), top: cropOffset(size.height, crop.height), ...crop };
-    return pilResize(image, size.width, size.height, pil, window);
+    return pilResize(image, size.width, size.height, { filter: pil, window });
   }
 
   /**
@@ -142,7 +142,7 @@ export class ClipImageProcessor {
     }
     const image = typeof item === 'string' || item instanceof Uint8Array ? await decodeRgb8(item) : item;
     const size = resizedSize(image.width, image.height, this.config.resize);
-    if (pil) return pilResize(image, size.width, size.height, pil);
+    if (pil) return pilResize(image, size.width, size.height, { filter: pil });
     return resizeRgb8(image, { ...size, kernel: this.config.resample });
   }
 }

@@ -11,10 +11,12 @@
  *   clamped to 0..255.
  * Hand-written rather than sharp/libvips: vips' kernels differ in support, centring and intermediate precision
  * (up to 46 levels off PIL when upsampling), and no maintained npm package reproduces Pillow's fixed-point
- * passes. Typed arrays and precomputed integer weights keep it at a few ms for a 640×480 → 224 resize.
+ * passes. The passes run as WebAssembly SIMD kernels (`pil-resample-simd.ts`, same integer arithmetic) where
+ * they can, else as the typed-array loops here.
  * Golden values: `test/models/processors/pil-resample.test.ts` (Debian python3-pil 9.4).
  */
 import type { Rgb8Image } from './clip-image-core.js';
+import { simdResize } from './pil-resample-simd.js';
 
 /** The PIL filters this resampler implements, with their support (Pillow's `filters` table). */
 export const PIL_FILTERS = {
@@ -177,12 +179,25 @@ export interface ResizeWindow {
   readonly height: number;
 }
 
-/**
- * Resizes an 8-bit image to exactly width×height as PIL's `Image.resize(size, filter)` does. With `window`, only
- * that part of the result is computed and returned (each output pixel depends only on its own coefficients, so
- * the pixels equal the full resize's): CLIP's center crop then skips the columns it would throw away.
- */
-export function pilResize(image: Rgb8Image, width: number, height: number, filter: PilFilter = 'bicubic', window?: ResizeWindow): Rgb8Image {
+/** Options of {@link pilResize}. */
+export interface PilResizeOptions {
+  /** Default bicubic (CLIP's). */
+  readonly filter?: PilFilter;
+  /**
+   * Only this part of the result is computed and returned (each output pixel depends only on its own
+   * coefficients, so the pixels equal the full resize's): CLIP's center crop then skips the columns it drops.
+   */
+  readonly window?: ResizeWindow;
+  /**
+   * `simd` (default): the WebAssembly kernels of `pil-resample-simd.ts` where they apply, else the scalar passes;
+   * `scalar`: always the scalar passes here. Both give the same bytes; the choice exists for tests and benches.
+   */
+  readonly kernels?: 'simd' | 'scalar';
+}
+
+/** Resizes an 8-bit image to exactly width×height as PIL's `Image.resize(size, filter)` does. */
+export function pilResize(image: Rgb8Image, width: number, height: number, options: PilResizeOptions = {}): Rgb8Image {
+  const { filter = 'bicubic', window } = options;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new Error(`pilResize: target size must be positive integers, got ${width}×${height}`);
   }
@@ -200,9 +215,10 @@ export function pilResize(image: Rgb8Image, width: number, height: number, filte
   const srcRows = vc
     ? { start: vc.start[rows.start]!, size: vc.start[rows.start + rows.size - 1]! + vc.count[rows.start + rows.size - 1]! - vc.start[rows.start]! }
     : rows;
-  const h = needH
-    ? horizontal(image, coefficients(image.width, width, filter), srcRows, cols)
-    : horizontal(image, identityCoefficients(image.width), srcRows, cols);
+  const hc = needH ? coefficients(image.width, width, filter) : identityCoefficients(image.width);
+  const simd = options.kernels === 'scalar' ? undefined : simdResize(image, { horizontal: hc, vertical: vc, srcRows, cols, rows });
+  if (simd) return simd;
+  const h = horizontal(image, hc, srcRows, cols);
   return vc ? vertical(h, vc, rows, srcRows.start) : h;
 }
 

@@ -4,10 +4,11 @@
  * every other number stays a `number`, and `bigint`s are written back as plain JSON integers.
  *
  * How (docs/reliability.md, "JSON"): one linear scan over the text skips strings with `indexOf`, bounds the
- * nesting depth and finds the few number tokens that need care: unsafe integers and integral floats (`5.0`).
- * Without them the text goes straight to `JSON.parse`. With them, only those tokens are rewritten into tagged
- * strings that a reviver turns back (a bigint, or a number remembered as a float literal). Node 20's reviver has
- * no `context.source`, hence the rewrite. A 50 MB prompt parses in a few hundred ms instead of lossless-json's ~8 s.
+ * nesting depth and finds the few number tokens that need care (unsafe integers and integral floats such as
+ * `5.0`), with the path of each (object keys and array indices, built only for those tokens). The text then goes
+ * to plain `JSON.parse`, without a reviver, and only those values are put right at their paths. Node 20's reviver
+ * has no `context.source`, and a reviver visits every value (3–6× `JSON.parse`'s cost on a 50 MB prompt); it is
+ * kept only for objects that repeat a key holding such a token, where a path cannot tell the occurrences apart.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -52,36 +53,97 @@ function skipString(text: string, i: number): number {
   }
 }
 
-function beforeColon(text: string, i: number): boolean {
-  while (i < text.length && /\s/.test(text[i]!)) i++;
-  return text[i] === ':';
+/** A special token with where it sits: the keys from the root to its holder, and its key in the holder. */
+interface Located extends Special {
+  readonly holder: readonly (string | number)[];
+  readonly key: string | number | null;
 }
 
-/** The scan: special number tokens, in order. @throws SyntaxError past `maxDepth`. */
-function scan(text: string, maxDepth: number): Special[] {
-  const specials: Special[] = [];
+/** The text of the key string spanning [start, end) (quotes included). */
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
+/**
+ * The scan with structure: besides the special tokens, the path of each (object keys and array indices, kept per
+ * open container and built only when a special needs it). `duplicates` is true when an object repeats a key under
+ * which a special sits; then the path alone cannot tell which occurrence `JSON.parse` kept.
+ * @throws SyntaxError past `maxDepth`.
+ */
+function locate(text: string, maxDepth: number): { specials: Located[]; duplicates: boolean } {
+  const specials: Located[] = [];
+  const size = maxDepth + 2;
+  const isArray = new Uint8Array(size);
+  const index = new Int32Array(size); // current element of an array
+  const memberStart = new Int32Array(size); // current member's key string of an object
+  const memberEnd = new Int32Array(size);
+  const markedMember = new Uint8Array(size); // a special sits under the current member
+  const paths: ((string | number)[] | undefined)[] = [];
+  const specialKeys: (Set<string> | undefined)[] = [];
   let depth = 0;
+  let expectKey = false;
+  let duplicates = false;
+  const memberKey = (d: number): string | number => (isArray[d] ? index[d]! : keyText(text, memberStart[d]!, memberEnd[d]!));
+  const pathOf = (d: number): (string | number)[] => (paths[d] ??= d <= 1 ? [] : [...pathOf(d - 1), memberKey(d - 1)]);
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      i = skipString(text, i);
-      if (i < 0) break; // JSON.parse reports the unterminated string
+      const end = skipString(text, i);
+      if (end < 0) break; // JSON.parse reports the unterminated string
+      if (expectKey && depth > 0) {
+        const set = specialKeys[depth];
+        if (markedMember[depth]) {
+          set!.add(keyText(text, memberStart[depth]!, memberEnd[depth]!));
+          markedMember[depth] = 0;
+        }
+        if (set && set.has(keyText(text, i, end))) duplicates = true;
+        memberStart[depth] = i;
+        memberEnd[depth] = end;
+        expectKey = false;
+      }
+      i = end;
     } else if (c === 91 || c === 123) {
       if (++depth > maxDepth) throw new SyntaxError(`JSON nested deeper than ${maxDepth} levels at position ${i}`);
+      isArray[depth] = c === 91 ? 1 : 0;
+      index[depth] = 0;
+      markedMember[depth] = 0;
+      paths[depth] = undefined;
+      specialKeys[depth] = undefined;
+      expectKey = c === 123;
       i++;
     } else if (c === 93 || c === 125) {
       depth--;
+      expectKey = false;
+      if (depth < 0) break; // malformed: JSON.parse refuses it
+      i++;
+    } else if (c === 44) {
+      if (depth > 0) {
+        if (isArray[depth]) index[depth]!++;
+        else expectKey = true;
+      }
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       let j = i + 1;
-      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-      const kind = classify(text.slice(i, j));
-      // A number before ':' is a (malformed) key: leave it, so JSON.parse refuses it rather than a rewrite hiding it.
-      if (kind && !beforeColon(text, j)) specials.push({ start: i, end: j, kind });
+      let plain = true; // only digits: a safe integer unless long
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) {
+        if (plain && !(text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57)) plain = false;
+        j++;
+      }
+      const kind = plain && j - i <= 15 ? undefined : classify(text.slice(i, j));
+      if (kind && !expectKey) {
+        specials.push({ start: i, end: j, kind, holder: depth > 0 ? pathOf(depth) : [], key: depth > 0 ? memberKey(depth) : null });
+        for (let d = depth; d > 0 && !markedMember[d]; d--) {
+          if (!isArray[d]) {
+            markedMember[d] = 1;
+            specialKeys[d] ??= new Set();
+          }
+        }
+      }
       i = j;
     } else i++;
   }
-  return specials;
+  return { specials, duplicates };
 }
 
 function revive(this: unknown, key: string, value: unknown): unknown {
@@ -101,8 +163,36 @@ function revive(this: unknown, key: string, value: unknown): unknown {
  * @throws SyntaxError naming the position of the first problem, or the nesting beyond `MAX_JSON_DEPTH`.
  */
 export function parseJson(text: string, options: { maxDepth?: number } = {}): unknown {
-  const specials = scan(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  const { specials, duplicates } = locate(text, options.maxDepth ?? MAX_JSON_DEPTH);
   if (specials.length === 0) return JSON.parse(text);
+  return duplicates ? parseRewritten(text, specials) : parsePatched(text, specials);
+}
+
+/**
+ * The usual path: plain `JSON.parse` (fast, no reviver), then each special is put right at its path: the rounded
+ * number becomes the exact bigint, an integral float is remembered as a float literal.
+ */
+function parsePatched(text: string, specials: readonly Located[]): unknown {
+  let root = JSON.parse(text) as unknown;
+  for (const s of specials) {
+    if (s.key === null) {
+      if (s.kind === 'b') root = BigInt(text.slice(s.start, s.end));
+      continue;
+    }
+    let holder = root as Record<string | number, unknown>;
+    for (const k of s.holder) holder = holder[k] as Record<string | number, unknown>;
+    if (s.kind === 'b') holder[s.key] = BigInt(text.slice(s.start, s.end));
+    else markFloatLiteral(holder, s.key);
+  }
+  return root;
+}
+
+/**
+ * When an object repeats a key under which a special sits: the specials are rewritten into tagged strings that a
+ * reviver turns back, so whichever occurrence `JSON.parse` keeps carries its own literal (slower: the reviver
+ * visits every value).
+ */
+function parseRewritten(text: string, specials: readonly Special[]): unknown {
   const parts: string[] = [];
   let at = 0;
   for (const s of specials) {

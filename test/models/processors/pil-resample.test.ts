@@ -29,8 +29,9 @@ function pattern(w: number, h: number, kind: GoldenCase['pattern']): Rgb8Image {
 }
 
 describe('pilResize', () => {
-  it.each(golden.cases.map((c) => [`${c.filter} ${c.pattern} ${c.width}×${c.height} → ${c.outWidth}×${c.outHeight}`, c] as const))('%s equals PIL byte for byte', (_n, c) => {
-    const out = pilResize(pattern(c.width, c.height, c.pattern), c.outWidth, c.outHeight, c.filter);
+  const cases = golden.cases.flatMap((c) => (['simd', 'scalar'] as const).map((kernels) => [`${c.filter} ${c.pattern} ${c.width}×${c.height} → ${c.outWidth}×${c.outHeight} (${kernels})`, c, kernels] as const));
+  it.each(cases)('%s equals PIL byte for byte', (_n, c, kernels) => {
+    const out = pilResize(pattern(c.width, c.height, c.pattern), c.outWidth, c.outHeight, { filter: c.filter, kernels });
     expect([out.width, out.height]).toEqual([c.outWidth, c.outHeight]);
     expect(Array.from(out.data.subarray(0, c.first.length))).toEqual(c.first);
     expect(out.data.reduce((a, v) => a + v, 0)).toBe(c.sum);
@@ -69,7 +70,7 @@ describe('pilResize window', () => {
       const img = pattern(w, h, 'noise');
       const full = pilResize(img, ow, oh);
       const win = { left: Math.floor((ow - Math.min(ow, 224)) / 2), top: Math.floor((oh - Math.min(oh, 61)) / 2), width: Math.min(ow, 224), height: Math.min(oh, 61) };
-      const part = pilResize(img, ow, oh, 'bicubic', win);
+      const part = pilResize(img, ow, oh, { window: win });
       const expected = new Uint8Array(win.width * win.height * 3);
       for (let y = 0; y < win.height; y++) expected.set(full.data.subarray(((win.top + y) * ow + win.left) * 3, ((win.top + y) * ow + win.left + win.width) * 3), y * win.width * 3);
       expect([part.width, part.height]).toEqual([win.width, win.height]);

@@ -21,6 +21,38 @@ describe('parseJson', () => {
     expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
   });
 
+  it('puts each special right at its path: nested objects, arrays, escaped keys, siblings after containers', () => {
+    const text = String.raw`{"p":{"1":{"inputs":{"seed":18446744073709551615,"cfg":8.0,"l":[1,[2,-9007199254740993],3.0]}},"k\"ey":{"x":[{"y":12345678901234567890}]},"after":99999999999999999999},"z":[7,5.0]}`;
+    const v = parseJson(text) as any;
+    expect(v).toEqual({
+      p: { 1: { inputs: { seed: 18446744073709551615n, cfg: 8, l: [1, [2, -9007199254740993n], 3] } }, 'k"ey': { x: [{ y: 12345678901234567890n }] }, after: 99999999999999999999n },
+      z: [7, 5],
+    });
+    expect([numberLiteralKind(v.p[1].inputs, 'cfg'), numberLiteralKind(v.p[1].inputs.l, 2), numberLiteralKind(v.z, 1), numberLiteralKind(v.z, 0)]).toEqual(['float', 'float', 'float', 'int']);
+    expect(stringifyJson(v)).toBe(text);
+  });
+
+  it('keeps the occurrence JSON.parse keeps when a key under which a special sits repeats', () => {
+    const member = parseJson('{"a":18446744073709551615,"a":1}') as any;
+    expect(member).toEqual({ a: 1 });
+    const ancestor = parseJson('{"n":{"s":8.0,"t":18446744073709551615},"n":{"s":8,"t":18446744073709551614}}') as any;
+    expect(ancestor).toEqual({ n: { s: 8, t: 18446744073709551614n } });
+    expect(numberLiteralKind(ancestor.n, 's')).toBe('int');
+    const later = parseJson('{"a":1,"a":18446744073709551615}') as any;
+    expect(later).toEqual({ a: 18446744073709551615n });
+  });
+
+  it('agrees with lossless-json on generated prompts', () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      parts.push(`"${i}":{"inputs":{"seed":${2n ** 63n + BigInt(i * 7919)},"cfg":${i % 3 === 0 ? '7.5' : `${i % 10}.0`},"v":[${i},${i}.0e0,"${i}\\\\"]}}`);
+    }
+    const text = `{${parts.join(',')}}`;
+    const exact = (t: string) => (/^-?\d+$/.test(t) && !Number.isSafeInteger(Number(t)) ? BigInt(t) : Number(t));
+    expect(parseJson(text)).toEqual(losslessParse(text, null, { parseNumber: exact }));
+    expect(stringifyJson(parseJson(text))).toBe(text.replaceAll(/(\d)\.0e0/g, '$1.0'));
+  });
+
   it.each([
     ['{"a":1,}'],
     ['{12345678901234567890: 1}'],
