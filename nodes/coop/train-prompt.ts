@@ -4,10 +4,10 @@
  * the label file's folder; the prompt file is written to models/prompts/ (where the scoring nodes' prompt_file
  * lists it). One text line per epoch through `ctx.text`, progress per epoch.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { boolean, combo, float, int, string } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
+import { inputFileFingerprint, outputFileName } from '../training-files.js';
 import type { NodeServices } from '../services.js';
 import { storeNames } from '../model-runtime.js';
 import { resolveInside } from '../../models/image/image-files.js';
@@ -17,15 +17,6 @@ import { embedForTuning, learnPrompt, loadTuneModel } from '../../models/coop/tu
 import { SCORE_SPACES } from '../../models/iqa/iqa-scoring.js';
 import { customPromptPair, promptPreset, PROMPT_PRESET_IDS } from '../../models/iqa/prompts.js';
 import { STRING } from '../socket-types.js';
-
-/** A plain file name for models/prompts/ (no folders), with `.safetensors` appended when missing. */
-export function promptFileName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || /[\\/]/.test(trimmed) || trimmed.startsWith('.')) {
-    throw new Error(`output_name must be a plain file name (no folders), got ${JSON.stringify(name)}`);
-  }
-  return trimmed.endsWith('.safetensors') ? trimmed : `${trimmed}.safetensors`;
-}
 
 const fmt = (v: number | null | undefined) => (v == null ? 'n/a' : v.toFixed(4));
 const D = PROMPT_TRAINING_DEFAULTS;
@@ -65,7 +56,7 @@ export const trainPromptNode = defineNode({
   validates: ['output_name', 'labels_file'],
   validate(inputs, services) {
     try {
-      if (inputs.output_name !== undefined) promptFileName(inputs.output_name);
+      if (inputs.output_name !== undefined) outputFileName(inputs.output_name);
       if (inputs.labels_file !== undefined) resolveInside(services.dirs.input, inputs.labels_file);
       if (inputs.image_folder) resolveInside(services.dirs.input, inputs.image_folder);
       return true;
@@ -74,18 +65,11 @@ export const trainPromptNode = defineNode({
     }
   },
   // Re-run when the label file changes, even if every widget is the same.
-  fingerprint: (inputs, services) => {
-    try {
-      const s = statSync(resolveInside(services.dirs.input, String(inputs.labels_file)));
-      return `${s.size}:${s.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
-  },
+  fingerprint: (inputs, services) => inputFileFingerprint(services.dirs.input, inputs.labels_file),
   async run(ctx, i) {
     const { dirs, models } = ctx.services;
     const labelsFile = resolveInside(dirs.input, i.labels_file);
-    const name = promptFileName(i.output_name);
+    const name = outputFileName(i.output_name);
     const pair = i.prompt_pair === 'custom' ? customPromptPair(i.positive, i.negative) : promptPreset(i.prompt_pair);
     const env = { store: models.store, pool: models.pool, cacheDir: dirs.cache, signal: ctx.signal };
     const model = await loadTuneModel(env, { clip: i.clip_name, projector: i.projector, space: i.space });

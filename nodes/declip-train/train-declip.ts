@@ -4,10 +4,10 @@
  * (where DeCLIPLoader lists it). Progress goes through `ctx.progress` (→ WS `progress` messages), one text line per
  * epoch through `ctx.text`.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { boolean, combo, float, int, string } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
+import { inputFileFingerprint, outputFileName } from '../training-files.js';
 import type { NodeServices } from '../services.js';
 import { resolveInside } from '../../models/image/image-files.js';
 import { TRAIN_DEFAULTS } from '../../models/declip/train/config.js';
@@ -16,15 +16,6 @@ import { storeNames } from '../model-runtime.js';
 
 function clipNames(services?: NodeServices): readonly string[] {
   return storeNames(services, 'clip');
-}
-
-/** A plain file name for models/declip/ (no folders), with `.safetensors` appended when missing. */
-function outputFileName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed || /[\\/]/.test(trimmed) || trimmed.startsWith('.')) {
-    throw new Error(`output_name must be a plain file name (no folders), got ${JSON.stringify(name)}`);
-  }
-  return trimmed.endsWith('.safetensors') ? trimmed : `${trimmed}.safetensors`;
 }
 
 export const trainDeclipNode = defineNode({
@@ -64,14 +55,7 @@ export const trainDeclipNode = defineNode({
     }
   },
   // Re-run when the data file changes, even if every widget is the same.
-  fingerprint: (inputs, services) => {
-    try {
-      const s = statSync(resolveInside(services.dirs.input, String(inputs.data_file)));
-      return `${s.size}:${s.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
-  },
+  fingerprint: (inputs, services) => inputFileFingerprint(services.dirs.input, inputs.data_file),
   async run(ctx, inputs) {
     const { dirs } = ctx.services;
     const models = ctx.services.models;

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelRuntime } from '../../models/runtime/model-runtime.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createModelRuntime, type ModelRuntime } from '../../models/runtime/model-runtime.js';
 import { dataDirs, type DataDirs } from '../../server/data-dir.js';
 import type { NodeCtx } from '../../nodes/define-node.js';
 import type { NodeServices } from '../../nodes/services.js';
@@ -14,6 +15,24 @@ import type { NodeServices } from '../../nodes/services.js';
 export function tempDataDirs(): { dirs: DataDirs; cleanup: () => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-'));
   return { dirs: dataDirs(root), cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A temp data dir with a CPU model runtime over its models/, for a describe block: `prepare` writes the models and
+ * inputs before the runtime opens (beforeAll); the runtime is disposed and the dir removed afterwards (afterAll).
+ */
+export function useModelRuntime(prepare: (dirs: DataDirs) => unknown): { dirs: DataDirs; models: () => ModelRuntime } {
+  const { dirs, cleanup } = tempDataDirs();
+  let runtime: ModelRuntime | undefined;
+  beforeAll(async () => {
+    await prepare(dirs);
+    runtime = createModelRuntime({ modelsDir: dirs.models, device: 'cpu' });
+  }, 60_000);
+  afterAll(async () => {
+    await runtime?.dispose();
+    cleanup();
+  });
+  return { dirs, models: () => runtime! };
 }
 
 /** What a test context's services hold; a fixture with these fields (and others) can be passed as is. */

@@ -1,27 +1,19 @@
 /** TrainPrompt run directly with a real context: labels from input/, a .safetensors CLIP from the store, the prompt file in models/prompts/. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readPromptFile } from '../../../models/coop/prompt-file.js';
 import { makeDegradedIqaSet } from '../../../models/i2t/degraded-iqa-set.js';
-import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
 import { coopNodes, trainPromptNode } from '../../../nodes/coop/index.js';
-import { nodeContext, tempDataDirs } from '../../support/node-context.js';
+import { nodeContext, useModelRuntime } from '../../support/node-context.js';
 import { writeTestClip } from '../../models/declip/train/fixtures.js';
 import { writeTinyClipStoreModel } from '../../models/coop/fixtures.js';
 
 describe('TrainPrompt', () => {
-  const { dirs, cleanup } = tempDataDirs();
-  let models: ModelRuntime;
-  beforeAll(async () => {
-    writeTinyClipStoreModel({ modelsDir: dirs.models, name: 'st-clip', seed: 3 });
-    writeTestClip(path.join(dirs.models, 'clip', 'onnx-clip'));
-    await makeDegradedIqaSet(path.join(dirs.input, 'set'), { n: 12 });
-    models = createModelRuntime({ modelsDir: dirs.models, device: 'cpu' });
-  }, 60_000);
-  afterAll(async () => {
-    await models.dispose();
-    cleanup();
+  const { dirs, models } = useModelRuntime(async (d) => {
+    writeTinyClipStoreModel({ modelsDir: d.models, name: 'st-clip', seed: 3 });
+    writeTestClip(path.join(d.models, 'clip', 'onnx-clip'));
+    await makeDegradedIqaSet(path.join(d.input, 'set'), { n: 12 });
   });
 
   const inputs = {
@@ -30,7 +22,7 @@ describe('TrainPrompt', () => {
     loss: 'mse', logit_scale: 100, seed: 0, val_fraction: 0, resume: false,
   };
   const ctxWith = () => {
-    const ctx = nodeContext({ dirs, models }, { nodeType: 'TrainPrompt' });
+    const ctx = nodeContext({ dirs, models: models() }, { nodeType: 'TrainPrompt' });
     return ctx;
   };
 
@@ -46,7 +38,7 @@ describe('TrainPrompt', () => {
     expect(ctx.events.filter((e) => /^epoch \d\/2: loss/.test((e as { text?: string }).text ?? ''))).toHaveLength(2);
     expect(ctx.events.filter((e) => 'progress' in (e as object)).at(-1)).toEqual({ progress: [2, 2] });
     expect(result.ui?.text?.at(-1)).toBe('saved models/prompts/from-graph.safetensors');
-    expect(models.store.names('prompts')).toEqual(['from-graph.safetensors']);
+    expect(models().store.names('prompts')).toEqual(['from-graph.safetensors']);
     const p = await readPromptFile(path.join(dirs.models, 'prompts', 'from-graph.safetensors'));
     expect(p.pair.positive).toBe('Good photo.');
     expect(p.context.dims).toEqual([1, 3, 64]);

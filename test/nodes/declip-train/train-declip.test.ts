@@ -1,25 +1,18 @@
 /** TrainDeCLIP run directly with a real context: data from input/, CLIP from the store, output in models/declip/. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelRuntime, type ModelRuntime } from '../../../models/runtime/model-runtime.js';
+import { describe, expect, it } from 'vitest';
+import type { ModelRuntime } from '../../../models/runtime/model-runtime.js';
 import { readDeclip } from '../../../models/store/weight-layout.js';
 import type { NodeServices } from '../../../nodes/services.js';
 import { declipTrainNodes, trainDeclipNode } from '../../../nodes/declip-train/index.js';
-import { nodeContext, tempDataDirs } from '../../support/node-context.js';
+import { nodeContext, useModelRuntime } from '../../support/node-context.js';
 import { writeSynthSet, writeTestClip } from '../../models/declip/train/fixtures.js';
 
 describe('TrainDeCLIP', () => {
-  const { dirs, cleanup } = tempDataDirs();
-  let models: ModelRuntime;
-  beforeAll(async () => {
-    writeTestClip(path.join(dirs.models, 'clip', 'tiny-clip-64'));
-    await writeSynthSet(path.join(dirs.input, 'set'), 24);
-    models = createModelRuntime({ modelsDir: dirs.models, device: 'cpu' });
-  }, 60_000);
-  afterAll(async () => {
-    await models.dispose();
-    cleanup();
+  const { dirs, models } = useModelRuntime(async (d) => {
+    writeTestClip(path.join(d.models, 'clip', 'tiny-clip-64'));
+    await writeSynthSet(path.join(d.input, 'set'), 24);
   });
 
   const inputs = {
@@ -34,7 +27,7 @@ describe('TrainDeCLIP', () => {
 
   it('trains, reports progress and epoch lines, and saves a projector file DeCLIPLoader can list', async () => {
     const ctx = nodeContext({ dirs }, { nodeType: 'TrainDeCLIP' });
-    (ctx.services as { models?: ModelRuntime }).models = models;
+    (ctx.services as { models?: ModelRuntime }).models = models();
     const result = await trainDeclipNode.run(ctx, inputs);
     const progress = ctx.events.filter((e): e is { progress: [number, number] } => 'progress' in (e as object)).map((e) => e.progress);
     expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]); // ends at 100 %
@@ -43,12 +36,12 @@ describe('TrainDeCLIP', () => {
     expect(result.ui?.text?.at(-1)).toBe('saved models/declip/from-graph.safetensors');
     const file = path.join(dirs.models, 'declip', 'from-graph.safetensors');
     expect(readDeclip(file, 'from-graph.safetensors').ok).toBe(true);
-    expect(models.store.names('declip')).toContain('from-graph.safetensors');
+    expect(models().store.names('declip')).toContain('from-graph.safetensors');
   }, 60_000);
 
   it('refuses a data file outside input/ and an output name with folders', async () => {
     const ctx = nodeContext({ dirs });
-    (ctx.services as { models?: ModelRuntime }).models = models;
+    (ctx.services as { models?: ModelRuntime }).models = models();
     await expect(trainDeclipNode.run(ctx, { ...inputs, data_file: '../state/x.csv' })).rejects.toThrow();
     await expect(trainDeclipNode.run(ctx, { ...inputs, output_name: '../evil' })).rejects.toThrow(/plain file name/);
     expect(fs.existsSync(path.join(dirs.models, 'evil.safetensors'))).toBe(false);
