@@ -76,7 +76,7 @@ async function toTensors(samples: Uint8Array | Uint16Array, opts: { width: numbe
 }
 
 /** Views 16-bit samples without copying when the buffer is 2-byte aligned (it is for sharp's own buffers). */
-function asUint16(data: Buffer): Uint16Array {
+export function asUint16(data: Buffer): Uint16Array {
   const bytes = data.byteOffset % 2 === 0 ? data : Uint8Array.from(data);
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }

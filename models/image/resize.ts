@@ -16,6 +16,7 @@
 import sharp, { type KernelEnum } from 'sharp';
 import { abortable } from '../abortable.js';
 import { timeSliced } from '../time-sliced.js';
+import { asUint16 } from './decode.js';
 import type { ImageBatch } from '../tensors.js';
 
 /** ComfyUI's ImageScale methods. */
@@ -99,23 +100,10 @@ async function toUint16(src: Float32Array, signal?: AbortSignal): Promise<Uint16
   return out;
 }
 
-/**
- * `out[offset + i] = sample i / 65535` from sharp's native-endian 16-bit bytes, in time slices (a 4000×4000 result
- * is 48M samples, far too long for one tick). Reads the bytes directly when they are not 2-aligned instead of
- * copying 96 MB in one go.
- */
-async function unpackUint16(bytes: Uint8Array, out: Float32Array, offset: number, signal?: AbortSignal): Promise<void> {
-  const count = bytes.length >> 1;
-  if (bytes.byteOffset % 2 === 0) {
-    const samples = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
-    return timeSliced(count, (start, end) => {
-      for (let i = start; i < end; i++) out[offset + i] = samples[i]! / 65535;
-    }, signal);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  return timeSliced(count, (start, end) => {
-    for (let i = start; i < end; i++) out[offset + i] = view.getUint16(2 * i, little) / 65535;
+/** `out[offset + i] = samples[i] / 65535` in time slices (a 4000×4000 result is 48M samples, far too long for one tick). */
+async function unpackUint16(samples: Uint16Array, out: Float32Array, offset: number, signal?: AbortSignal): Promise<void> {
+  await timeSliced(samples.length, (start, end) => {
+    for (let i = start; i < end; i++) out[offset + i] = samples[i]! / 65535;
   }, signal);
 }
 
@@ -129,7 +117,7 @@ async function resizeOne(pixels: Float32Array, src: { width: number; height: num
     .toBuffer({ resolveWithObject: true });
   // A 4000×4000 lanczos pass takes seconds in libvips: an interrupt stops waiting for it (models/abortable.ts).
   const { data } = await abortable(pipeline, opts.signal);
-  await unpackUint16(data, opts.out, opts.offset, opts.signal);
+  await unpackUint16(asUint16(data), opts.out, opts.offset, opts.signal);
 }
 
 /**
