@@ -4,7 +4,8 @@
  * reference outputs come from CompVis/stable-diffusion's model code under torch 1.13 (test/fixtures/ldm/README.md).
  */
 import { createRng } from '../../../models/onnx-builder/prng.js';
-import { TINY_LDM_CONFIG, type LdmCheckpointConfig } from '../../../models/tiny/ldm-checkpoint.js';
+import { TINY_IP_ADAPTER_CONFIG, type IpAdapterConfig } from '../../../models/tiny/ip-adapter.js';
+import { TINY_LDM_CONFIG, ldmCrossAttentionChannels, type LdmCheckpointConfig } from '../../../models/tiny/ldm-checkpoint.js';
 
 /** Two text layers so that stop_at_clip_layer −2 is meaningful; one ResBlock per VAE level. */
 export const GOLDEN_LDM_CONFIG: LdmCheckpointConfig = {
@@ -30,5 +31,25 @@ export function goldenInputs() {
     latent: normals(3, [1, 4, 4, 4]),
     image: { dims: [1, 3, 32, 32], data: normals(4, [1, 3, 32, 32]).data.map((v) => Math.tanh(v)) },
     inputIds: { dims: [1, 77], data: ids },
+  };
+}
+
+/** The IP-Adapter golden's adapter: ip-adapter_sd15's projection sizes, to_k_ip/to_v_ip at the golden UNet's attn2 widths. */
+export const GOLDEN_IP_ADAPTER_CONFIG: IpAdapterConfig = {
+  ...TINY_IP_ADAPTER_CONFIG,
+  layerChannels: ldmCrossAttentionChannels(GOLDEN_LDM_CONFIG),
+};
+
+export const GOLDEN_IP_SEED = 7;
+
+/**
+ * IP-Adapter golden inputs beside {@link goldenInputs}' sample, timestep and text context: one ViT-H image
+ * embedding per batch row (different rows, so a batch mix-up shows), and 16 distinct per-layer scales (so a layer
+ * order mix-up shows), IP-Adapter's layer order.
+ */
+export function goldenIpInputs() {
+  return {
+    imageEmbeds: normals(5, [2, GOLDEN_IP_ADAPTER_CONFIG.imageEmbedDim]),
+    scales: { dims: [16], data: Float32Array.from({ length: 16 }, (_, i) => 0.2 + 0.9 * (((i * 7) % 16) / 15)) },
   };
 }

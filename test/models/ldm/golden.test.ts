@@ -3,7 +3,6 @@
  * decode and encode, CLIP text hidden states at stop_at_clip_layer −1 and −2, each to ≤ 1e-4 relative to the
  * reference's largest magnitude, in fp32.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,32 +14,12 @@ import { floatOutput } from '../../../models/onnx/tensor-types.js';
 import { writeSafetensors } from '../../../models/safetensors/write.js';
 import { buildLdmCheckpointTensors } from '../../../models/tiny/ldm-checkpoint.js';
 import { GOLDEN_LDM_CONFIG, GOLDEN_SEED, goldenInputs } from './golden-config.js';
+import { GOLDEN_TOLERANCE, goldenOutput, inputSha256, readGoldenFixture, relativeError, sha256 } from './golden-fixture.js';
 
-interface Fixture {
-  checkpointSha256: string;
-  inputsSha256: Record<string, string>;
-  outputs: Record<string, { dims: number[]; f32: string }>;
-}
-const fixture = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/ldm/golden.json'), 'utf8')) as Fixture;
+const fixture = readGoldenFixture('golden.json');
 const inputs = goldenInputs();
-const TOLERANCE = 1e-4;
-
-function reference(name: string): { dims: number[]; data: Float32Array } {
-  const o = fixture.outputs[name]!;
-  const b = Buffer.from(o.f32, 'base64');
-  return { dims: o.dims, data: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) };
-}
-
-/** max |ours − ref| / max |ref|. */
-function relativeError(ours: ArrayLike<number>, ref: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(ours[i]! - ref[i]!));
-    scale = Math.max(scale, Math.abs(ref[i]!));
-  }
-  return diff / scale;
-}
+const TOLERANCE = GOLDEN_TOLERANCE;
+const reference = (name: string) => goldenOutput(fixture, name);
 
 let root: string;
 let pool: SessionPool;
@@ -60,11 +39,8 @@ afterAll(async () => {
 
 describe('LDM graphs against the reference implementations', () => {
   it('feeds the checkpoint and inputs the reference ran on', () => {
-    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(fixture.checkpointSha256);
-    for (const [name, t] of Object.entries(inputs)) {
-      const f32 = Float32Array.from(t.data as ArrayLike<number>);
-      expect(createHash('sha256').update(new Uint8Array(f32.buffer)).digest('hex'), name).toBe(fixture.inputsSha256[name]);
-    }
+    expect(sha256(readFileSync(file))).toBe(fixture.checkpointSha256);
+    for (const [name, t] of Object.entries(inputs)) expect(inputSha256(t.data as ArrayLike<number>), name).toBe(fixture.inputsSha256[name]);
   });
 
   it('UNet ε matches UNetModel', async () => {
