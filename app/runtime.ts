@@ -18,6 +18,7 @@ import { MODEL_KINDS } from '../models/store/manifests.js';
 import { describeExtraFolders, type ExtraModelFolder } from '../models/store/extra-model-paths.js';
 import { ensureTinyModels } from '../models/tiny/setup.js';
 import { ensureExampleInputs } from './examples/example-inputs.js';
+import { watchLibvipsThreads } from '../models/image/libvips-priority.js';
 
 
 export interface RuntimeOptions {
@@ -93,6 +94,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   const registry = defaultRegistry();
   const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
   registry.addAll(custom.definitions);
+  const stopVipsWatch = watchLibvipsThreads();
   const engine = new Engine({ registry, services, cache: options.cache, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
   return {
     engine,
@@ -123,6 +125,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     modelFolderPaths() {
       return Object.fromEntries(MODEL_KINDS.map((k) => [k, models.store.foldersOf(k)]));
     },
-    close: () => models.dispose(),
+    close: () => {
+      stopVipsWatch();
+      return models.dispose();
+    },
   };
 }

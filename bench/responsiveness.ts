@@ -87,6 +87,8 @@ export async function benchResponsiveness(): Promise<{ figures: ProbeFigures[]; 
   await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 90, b: 30 } } }).png().toFile(path.join(runtime.dirs.input, 'bench-640x480.png'));
   const server = await startServer({ port: 0, engine: runtime.engine, dirs: runtime.dirs, log: () => {} });
   try {
+    // The probing client lives in this process: its first fetch loads undici (~30 ms), which is not the server's latency.
+    await (await fetch(`${server.url}/queue`)).arrayBuffer();
     const figures: ProbeFigures[] = [await probeDuring(server, 'ImageScale lanczos 640x480 → 4000x4000', upscalePrompt(4000))];
     const info = runtime.engine.objectInfo() as unknown as ObjectInfo;
     for (const file of readdirSync(runtime.workflowsDir).filter((f) => f.endsWith('.json')).sort()) {

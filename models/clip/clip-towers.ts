@@ -8,7 +8,7 @@ import type { SessionPool } from '../onnx/session-pool.js';
 import { floatOutput, type HostTensor } from '../onnx/tensor-types.js';
 import type { ClipManifest } from '../store/manifests.js';
 import type { TokenBatch } from '../tokenizers/clip-bpe.js';
-import { convertClipFile } from './convert-clip.js';
+import { convertClipFileOffThread } from '../off-thread/conversions.js';
 import type { FloatTensor } from '../tensors.js';
 
 /**
@@ -77,7 +77,7 @@ async function safetensorsTowers(o: OpenTowersOptions): Promise<ClipTowers> {
     throw new Error(`CLIP ${o.manifest.name} is a .safetensors (${st.file}): it is converted to the split towers; choose layout auto or split (full is optimum's model.onnx)`);
   }
   if (!o.cacheDir) throw new Error(`CLIP ${o.manifest.name}: a .safetensors CLIP needs a cache folder to be converted into`);
-  const c = await convertClipFile({ file: st.file, cacheDir: o.cacheDir, config: st.config, signal: o.signal });
+  const c = await convertClipFileOffThread({ file: st.file, cacheDir: o.cacheDir, config: st.config, signal: o.signal });
   if (!c.vision || !c.text) throw new Error(`${st.file}: CLIP needs both towers; this file has ${c.vision ? 'only the image tower' : 'only the text tower'}`);
   const [vision, text] = await Promise.all([o.pool.get(c.vision.model), o.pool.get(c.text.model)]);
   return splitTowers(vision, text);

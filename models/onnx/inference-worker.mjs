@@ -7,6 +7,10 @@
 // Errors reply {id, ok:false, message}. Outputs are transferred, not copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
+import { lowerThisThreadPriority } from '../compute-priority.mjs';
+
+// Before any session exists, so onnxruntime's intra-op threads inherit the lower priority.
+lowerThisThreadPriority();
 
 if (workerData?.logLevel) ort.env.logLevel = workerData.logLevel;
 

@@ -3,8 +3,8 @@
  * convert (or find in the cache) and hand out MODEL, CLIP and VAE handles on the converted graphs, so the
  * samplers, text encoder and VAE code run them exactly like ONNX exports.
  */
-import { convertLdmCheckpoint, convertLdmVae, readConversion, textEncoderForLayer } from '../ldm/convert.js';
-import { ensureIpUnet } from '../ldm/ip-unet.js';
+import { readConversion } from '../ldm/convert.js';
+import { convertLdmCheckpointOffThread, convertLdmVaeOffThread, ensureIpUnetOffThread, textEncoderForLayerOffThread } from '../off-thread/conversions.js';
 import { checkpointTokenizerDir } from '../ldm/tokenizer-dir.js';
 import type { SdCheckpoint } from './checkpoint.js';
 import { SD15_LATENT_FORMAT } from './latent-format.js';
@@ -31,7 +31,7 @@ export interface LoadLdmOptions {
  * @throws naming the file: not safetensors, not SD1.5, a missing key or shape, no tokenizer
  */
 export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint> {
-  const c = await convertLdmCheckpoint({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
+  const c = await convertLdmCheckpointOffThread({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
   const tokenizerDir = checkpointTokenizerDir(o.tokenizerRoots, o.name);
   const tok = await tokenizerFor(o.sessions, tokenizerDir);
   if (tok.vocabSize > c.textVocab) {
@@ -47,7 +47,7 @@ export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint
 
 /** VAE of a standalone `.safetensors` AutoencoderKL file in `vae/`. */
 export async function loadLdmVae(o: Omit<LoadLdmOptions, 'tokenizerRoots' | 'sessions'>): Promise<SdVae> {
-  const c = await convertLdmVae({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
+  const c = await convertLdmVaeOffThread({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
   return { key: `vae/${o.name}`, decoderPath: c.vaeDecoder.model, encoderPath: c.vaeEncoder.model, scalingFactor: SD15_LATENT_FORMAT.scaleFactor };
 }
 
@@ -64,7 +64,7 @@ export async function clipStoppedAt(clip: SdClip, stopAt: number): Promise<SdCli
   if (stopAt < -clip.layers.count) throw new Error(`CLIP "${clip.key}" has ${clip.layers.count} layers; stop_at_clip_layer ${stopAt} is beyond −${clip.layers.count}`);
   const conversion = readConversion(clip.layers.conversionDir);
   if (!conversion) throw new Error(`CLIP "${clip.key}": its converted graphs in ${clip.layers.conversionDir} are gone (cache cleared?); load the checkpoint again`);
-  return { ...clip, textEncoderPath: await textEncoderForLayer(conversion, stopAt), layers: { ...clip.layers, stopAt } };
+  return { ...clip, textEncoderPath: await textEncoderForLayerOffThread(conversion, stopAt), layers: { ...clip.layers, stopAt } };
 }
 
 /**
@@ -74,6 +74,6 @@ export async function clipStoppedAt(clip: SdClip, stopAt: number): Promise<SdCli
  */
 export async function withIpUnet(model: SdModel, adapter: { readonly file: string; readonly tokens: number }, signal?: AbortSignal): Promise<SdModel> {
   if (!model.conversionDir) return model;
-  const ipUnetPath = await ensureIpUnet({ conversionDir: model.conversionDir, adapterFile: adapter.file, tokens: adapter.tokens, signal });
+  const ipUnetPath = await ensureIpUnetOffThread({ conversionDir: model.conversionDir, adapterFile: adapter.file, tokens: adapter.tokens, signal });
   return { ...model, ipUnetPath };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { combo } from '../../server/engine/inputs.js';
 import { defineNode } from '../define-node.js';
 import type { NodeServices } from '../services.js';
-import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
+import { loadIpAdapterWeightsOffThread } from '../../models/off-thread/conversions.js';
 import type { ModelStore } from '../../models/store/model-store.js';
 import { IPADAPTER } from '../socket-types.js';
 
@@ -41,7 +41,7 @@ export const ipAdapterLoaderNode = defineNode({
   },
   outputs: [{ type: IPADAPTER, name: 'IPADAPTER', tooltip: 'The validated adapter with its image projection weights.' }],
   async run(ctx, inputs) {
-    const adapter = await loadIpAdapterWeights(adapterFile(ctx.services.models.store, inputs.ipadapter_file));
+    const adapter = await loadIpAdapterWeightsOffThread(adapterFile(ctx.services.models.store, inputs.ipadapter_file));
     return { outputs: [adapter] };
   },
 });

@@ -5,7 +5,7 @@
  * applied (docs/ldm-checkpoints.md); an ONNX checkpoint needs them baked into its `unet_ip/`.
  */
 import { combo } from '../../server/engine/inputs.js';
-import { loadIpAdapterWeights } from '../../models/ip-adapter/weights.js';
+import { loadIpAdapterWeightsOffThread } from '../../models/off-thread/conversions.js';
 import { defineNode } from '../define-node.js';
 import { IPADAPTER } from '../socket-types.js';
 import { adapterFile, adapterNames } from './ip-adapter-loader.js';
@@ -22,6 +22,6 @@ export const ipAdapterModelLoaderNode = defineNode({
   },
   outputs: [{ type: IPADAPTER, name: 'IPADAPTER' }],
   async run(ctx, inputs) {
-    return { outputs: [await loadIpAdapterWeights(adapterFile(ctx.services.models.store, inputs.ipadapter_file))] };
+    return { outputs: [await loadIpAdapterWeightsOffThread(adapterFile(ctx.services.models.store, inputs.ipadapter_file))] };
   },
 });

@@ -1,0 +1,110 @@
+/**
+ * Runs a module's exported async function in one shared worker thread (docs/architecture.md, "Responsiveness").
+ * Model conversion builds whole graphs, unpacks fp16/bf16 tensors and hashes gigabytes in synchronous steps of
+ * tens to hundreds of milliseconds; on the server's thread each step would stall every client. The engine itself
+ * stays on the main thread (nodes are mostly waits on workers), and only these CPU-bound library calls move.
+ *
+ * Arguments and results must survive structured clone; typed arrays in a result are transferred. An argument
+ * object's `signal` is replaced by one the worker owns and aborted from here. Errors come back as the same class
+ * (models/off-thread/error-classes.ts) with their fields.
+ */
+import { Worker } from 'node:worker_threads';
+import { ERROR_CLASSES } from './error-classes.js';
+
+const WORKER_URL = new URL('./off-thread-worker.mjs', import.meta.url);
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface ErrorWire {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly props: Record<string, unknown>;
+}
+
+let worker: Worker | undefined;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+
+function rehydrate(e: ErrorWire): Error {
+  const cls = ERROR_CLASSES[e.name];
+  const error = cls ? (Object.create(cls.prototype) as Error) : new Error(e.message);
+  Object.defineProperty(error, 'message', { value: e.message, writable: true, configurable: true });
+  Object.defineProperty(error, 'stack', { value: e.stack ?? `${e.name}: ${e.message}`, writable: true, configurable: true });
+  Object.assign(error, e.props);
+  if (!cls && e.name !== 'Error') Object.defineProperty(error, 'name', { value: e.name, configurable: true });
+  return error;
+}
+
+function theWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(WORKER_URL);
+  w.unref();
+  w.on('message', (msg: { id: number; ok: boolean; value?: unknown; error?: ErrorWire }) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (pending.size === 0) w.unref();
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(rehydrate(msg.error!));
+  });
+  const die = (reason: string) => {
+    if (worker !== w) return;
+    worker = undefined;
+    for (const p of pending.values()) p.reject(new Error(`off-thread worker stopped: ${reason}`));
+    pending.clear();
+  };
+  w.on('error', (e) => die(e.message));
+  w.on('exit', (code) => die(`exited with code ${code}`));
+  worker = w;
+  return w;
+}
+
+/** The index of the first argument that is an options object with a `signal`, and that signal. */
+function findSignal(args: unknown[]): { index?: number; signal?: AbortSignal } {
+  const index = args.findIndex((a) => a !== null && typeof a === 'object' && 'signal' in a && (a as { signal?: unknown }).signal instanceof AbortSignal);
+  return index < 0 ? {} : { index, signal: (args[index] as { signal: AbortSignal }).signal };
+}
+
+/** Calls `module`'s export `name` with `args` in the worker. */
+export function callOffThread<R>(module: URL, name: string, args: unknown[]): Promise<R> {
+  const { index, signal } = findSignal(args);
+  signal?.throwIfAborted();
+  const wire = args.map((a, i) => {
+    if (i !== index) return a;
+    const { signal: _dropped, ...rest } = a as Record<string, unknown>;
+    return rest;
+  });
+  const w = theWorker();
+  const id = nextId++;
+  return new Promise<R>((resolve, reject) => {
+    const onAbort = () => w.postMessage({ id, op: 'abort' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (f: () => void) => {
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    pending.set(id, {
+      resolve: (v) => settle(() => resolve(v as R)),
+      // The worker's own abort error says less than the caller's reason.
+      reject: (e) => settle(() => reject(signal?.aborted ? signal.reason : e)),
+    });
+    w.ref();
+    w.postMessage({ id, op: 'call', module: module.href, name, args: wire, signalArg: index });
+  });
+}
+
+/** `fn` (a module export, imported by type only) as a function that runs off-thread. */
+export function offThread<F extends (...args: never[]) => Promise<unknown>>(module: URL, name: string): (...args: Parameters<F>) => ReturnType<F> {
+  return ((...args: Parameters<F>) => callOffThread(module, name, args)) as (...args: Parameters<F>) => ReturnType<F>;
+}
+
+/** Stops the worker (tests, shutdown); a later call starts a new one. */
+export async function stopOffThreadWorker(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  await w?.terminate();
+}
