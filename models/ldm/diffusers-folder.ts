@@ -73,7 +73,7 @@ const SD15_ONLY = 'perceptgraph runs SD1.5 models (stable-diffusion-v1-5 and fin
 
 /** Refuses the non-SD1.5 folders a config or model_index.json gives away. */
 function classifyConfig(files: DiffusersFiles, unet: DiffusersUnetConfig | undefined): void {
-  const index = files.modelIndex ? (JSON.parse(readFileSync(files.modelIndex, 'utf8')) as Record<string, unknown>) : {};
+  const index: Record<string, unknown> = readConfig(files.modelIndex, z.looseObject({})) ?? {};
   const refuse = (what: string, hint = `${SD15_ONLY}; this one is not supported`) => {
     throw new CheckpointKindError(files.dir, what, hint);
   };

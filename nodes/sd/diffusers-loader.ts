@@ -12,11 +12,6 @@ import { storeWeightsFileNames } from '../model-runtime.js';
 import type { NodeServices } from '../services.js';
 import { checkpointOutputs } from './checkpoint-outputs.js';
 
-/** The usable folders plus refused ones, so choosing one fails on this node naming what is wrong. */
-function diffusersNames(services?: NodeServices): readonly string[] {
-  return storeWeightsFileNames(services, 'diffusers');
-}
-
 export const diffusersLoaderNode = defineNode({
   type: 'DiffusersLoader',
   category: 'advanced/loaders/deprecated',
@@ -25,7 +20,8 @@ export const diffusersLoaderNode = defineNode({
     'Loads a Stable Diffusion 1.5 diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/ with .safetensors weights) from models/diffusers; converted to ONNX on first use and cached.',
   inputs: {
     required: {
-      model_path: combo(diffusersNames),
+      // The usable folders plus refused ones, so choosing one fails on this node naming what is wrong.
+      model_path: combo((services?: NodeServices) => storeWeightsFileNames(services, 'diffusers')),
     },
   },
   outputs: checkpointOutputs,

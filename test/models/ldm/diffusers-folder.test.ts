@@ -70,12 +70,36 @@ describe('the diffusers key table', () => {
       ['up_blocks.1.upsamplers.0.conv.weight', 'output_blocks.5.2.conv.weight'],
       ['up_blocks.3.attentions.2.proj_out.weight', 'output_blocks.11.1.proj_out.weight'],
       ['time_embedding.linear_2.bias', 'time_embed.2.bias'],
+      ['conv_in.weight', 'input_blocks.0.0.weight'],
+      ['conv_norm_out.bias', 'out.0.bias'],
+      ['conv_out.weight', 'out.2.weight'],
+      ['down_blocks.3.resnets.1.norm1.weight', 'input_blocks.11.0.in_layers.0.weight'],
+      ['down_blocks.3.resnets.1.conv1.weight', 'input_blocks.11.0.in_layers.2.weight'],
+      ['down_blocks.3.resnets.1.norm2.bias', 'input_blocks.11.0.out_layers.0.bias'],
+      ['down_blocks.3.resnets.1.conv2.weight', 'input_blocks.11.0.out_layers.3.weight'],
+      ['mid_block.attentions.0.transformer_blocks.0.ff.net.0.proj.weight', 'middle_block.1.transformer_blocks.0.ff.net.0.proj.weight'],
+      ['up_blocks.2.resnets.0.conv_shortcut.bias', 'output_blocks.6.0.skip_connection.bias'],
+      ['up_blocks.2.upsamplers.0.conv.weight', 'output_blocks.8.2.conv.weight'],
     ];
     for (const [d, l] of cases) {
       expect(renameKey(d, unet, 'diffusers')?.key).toBe(l);
       expect(renameKey(l, unet, 'ldm')?.key).toBe(d);
     }
     const vae = vaeRules({ levels: 4, layersPerBlock: 2 });
+    const vaeCases: [string, string][] = [
+      ['encoder.down_blocks.0.resnets.1.norm1.weight', 'encoder.down.0.block.1.norm1.weight'],
+      ['encoder.down_blocks.2.downsamplers.0.conv.weight', 'encoder.down.2.downsample.conv.weight'],
+      ['encoder.conv_norm_out.weight', 'encoder.norm_out.weight'],
+      ['encoder.mid_block.resnets.1.conv2.bias', 'encoder.mid.block_2.conv2.bias'],
+      ['decoder.mid_block.attentions.0.group_norm.weight', 'decoder.mid.attn_1.norm.weight'],
+      ['decoder.up_blocks.1.upsamplers.0.conv.weight', 'decoder.up.2.upsample.conv.weight'],
+      ['decoder.up_blocks.3.resnets.0.conv_shortcut.weight', 'decoder.up.0.block.0.nin_shortcut.weight'],
+      ['post_quant_conv.weight', 'post_quant_conv.weight'],
+    ];
+    for (const [d, l] of vaeCases) {
+      expect(renameKey(d, vae, 'diffusers')?.key).toBe(l);
+      expect(renameKey(l, vae, 'ldm')?.key).toBe(d);
+    }
     expect(renameKey('decoder.up_blocks.0.resnets.2.conv_shortcut.weight', vae, 'diffusers')?.key).toBe('decoder.up.3.block.2.nin_shortcut.weight');
     expect(renameKey('encoder.mid_block.attentions.0.to_out.0.weight', vae, 'diffusers')).toEqual({ key: 'encoder.mid.attn_1.proj_out.weight', linearAsConv: true });
     expect(renameKey('encoder.mid_block.attentions.0.to_out.0.bias', vae, 'diffusers')).toEqual({ key: 'encoder.mid.attn_1.proj_out.bias', linearAsConv: false });
