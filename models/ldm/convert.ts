@@ -1,6 +1,7 @@
 /**
- * Converts an SD1.5 single-file checkpoint (`.safetensors`, LDM layout, F32/F16/BF16) into ONNX graphs with
- * external data, cached under `<cache>/ldm/<content hash>-v<converter version>/` (docs/ldm-checkpoints.md):
+ * Converts an SD1.5 single-file checkpoint (`.safetensors`, LDM layout, F32/F16/BF16), or a diffusers folder read
+ * in LDM keys (checkpoint-source.ts), into ONNX graphs with external data, cached under
+ * `<cache>/ldm/[diffusers-]<content hash>-v<converter version>/` (docs/ldm-checkpoints.md):
  * ```
  * unet.onnx + unet.onnx.data                      sample, timestep, encoder_hidden_states → out_sample
  * vae_decoder.onnx + vae_decoder.onnx.data        latent_sample → sample
@@ -20,6 +21,7 @@ import { openSafetensors, type SafetensorsFile } from '../safetensors/read.js';
 import { writeFileAtomic } from '../tiny/write-file.js';
 import { type PlannedWeight, WeightPlan } from '../weights/weight-plan.js';
 import { classifyCheckpoint } from './checkpoint-kind.js';
+import { openCheckpointSource, type CheckpointSource } from './checkpoint-source.js';
 import { CheckpointKindError } from './errors.js';
 import { sourceHash } from './source-hash.js';
 import { readUnetStructure } from './unet-config.js';
@@ -68,17 +70,16 @@ export interface ConvertOptions {
 const running = new Map<string, Promise<ConvertedCheckpoint>>();
 
 /**
- * The converted graphs of `file`, converting on first use.
- * @throws SafetensorsError (bad file), CheckpointKindError (not SD1.5), WeightKeyError (missing key, wrong shape)
+ * The converted graphs of `file` (a `.safetensors` file or a diffusers folder), converting on first use.
+ * @throws SafetensorsError (bad file), CheckpointKindError (not SD1.5), WeightKeyError (missing key, wrong shape),
+ *   an Error naming a diffusers folder's missing or unreadable part
  */
 export async function convertLdmCheckpoint(o: ConvertOptions): Promise<ConvertedCheckpoint> {
-  const source = await openSafetensors(o.file);
+  const source = await openCheckpointSource(o.file);
   try {
-    const kind = classifyCheckpoint(source.tensors);
-    if (!kind.ok) throw new CheckpointKindError(o.file, kind.what, kind.hint);
     const root = path.join(o.cacheDir, 'ldm');
-    const sha256 = await sourceHash(o.file, root, o.signal);
-    const dir = path.join(root, `${sha256.slice(0, 24)}-v${LDM_CONVERTER_VERSION}`);
+    const { name, sha256 } = await source.cacheName(root, o.signal);
+    const dir = path.join(root, `${name}-v${LDM_CONVERTER_VERSION}`);
     const cached = readConversion(dir);
     if (cached) return cached;
     let job = running.get(dir);
@@ -88,7 +89,7 @@ export async function convertLdmCheckpoint(o: ConvertOptions): Promise<Converted
     }
     return await job;
   } finally {
-    await source.close();
+    await source.file.close();
   }
 }
 
@@ -146,23 +147,23 @@ async function writeParts(j: WriteJob): Promise<void> {
 }
 
 interface Job {
-  readonly source: SafetensorsFile;
+  readonly source: CheckpointSource;
   readonly dir: string;
   readonly sha256: string;
   readonly signal?: AbortSignal;
 }
 
 async function convertInto(j: Job): Promise<ConvertedCheckpoint> {
-  const { source } = j;
+  const { file: source, origin } = j.source;
   const keys = Object.keys(source.tensors);
-  const plan = (name: string) => new WeightPlan({ file: source.path, tensors: source.tensors, location: `${name}.onnx.data` });
+  const plan = (name: string) => new WeightPlan({ file: source.path, tensors: source.tensors, location: `${name}.onnx.data`, origin });
   const unetW = plan('unet');
-  const unet = buildLdmUnet({ structure: readUnetStructure(unetW, keys), weights: unetW });
+  const unet = buildLdmUnet({ structure: readUnetStructure(unetW, keys, j.source.unetHeads), weights: unetW });
   const decW = plan('vae_decoder');
   const encW = plan('vae_encoder');
   const vae = readVaeStructure(decW, keys);
   const textW = plan('text_encoder');
-  const text = readHfTextTower(textW, keys, SD15_TEXT_PREFIX);
+  const text = readHfTextTower(textW, keys, SD15_TEXT_PREFIX, { config: j.source.textConfig });
   const parts = {
     unet: ['unet', unet, unetW],
     vaeDecoder: ['vae_decoder', buildLdmVaeDecoder(vae, decW), decW],
@@ -227,13 +228,14 @@ export async function textEncoderForLayer(c: ConvertedCheckpoint, stopAtLayer: n
   if (stopAtLayer === -1) return c.textEncoder.model;
   const file = path.join(c.dir, `text_encoder-L${stopAtLayer}.onnx`);
   if (existsSync(file)) return file;
-  const source = await openSafetensors(c.source);
+  const source = await openCheckpointSource(c.source);
   try {
-    const w = new WeightPlan({ file: c.source, tensors: source.tensors, location: c.textEncoder.data, written: c.textEncoder.slots });
-    const structure = readHfTextTower(w, Object.keys(source.tensors), SD15_TEXT_PREFIX);
+    const { tensors } = source.file;
+    const w = new WeightPlan({ file: c.source, tensors, location: c.textEncoder.data, written: c.textEncoder.slots, origin: source.origin });
+    const structure = readHfTextTower(w, Object.keys(tensors), SD15_TEXT_PREFIX, { config: source.textConfig });
     writeFileAtomic(file, buildHfTextTower({ structure, weights: w, prefix: SD15_TEXT_PREFIX, stopAtLayer }).toBytes());
     return file;
   } finally {
-    await source.close();
+    await source.file.close();
   }
 }

@@ -65,10 +65,10 @@ function layersOf(w: WeightPlan, keys: readonly string[], key: string): UnetLaye
 }
 
 /**
- * Reads the structure from the checkpoint's UNet keys.
+ * Reads the structure from the checkpoint's UNet keys; `heads` comes from a diffusers unet/config.json when there is one.
  * @throws WeightKeyError when a key every LDM UNet has is missing
  */
-export function readUnetStructure(w: WeightPlan, allKeys: readonly string[]): LdmUnetStructure {
+export function readUnetStructure(w: WeightPlan, allKeys: readonly string[], heads = SD15_UNET_HEADS): LdmUnetStructure {
   const p = UNET_PREFIX;
   const keys = allKeys.filter((k) => k.startsWith(p));
   const [modelChannels, inChannels] = w.shape(`${p}input_blocks.0.0.weight`) as [number, number];
@@ -82,7 +82,7 @@ export function readUnetStructure(w: WeightPlan, allKeys: readonly string[]): Ld
   const firstAttn = [...input.flat(), ...middle].find((l) => l.kind === 'attn');
   const contextKey = firstAttn ? `${firstAttn.key}.transformer_blocks.0.attn2.to_k.weight` : undefined;
   const contextDim = contextKey ? w.shape(contextKey)[1]! : 768;
-  return { inChannels, outChannels, modelChannels, timeEmbedDim, contextDim, heads: SD15_UNET_HEADS, input, middle, output };
+  return { inChannels, outChannels, modelChannels, timeEmbedDim, contextDim, heads, input, middle, output };
 }
 
 /** The cross-attention (attn2) layers in IP-Adapter's order: input blocks, output blocks, then the middle block. */

@@ -1,12 +1,14 @@
 /**
- * CheckpointLoaderSimple's and VAELoader's work for single-file `.safetensors` models (docs/ldm-checkpoints.md):
+ * CheckpointLoaderSimple's, DiffusersLoader's and VAELoader's work for `.safetensors` models (single files and
+ * diffusers folders; docs/ldm-checkpoints.md):
  * convert (or find in the cache) and hand out MODEL, CLIP and VAE handles on the converted graphs, so the
  * samplers, text encoder and VAE code run them exactly like ONNX exports.
  */
 import { readConversion } from '../ldm/convert.js';
 import { convertLdmCheckpointOffThread, convertLdmVaeOffThread, ensureIpUnetOffThread, textEncoderForLayerOffThread } from '../off-thread/conversions.js';
 import { checkpointTokenizerDir } from '../ldm/tokenizer-dir.js';
-import type { SdCheckpoint } from './checkpoint.js';
+import type { DiffusersFiles } from '../store/manifests.js';
+import { readSchedulerConfig, type SdCheckpoint } from './checkpoint.js';
 import { SD15_LATENT_FORMAT } from './latent-format.js';
 import type { SessionSource } from './sessions.js';
 import { tokenizerFor } from './text-encoder.js';
@@ -31,15 +33,49 @@ export interface LoadLdmOptions {
  * @throws naming the file: not safetensors, not SD1.5, a missing key or shape, no tokenizer
  */
 export async function loadLdmCheckpoint(o: LoadLdmOptions): Promise<SdCheckpoint> {
-  const c = await convertLdmCheckpointOffThread({ file: o.file, cacheDir: o.cacheDir, signal: o.signal });
-  const tokenizerDir = checkpointTokenizerDir(o.tokenizerRoots, o.name);
+  return loadConverted(o, { source: o.file, key: `checkpoints/${o.name}`, tokenizerDir: () => checkpointTokenizerDir(o.tokenizerRoots, o.name), schedulerConfig: {} });
+}
+
+/** Options of {@link loadDiffusersCheckpoint}. */
+export interface LoadDiffusersOptions extends Omit<LoadLdmOptions, 'name' | 'file'> {
+  readonly files: DiffusersFiles;
+  /** The folder it was listed in: `checkpoints` (CheckpointLoaderSimple) or `diffusers` (DiffusersLoader). */
+  readonly folder: 'checkpoints' | 'diffusers';
+}
+
+/**
+ * MODEL, CLIP and VAE of a diffusers-layout folder with `.safetensors` weights, converted like a single file
+ * (models/ldm/diffusers-folder.ts); its own `tokenizer/` and `scheduler/scheduler_config.json` are used, and
+ * without a `tokenizer/` the `tokenizers` folders are searched as for a single file.
+ * @throws naming the folder or the component file: a missing part, not SD1.5, a missing key or shape
+ */
+export async function loadDiffusersCheckpoint(o: LoadDiffusersOptions): Promise<SdCheckpoint> {
+  const f = o.files;
+  return loadConverted(o, {
+    source: f.dir,
+    key: `${o.folder}/${f.name}`,
+    tokenizerDir: () => f.tokenizer?.dir ?? checkpointTokenizerDir(o.tokenizerRoots, f.name),
+    schedulerConfig: readSchedulerConfig(f.schedulerConfig),
+  });
+}
+
+interface ConvertedSource {
+  readonly source: string;
+  readonly key: string;
+  readonly tokenizerDir: () => string;
+  readonly schedulerConfig: Record<string, unknown>;
+}
+
+async function loadConverted(o: Omit<LoadLdmOptions, 'name' | 'file'>, s: ConvertedSource): Promise<SdCheckpoint> {
+  const c = await convertLdmCheckpointOffThread({ file: s.source, cacheDir: o.cacheDir, signal: o.signal });
+  const tokenizerDir = s.tokenizerDir();
   const tok = await tokenizerFor(o.sessions, tokenizerDir);
   if (tok.vocabSize > c.textVocab) {
-    throw new Error(`${o.file}: the tokenizer in ${tokenizerDir} has ${tok.vocabSize} ids but the text encoder embeds only ${c.textVocab}; it belongs to another model`);
+    throw new Error(`${s.source}: the tokenizer in ${tokenizerDir} has ${tok.vocabSize} ids but the text encoder embeds only ${c.textVocab}; it belongs to another model`);
   }
-  const key = `checkpoints/${o.name}`;
+  const key = s.key;
   return {
-    model: { key, unetPath: c.unet.model, schedulerConfig: {}, conversionDir: c.dir },
+    model: { key, unetPath: c.unet.model, schedulerConfig: s.schedulerConfig, conversionDir: c.dir },
     clip: { key, textEncoderPath: c.textEncoder.model, tokenizerDir, layers: { conversionDir: c.dir, count: c.textLayers, stopAt: -1 } },
     vae: { key, decoderPath: c.vaeDecoder.model, encoderPath: c.vaeEncoder.model, scalingFactor: SD15_LATENT_FORMAT.scaleFactor },
   };

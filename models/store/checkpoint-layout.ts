@@ -1,8 +1,10 @@
 /**
- * Recognises an SD1.5 single-file `.safetensors` checkpoint (by extension; docs/ldm-checkpoints.md) or an ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout) plus
+ * Recognises an SD1.5 single-file `.safetensors` checkpoint (by extension; docs/ldm-checkpoints.md), a diffusers
+ * folder with `.safetensors` weights (diffusers-layout.ts), or an ONNX checkpoint folder (diffusers `OnnxStableDiffusionPipeline` or optimum layout) plus
  * our `unet_ip/` (docs/model-folders.md), and says precisely what a half-there folder lacks.
  */
 import path from 'node:path';
+import { isDiffusersWeightsFolder, readDiffusersCheckpoint } from './diffusers-layout.js';
 import { findings, isDir, isFile, isRepoFurniture, onnxAt, readJsonFile, tokenizerGap, tokenizerIn, visibleEntries, type Findings } from './folder-probe.js';
 import { ldmCheckpointManifestSchema, modelIndexSchema, onnxCheckpointManifestSchema, schedulerConfigSchema, type ModelEntry, type OnnxFile } from './manifests.js';
 
@@ -26,6 +28,7 @@ export function readCheckpoint(dir: string, name: string): ModelEntry<'checkpoin
     return { kind: 'checkpoints', name, ok: true, manifest };
   }
   if (!isDir(dir)) return { kind: 'checkpoints', name, ok: false, problems: [notAFolder(name)] };
+  if (isDiffusersWeightsFolder(dir)) return readDiffusersCheckpoint(dir, name);
   const f = findings();
   const index = readJsonFile(path.join(dir, 'model_index.json'), modelIndexSchema, 'model_index.json', f);
   const parts: Partial<Record<(typeof COMPONENTS)[number]['key'], OnnxFile>> = {};

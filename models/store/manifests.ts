@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Model kinds, i.e. the folders under `<data>/models/`. */
-export const MODEL_KINDS = ['checkpoints', 'clip', 'clip_vision', 'ipadapter', 'declip', 'vae', 'prompts'] as const;
+export const MODEL_KINDS = ['checkpoints', 'diffusers', 'clip', 'clip_vision', 'ipadapter', 'declip', 'vae', 'prompts'] as const;
 /** A folder under `<data>/models/`. */
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -61,8 +61,39 @@ export const ldmCheckpointManifestSchema = z.object({
 });
 export type LdmCheckpointManifest = z.infer<typeof ldmCheckpointManifestSchema>;
 
-/** Either checkpoint route. */
-export const checkpointManifestSchema = z.discriminatedUnion('format', [onnxCheckpointManifestSchema, ldmCheckpointManifestSchema]);
+/**
+ * The files of a diffusers-layout SD1.5 folder with `.safetensors` weights (docs/ldm-checkpoints.md, "Diffusers
+ * folders"): converted like a single-file checkpoint, its keys renamed to the LDM layout (models/ldm/diffusers-keys.ts).
+ */
+export const diffusersFilesSchema = z.object({
+  format: z.literal('diffusers-safetensors'),
+  name: z.string(),
+  dir: absPath,
+  /** `unet/diffusion_pytorch_model.safetensors` (or its `.fp16` variant). */
+  unet: absPath,
+  unetConfig: absPath.optional(),
+  /** `vae/diffusion_pytorch_model.safetensors`. */
+  vae: absPath,
+  vaeConfig: absPath.optional(),
+  /** `text_encoder/model.safetensors`. */
+  textEncoder: absPath,
+  textEncoderConfig: absPath.optional(),
+  /** `tokenizer/`; absent: looked up in `tokenizers/` as for a single file. */
+  tokenizer: tokenizerFilesSchema.optional(),
+  schedulerConfig: absPath.optional(),
+  modelIndex: absPath.optional(),
+  warnings: z.array(z.string()),
+});
+export type DiffusersFiles = z.infer<typeof diffusersFilesSchema>;
+
+/** A diffusers folder in `checkpoints/` (CheckpointLoaderSimple). */
+export const diffusersCheckpointManifestSchema = diffusersFilesSchema.extend({ kind: z.literal('checkpoints') });
+/** A diffusers folder in `diffusers/` (DiffusersLoader, ComfyUI's `models/diffusers`). */
+export const diffusersManifestSchema = diffusersFilesSchema.extend({ kind: z.literal('diffusers') });
+export type DiffusersManifest = z.infer<typeof diffusersManifestSchema>;
+
+/** Every checkpoint route. */
+export const checkpointManifestSchema = z.discriminatedUnion('format', [onnxCheckpointManifestSchema, ldmCheckpointManifestSchema, diffusersCheckpointManifestSchema]);
 export type CheckpointManifest = z.infer<typeof checkpointManifestSchema>;
 
 /** A standalone AutoencoderKL file in `vae/` (`encoder.*`, `decoder.*`, `quant_conv.*`, `post_quant_conv.*`). */
@@ -174,6 +205,7 @@ export type PromptManifest = z.infer<typeof promptManifestSchema>;
 /** The manifest type of each kind. */
 export interface ManifestOf {
   checkpoints: CheckpointManifest;
+  diffusers: DiffusersManifest;
   clip: ClipManifest;
   clip_vision: ClipVisionManifest;
   ipadapter: IpAdapterManifest;

@@ -9,7 +9,8 @@ import { readCheckpoint } from './checkpoint-layout.js';
 import { readClip, readClipVision } from './clip-layout.js';
 import { clipWeightsFile } from './clip-safetensors-layout.js';
 import { folderSearchOrder, type ExtraModelFolder } from './extra-model-paths.js';
-import { isRepoFurniture, visibleEntries } from './folder-probe.js';
+import { isDiffusersWeightsFolder, readDiffusers } from './diffusers-layout.js';
+import { isDir, isRepoFurniture, visibleEntries } from './folder-probe.js';
 import { MODEL_KINDS, type ManifestOf, type ModelEntry, type ModelKind, type OnnxCheckpointManifest } from './manifests.js';
 import { readDeclip, readIpAdapter, readVae } from './weight-layout.js';
 import { readPromptEntry } from './prompt-layout.js';
@@ -49,6 +50,7 @@ type Reader<K extends ModelKind> = (fullPath: string, name: string) => ModelEntr
 
 const READERS: { [K in ModelKind]: Reader<K> } = {
   checkpoints: readCheckpoint,
+  diffusers: readDiffusers,
   clip: readClip,
   clip_vision: readClipVision,
   ipadapter: readIpAdapter,
@@ -125,12 +127,17 @@ export class ModelStore {
 
   /**
    * Choices of a loader that reads weights files: the usable models plus every refused entry that is a
-   * `.safetensors` file or a folder with `model.safetensors`, as ComfyUI lists each file of a folder. Choosing a
+   * `.safetensors` file, a folder with `model.safetensors` or a diffusers weights folder (diffusers-layout.ts), as
+   * ComfyUI lists each file of a folder. Choosing a
    * refused one makes the loader fail on its node with the entry's problems, which name the file (a truncated file,
    * a header that lies), instead of a bare "value not in list" (docs/model-folders.md).
    */
   weightsFileNames(kind: ModelKind): string[] {
-    return this.listModels(kind).filter((e) => e.ok || clipWeightsFile(this.pathOf(kind, e.name)) !== undefined).map((e) => e.name);
+    return this.listModels(kind).filter((e) => {
+      if (e.ok) return true;
+      const at = this.pathOf(kind, e.name);
+      return clipWeightsFile(at) !== undefined || isDiffusersWeightsFolder(at) || (kind === 'diffusers' && isDir(at));
+    }).map((e) => e.name);
   }
 
   /** A COMBO choice source that re-lists on every call (pass to `combo()`). */
@@ -173,7 +180,8 @@ export class ModelStore {
   resolveCheckpoint(name: string): OnnxCheckpointManifest {
     const m = this.resolve('checkpoints', name);
     if (m.format !== 'onnx-folder') {
-      throw new ModelStoreError('checkpoints', name, ['a single-file .safetensors checkpoint, not an ONNX folder: load it with CheckpointLoaderSimple']);
+      const what = m.format === 'ldm-safetensors' ? 'a single-file .safetensors checkpoint' : 'a diffusers folder with .safetensors weights';
+      throw new ModelStoreError('checkpoints', name, [`${what}, not an ONNX folder: load it with CheckpointLoaderSimple`]);
     }
     return m;
   }

@@ -53,6 +53,11 @@ export class WeightPlan {
        * second graph (another CLIP layer, the IP UNet) shares the first one's weights without writing them again.
        */
       readonly written?: readonly PlannedWeight[];
+      /**
+       * The file and key a tensor really comes from, for error messages, when `tensors` is a renamed view over
+       * other files (a diffusers folder read in LDM keys, models/ldm/diffusers-folder.ts).
+       */
+      readonly origin?: (key: string) => { readonly file: string; readonly key: string };
     },
   ) {
     this.end = o.base ?? 0;
@@ -72,8 +77,15 @@ export class WeightPlan {
   /** The stored shape of `key`. @throws WeightKeyError when it is missing */
   shape(key: string): readonly number[] {
     const t = this.o.tensors[key];
-    if (!t) throw WeightKeyError.missing(this.o.file, key);
+    if (!t) {
+      const at = this.origin(key);
+      throw WeightKeyError.missing(at.file, at.key);
+    }
     return t.shape;
+  }
+
+  private origin(key: string): { readonly file: string; readonly key: string } {
+    return this.o.origin?.(key) ?? { file: this.o.file, key };
   }
 
   /**
@@ -83,7 +95,10 @@ export class WeightPlan {
   param(b: GraphBuilder, key: string, expect: readonly number[], layout: WeightLayout = 'as-is'): string {
     const stored = this.shape(key);
     const same = stored.length === expect.length && stored.every((d, i) => d === expect[i]);
-    if (!same) throw WeightKeyError.shape(this.o.file, key, stored, expect);
+    if (!same) {
+      const at = this.origin(key);
+      throw WeightKeyError.shape(at.file, at.key, stored, expect);
+    }
     const dims = layout === 'linear' ? [stored[1]!, stored[0]!] : [...stored];
     const bytes = dims.reduce((a, c) => a * c, 1) * 4;
     let slot = this.byKey.get(`${key}|${layout}`);

@@ -2,6 +2,7 @@
 import type { AnyNodeDefinition } from '../../server/engine/node-definition.js';
 import { checkpointLoaderOnnxNode } from './checkpoint-loader-onnx.js';
 import { checkpointLoaderSimpleNode } from './checkpoint-loader-simple.js';
+import { diffusersLoaderNode } from './diffusers-loader.js';
 import { clipSetLastLayerNode } from './clip-set-last-layer.js';
 import { clipTextEncodeNode } from './clip-text-encode.js';
 import { emptyLatentImageNode } from './empty-latent-image.js';
@@ -15,6 +16,7 @@ import { vaeLoaderNode } from './vae-loader.js';
 export const sdNodes: AnyNodeDefinition[] = [
   checkpointLoaderSimpleNode,
   checkpointLoaderOnnxNode,
+  diffusersLoaderNode,
   vaeLoaderNode,
   clipSetLastLayerNode,
   clipTextEncodeNode,
@@ -26,6 +28,6 @@ export const sdNodes: AnyNodeDefinition[] = [
 ];
 
 export {
-  checkpointLoaderOnnxNode, checkpointLoaderSimpleNode, clipSetLastLayerNode, clipTextEncodeNode, emptyLatentImageNode, ksamplerAdvancedNode, ksamplerNode, vaeDecodeNode, vaeEncodeNode, vaeLoaderNode,
+  checkpointLoaderOnnxNode, checkpointLoaderSimpleNode, clipSetLastLayerNode, diffusersLoaderNode, clipTextEncodeNode, emptyLatentImageNode, ksamplerAdvancedNode, ksamplerNode, vaeDecodeNode, vaeEncodeNode, vaeLoaderNode,
 };
 export type { PreviewSettings } from './services.js';
