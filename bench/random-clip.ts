@@ -26,14 +26,15 @@ export function hfClipShapes(c: ClipWeightsConfig, towers: 'both' | 'text' = 'bo
   s.set('text_model.embeddings.token_embedding.weight', [t.vocabSize, t.width]).set('text_model.embeddings.position_embedding.weight', [t.positions, t.width]);
   for (let i = 0; i < t.layers; i++) layerShapes(s, `text_model.encoder.layers.${i}`, t.width, t.mlp);
   s.set('text_model.final_layer_norm.weight', [t.width]).set('text_model.final_layer_norm.bias', [t.width]);
+  if (towers === 'both') {
+    s.set('vision_model.embeddings.class_embedding', [v.width]).set('vision_model.embeddings.patch_embedding.weight', [v.width, 3, v.patchSize, v.patchSize]);
+    s.set('vision_model.embeddings.position_embedding.weight', [(v.imageSize / v.patchSize) ** 2 + 1, v.width]);
+    s.set('vision_model.pre_layrnorm.weight', [v.width]).set('vision_model.pre_layrnorm.bias', [v.width]);
+    for (let i = 0; i < v.layers; i++) layerShapes(s, `vision_model.encoder.layers.${i}`, v.width, v.mlp);
+    s.set('vision_model.post_layernorm.weight', [v.width]).set('vision_model.post_layernorm.bias', [v.width]);
+    s.set('visual_projection.weight', [c.embedDim, v.width]);
+  }
   s.set('text_projection.weight', [c.embedDim, t.width]).set('logit_scale', []);
-  if (towers === 'text') return s;
-  s.set('vision_model.embeddings.class_embedding', [v.width]).set('vision_model.embeddings.patch_embedding.weight', [v.width, 3, v.patchSize, v.patchSize]);
-  s.set('vision_model.embeddings.position_embedding.weight', [(v.imageSize / v.patchSize) ** 2 + 1, v.width]);
-  s.set('vision_model.pre_layrnorm.weight', [v.width]).set('vision_model.pre_layrnorm.bias', [v.width]);
-  for (let i = 0; i < v.layers; i++) layerShapes(s, `vision_model.encoder.layers.${i}`, v.width, v.mlp);
-  s.set('vision_model.post_layernorm.weight', [v.width]).set('vision_model.post_layernorm.bias', [v.width]);
-  s.set('visual_projection.weight', [c.embedDim, v.width]);
   return s;
 }
 

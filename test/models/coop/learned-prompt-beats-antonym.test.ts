@@ -1,8 +1,8 @@
 /**
  * The proof of issue 16 on synthetic data: a prompt learned by `iqa cross`'s code path (runCrossDataset →
  * learnPrompt → trainPrompt, the same calls as `iqa tune`) on one distortion kind is scored on another kind it never
- * saw, next to the hand-written antonym pair ('sharp, clear…' / 'blurry, noisy…', QUALITY_PROMPTS.technical) in the
- * same text tower. Fixed seeds; the SRCCs are printed.
+ * saw, next to the hand-written antonym pair ('Good photo.' / 'Bad photo.', QUALITY_PROMPTS.technical) in the same
+ * text tower. Fixed seeds; the SRCCs are printed.
  *
  * The split: train on JPEG, test on blur, both rendered from the same reference scenes (as KADID-10k renders every
  * reference with every distortion), so the test differs from training in the distortion, not in the content. With
