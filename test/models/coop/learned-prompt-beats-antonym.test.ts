@@ -16,8 +16,9 @@
  * - the default tiny `.safetensors` CLIP of the store, loaded as `iqa tune` loads it. Its image embedding is close to
  *   linear in the pixels (clip-probe.ts explains why blur leaves no trace in it), and the held-out claim does not
  *   hold there: measured learned / antonym blur SRCC 0.04 / −0.06, 0.42 / 0.40, 0.33 / 0.13 for data seeds 10, 11, 12,
- *   and the ridge bound itself is 0.30, 0.74, 0.23. So for that CLIP the test asserts what does hold, that the prompt
- *   learns the training distribution (train SRCC), and prints the held-out numbers.
+ *   and the ridge bound itself is 0.30, 0.74, 0.23. So for that CLIP the test asserts that the prompt learns the
+ *   training distribution (train SRCC) and beats the pair held out on every data seed by the little that the
+ *   bound leaves (mean margin ≥ 0.05 over three data seeds), not by the probe's margin.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,11 +108,20 @@ describe('a learned prompt against the hand-written antonym pair, trained on JPE
     // through the class words, and 60 epochs reach train SRCC 0.18 / 0.57 for data seeds 10 / 11 (200 epochs: 0.50 /
     // 0.74, so it is slower, not stuck). Per-class: 0.62 / 0.77 in 60 epochs, close to the ridge bound 0.64 / 0.84; data seed 12: 0.31 against the antonym pair's 0.25, ridge 0.48). The untrained context
     // (0 epochs) gives 0.023 and 0.355, so the ≥ 0.5 bound is what training adds.
-    it.each([10, 11])('learns the training distribution (train SRCC ≥ 0.5 and ≥ antonym + 0.25); held-out blur printed, not asserted (data seed %i)', async (dataSeed) => {
-      const r = await jpegToBlur({ model, label: 'tiny', dataSeed, size: 32, config: { contextMode: 'per-class' } });
-      expect(r.train.learned).toBeGreaterThan(0.5);
-      expect(r.train.learned).toBeGreaterThan(r.train.antonym + 0.25);
-      expect(Number.isFinite(r.test.learned) && Number.isFinite(r.test.antonym)).toBe(true);
-    }, 60_000);
+    // Held out, learned beats the antonym pair on every data seed, but by little (what the ridge bound leaves):
+    // 0.043 / −0.055, 0.422 / 0.399, 0.334 / 0.133, a mean margin of 0.107; asserted: each above, mean ≥ 0.05.
+    it('learns the training distribution (train SRCC ≥ 0.5, ≥ antonym + 0.25) and beats the pair held out by a mean ≥ 0.05 over data seeds 10–12', async () => {
+      const margins: number[] = [];
+      for (const dataSeed of [10, 11, 12]) {
+        const r = await jpegToBlur({ model, label: 'tiny', dataSeed, size: 32, config: { contextMode: 'per-class' } });
+        if (dataSeed !== 12) {
+          expect(r.train.learned).toBeGreaterThan(0.5);
+          expect(r.train.learned).toBeGreaterThan(r.train.antonym + 0.25);
+        }
+        expect(r.test.learned).toBeGreaterThan(r.test.antonym);
+        margins.push(r.test.learned - r.test.antonym);
+      }
+      expect(margins.reduce((a, b) => a + b, 0) / margins.length).toBeGreaterThanOrEqual(0.05);
+    }, 180_000);
   });
 });
