@@ -10,6 +10,7 @@ import { benchIqaEval } from './iqa-eval.js';
 import { benchSdStep, formatSdStep } from './sd-step.js';
 import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
+import { benchCoop } from './coop.js';
 import { benchJsonCodec } from './json-codec.js';
 import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
@@ -120,6 +121,17 @@ const groups: Group[] = [
       console.log(
         `declip train step b=1024 d=h=1024 both heads (${f.provider}): ${f.stepMs.toFixed(0)} ms = ${f.stepGflops.toFixed(1)} GFLOP/s vs 1024³ MatMul ${f.matmulGflops.toFixed(1)} GFLOP/s ` +
           `= ${(f.ratio * 100).toFixed(0)}% (target ≥ 50%); TS AdamW ${f.adamwTsMs.toFixed(0)} ms; epoch on 100k cached embeddings ${f.epochSeconds.toFixed(1)} s`,
+      );
+    },
+  },
+  {
+    name: 'coop',
+    async run() {
+      const f = await benchCoop();
+      console.log(
+        `coop step, ViT-B/32 text tower (512 wide, 12 layers), M = 16, ${f.tokens} tokens × 2 prompts, batch 32 (${f.provider}): ` +
+          `forward encode ${f.encodeMs.toFixed(0)} ms, tuning step ${f.stepMs.toFixed(0)} ms = ${f.ratio.toFixed(2)}× (target ≤ 4×); ` +
+          `epoch on 10k cached embeddings (${f.epochSteps} steps) ${f.epochSeconds.toFixed(1)} s`,
       );
     },
   },

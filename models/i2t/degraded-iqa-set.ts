@@ -17,6 +17,12 @@ export const IQA_DISTORTIONS = {
   jpeg: [95, 60, 30, 15, 6],
 } as const;
 
+/** One distortion kind of {@link IQA_DISTORTIONS}. */
+export type IqaDistortion = keyof typeof IQA_DISTORTIONS;
+
+/** Every kind, in the order rows cycle through them by default. */
+export const IQA_DISTORTION_KINDS = Object.keys(IQA_DISTORTIONS) as IqaDistortion[];
+
 /** Options of {@link makeDegradedIqaSet}. */
 export interface DegradedIqaOptions {
   /** Number of labelled images (default 24). */
@@ -28,6 +34,11 @@ export interface DegradedIqaOptions {
   readonly references?: number;
   /** Append one row of each bad kind after the good rows (default false). */
   readonly badRows?: boolean;
+  /**
+   * The kinds rows cycle through (default all of {@link IQA_DISTORTIONS}): a subset makes a set of one distribution,
+   * so that prompt learning can train on some kinds and be tested on others (test/models/coop/).
+   */
+  readonly distortions?: readonly IqaDistortion[];
 }
 
 /** One good labelled image. */
@@ -36,7 +47,7 @@ export interface DegradedIqaItem {
   readonly image: string;
   /** Synthetic MOS on 0..100, higher = better. */
   readonly mos: number;
-  readonly distortion: keyof typeof IQA_DISTORTIONS;
+  readonly distortion: IqaDistortion;
   /** 0 (pristine) … 4 (worst). */
   readonly level: number;
   readonly reference: number;
@@ -56,16 +67,19 @@ export interface DegradedIqaSet {
   };
 }
 
-const defaults = { n: 24, seed: 0, size: 64, references: 4, badRows: false } satisfies DegradedIqaOptions;
+const defaults = { n: 24, seed: 0, size: 64, references: 4, badRows: false, distortions: IQA_DISTORTION_KINDS } satisfies DegradedIqaOptions;
 
-/** Writes `dir/images/*` and `dir/labels.csv`. */
+/**
+ * Writes `dir/images/*` and `dir/labels.csv`.
+ * @throws Error when `distortions` is empty or names a kind that is not in {@link IQA_DISTORTIONS}
+ */
 export async function makeDegradedIqaSet(dir: string, options: DegradedIqaOptions = {}): Promise<DegradedIqaSet> {
-  const { n, seed, size, references, badRows } = { ...defaults, ...options };
+  const { n, seed, size, references, badRows, distortions: kinds } = { ...defaults, ...options };
+  checkDistortions(kinds);
   const imageDir = path.join(path.resolve(dir), 'images');
   mkdirSync(imageDir, { recursive: true });
   const rng = createRng(seed);
   const scenes = Array.from({ length: references }, () => randomScene(rng));
-  const kinds = Object.keys(IQA_DISTORTIONS) as (keyof typeof IQA_DISTORTIONS)[];
   const items: DegradedIqaItem[] = Array.from({ length: n }, (_, i) => {
     const distortion = kinds[i % kinds.length]!;
     const level = rng.int(5);
@@ -97,6 +111,12 @@ export async function makeDegradedIqaSet(dir: string, options: DegradedIqaOption
   const labelsFile = path.join(path.resolve(dir), 'labels.csv');
   writeFileSync(labelsFile, formatCsv(table));
   return { imageDir, labelsFile, items, ...(bad ? { badRows: bad } : {}) };
+}
+
+function checkDistortions(kinds: readonly string[]): void {
+  if (kinds.length === 0) throw new Error(`distortions must name at least one of ${IQA_DISTORTION_KINDS.join(', ')}`);
+  const unknown = kinds.filter((k) => !(IQA_DISTORTION_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`unknown distortion kind(s) ${unknown.join(', ')}: expected ${IQA_DISTORTION_KINDS.join(', ')}`);
 }
 
 function degradation(item: DegradedIqaItem): Degradation {

@@ -16,6 +16,16 @@ describe('makeDegradedIqaSet', () => {
     expect(spearman(set.items.map((i) => i.level), set.items.map((i) => i.mos))).toBeLessThan(-0.9);
   });
 
+  it('makes a set of only the distortion kinds asked for, and refuses an empty or unknown list', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
+    const set = await makeDegradedIqaSet(dir, { n: 8, seed: 2, size: 16, distortions: ['blur', 'jpeg'] });
+    expect(set.items.map((i) => i.distortion)).toEqual(['blur', 'jpeg', 'blur', 'jpeg', 'blur', 'jpeg', 'blur', 'jpeg']);
+    expect(set.items.filter((i) => i.distortion === 'jpeg').every((i) => i.image.endsWith('.jpg'))).toBe(true);
+    expect(readIqaLabels(set.labelsFile, { imageDir: set.imageDir }).rows).toHaveLength(8);
+    await expect(makeDegradedIqaSet(dir, { distortions: [] })).rejects.toThrow(/at least one of blur, noise, jpeg/);
+    await expect(makeDegradedIqaSet(dir, { distortions: ['blur', 'sepia' as 'blur'] })).rejects.toThrow(/unknown distortion kind\(s\) sepia/);
+  });
+
   it('adds one bad row of each kind at the row numbers it reports', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-'));
     const set = await makeDegradedIqaSet(dir, { n: 6, seed: 1, badRows: true });
