@@ -41,7 +41,7 @@ function classify(token: string): 'b' | 'f' | undefined {
 }
 
 /** Skips the string starting at `i` (a quote); returns the index after its closing quote, or -1 if unterminated. */
-function skipString(text: string, i: number): number {
+export function skipString(text: string, i: number): number {
   let j = i + 1;
   for (;;) {
     const k = text.indexOf('"', j);
@@ -54,13 +54,13 @@ function skipString(text: string, i: number): number {
 }
 
 /** A special token with where it sits: the keys from the root to its holder, and its key in the holder. */
-interface Located extends Special {
+export interface Located extends Special {
   readonly holder: readonly (string | number)[];
   readonly key: string | number | null;
 }
 
 /** The text of the key string spanning [start, end) (quotes included). */
-function keyText(text: string, start: number, end: number): string {
+export function keyText(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
@@ -69,9 +69,10 @@ function keyText(text: string, start: number, end: number): string {
  * The scan with structure: besides the special tokens, the path of each (object keys and array indices, kept per
  * open container and built only when a special needs it). `duplicates` is true when an object repeats a key under
  * which a special sits; then the path alone cannot tell which occurrence `JSON.parse` kept.
+ * Exported for the piecewise parse of big bodies (json-pieces.ts), which shares this scan.
  * @throws SyntaxError past `maxDepth`.
  */
-function locate(text: string, maxDepth: number): { specials: Located[]; duplicates: boolean } {
+export function locate(text: string, maxDepth: number): { specials: Located[]; duplicates: boolean } {
   const specials: Located[] = [];
   const size = maxDepth + 2;
   const isArray = new Uint8Array(size);
@@ -174,16 +175,21 @@ export function parseJson(text: string, options: { maxDepth?: number } = {}): un
  */
 function parsePatched(text: string, specials: readonly Located[]): unknown {
   let root = JSON.parse(text) as unknown;
-  for (const s of specials) {
-    if (s.key === null) {
-      if (s.kind === 'b') root = BigInt(text.slice(s.start, s.end));
-      continue;
-    }
-    let holder = root as Record<string | number, unknown>;
-    for (const k of s.holder) holder = holder[k] as Record<string | number, unknown>;
-    if (s.kind === 'b') holder[s.key] = BigInt(text.slice(s.start, s.end));
-    else markFloatLiteral(holder, s.key);
-  }
+  for (const s of specials) root = putRight(root, s.holder, s.key, s.kind, text.slice(s.start, s.end));
+  return root;
+}
+
+/**
+ * Puts one special token right in the value `JSON.parse` made of it: the rounded number at `holder`/`key` becomes
+ * the exact bigint (`kind` `b`), or is remembered as a float literal (`f`). Returns the root (replaced only when
+ * the root itself is the token, `key` null).
+ */
+export function putRight(root: unknown, holderPath: readonly (string | number)[], key: string | number | null, kind: 'b' | 'f', token: string): unknown {
+  if (key === null) return kind === 'b' ? BigInt(token) : root;
+  let holder = root as Record<string | number, unknown>;
+  for (const k of holderPath) holder = holder[k] as Record<string | number, unknown>;
+  if (kind === 'b') holder[key] = BigInt(token);
+  else markFloatLiteral(holder, key);
   return root;
 }
 

@@ -52,7 +52,7 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/prompt', async (_req, res) => sendJson(res, { exec_info: { queue_remaining: await deps.queue.remaining() } }));
 
   router.post('/prompt', async (req, res) => {
-    const body = jsonObjectBody(req);
+    const body = await jsonObjectBody(req);
     const number = await priority(body, deps);
     if (body.prompt === undefined || body.prompt === null) throw new PromptRejected(graphError('no_prompt', 'No prompt provided'));
     const extraData = extraDataOf(body);
