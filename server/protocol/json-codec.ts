@@ -229,15 +229,40 @@ export function markFloatLiteral(holder: object, key: string | number): void {
   keys.add(String(key));
 }
 
-function floatText(n: number): string {
+/** An integral number written as a float literal: `5` → `5.0` (exponent forms and non-finite values kept). */
+export function floatText(n: number): string {
   const s = String(n);
   return /[.eE]|Infinity|NaN/.test(s) ? s : `${s}.0`;
+}
+
+/** Text already made for values that are written again and again (a big prompt: journal, history, GET /queue). */
+const knownText = new WeakMap<object, string>();
+let anyKnownText = false;
+
+/**
+ * Records `text` as `stringifyJson(value)`, so later serialisations of `value` (or of anything holding it) copy
+ * the text instead of walking the value again: how a 50 MB prompt, serialised once in slices
+ * (`stringifyJsonInPieces`), is journalled and sent without seconds on the main thread (docs/reliability.md,
+ * "JSON"). `value` must not change afterwards; a validated prompt does not.
+ */
+export function rememberJsonText(value: object, text: string): void {
+  knownText.set(value, text);
+  anyKnownText = true;
 }
 
 /** Serialises like `JSON.stringify` (undefined and functions dropped), bigints as integer tokens, float literals kept. */
 export function stringifyJson(value: unknown): string {
   let tagged = false;
+  const known: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+    if (anyKnownText && typeof v === 'object' && v !== null) {
+      const t = knownText.get(v);
+      if (t !== undefined) {
+        tagged = true;
+        known.push(t);
+        return `${TAG}r:${known.length - 1}`;
+      }
+    }
     if (typeof v === 'bigint') {
       tagged = true;
       return `${TAG}b:${v}`;
@@ -249,17 +274,21 @@ export function stringifyJson(value: unknown): string {
     return v;
   }) as string | undefined;
   if (text === undefined) return 'null';
-  return tagged ? untag(text) : text;
+  return tagged ? untag(text, known) : text;
 }
 
-/** Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`. */
-function untag(text: string): string {
+/**
+ * Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`, and each
+ * `"<TAG>r:i"` by the remembered text `known[i]`.
+ */
+function untag(text: string, known: readonly string[]): string {
   const open = `"${TAG_JSON}`;
   const chunks: string[] = [];
   let at = 0;
   for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, at)) {
     const end = text.indexOf('"', i + open.length);
-    chunks.push(text.slice(at, i), text.slice(i + open.length + 2, end));
+    const token = text.slice(i + open.length + 2, end);
+    chunks.push(text.slice(at, i), text[i + open.length] === 'r' ? known[Number(token)]! : token);
     at = end + 1;
   }
   chunks.push(text.slice(at));
