@@ -1,9 +1,10 @@
 /**
  * What a ~50 MB `POST /prompt` costs everyone else (issue 19, docs/reliability.md "JSON"): the real server is
- * started in this process, `GET /queue` is probed every 10 ms on its own keep-alive connection while one big
- * prompt is posted (body built beforehand), and p50/p99/max probe latency is printed from the POST until the
- * prompt's history entry exists. The main-thread parts are then timed one by one on the same text: body decode,
- * parse, validation, the journal line.
+ * started in this process, `GET /prompt` (the queue size) is probed every 10 ms on its own keep-alive connection
+ * while one big prompt is posted (body built beforehand), and p50/p99/max probe latency is printed from the POST
+ * until the queue is empty again. `GET /prompt` rather than `GET /queue`: the latter sends the queued prompt back,
+ * so its own reply would be measured. The main-thread parts are then timed one by one on the same text: body
+ * decode, inline parse, the piecewise parse (whole time and longest block), validation, the journal line.
  *
  * Prompts: one tiny valid chain (LoadImage → PreviewImage) plus many unreachable KSampler nodes carrying the bulk
  * (validation only checks what leads to an output, but the whole prompt is parsed, stored and journalled):
@@ -19,6 +20,7 @@ import { createRuntime } from '../app/runtime.js';
 import { startServer } from '../server/api/server.js';
 import { parseJson, stringifyJson } from '../server/protocol/json-codec.js';
 import { parseJsonBody } from '../server/api/json-body-parse.js';
+import { stringifyJsonInPieces } from '../server/protocol/json-stringify-pieces.js';
 
 export type BigPromptKind = 'plain' | 'worst' | 'one-string';
 
@@ -41,7 +43,11 @@ export interface BigPromptFigures {
   readonly bodyParseMainMs: number;
   readonly bodyParseMs: number;
   readonly validateMs: number;
+  /** `stringifyJson` of the journal line alone, as each write cost before big prompts were remembered. */
   readonly journalLineMs: number;
+  /** `stringifyJsonInPieces` of the prompt (done once per big prompt now): whole time and longest block. */
+  readonly piecesStringifyMs: number;
+  readonly piecesStringifyMainMs: number;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -165,6 +171,7 @@ export async function benchBigPrompt(kind: BigPromptKind, megabytes = 50): Promi
     const plain = time(() => JSON.parse(decode.value) as unknown);
     const bodyParse = await longestStall(() => timeAsync(() => parseJsonBody(body)));
     const validate = await timeAsync(() => runtime.engine.validate(parsed.value.prompt));
+    const pieces = await longestStall(() => timeAsync(() => stringifyJsonInPieces(parsed.value.prompt)));
     const journalLine = time(() => stringifyJson({ op: 'put', entry: { number: 1, prompt_id: 'x', prompt: parsed.value.prompt, extra_data: {}, outputs: ['out'] }, next: 2 }));
     return {
       kind,
@@ -183,6 +190,8 @@ export async function benchBigPrompt(kind: BigPromptKind, megabytes = 50): Promi
       bodyParseMs: bodyParse.value.ms,
       validateMs: validate.ms,
       journalLineMs: journalLine.ms,
+      piecesStringifyMs: pieces.value.ms,
+      piecesStringifyMainMs: pieces.stallMs,
     };
   } finally {
     agent.destroy();

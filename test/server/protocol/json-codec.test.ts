@@ -2,7 +2,6 @@
 import { parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, markFloatLiteral, numberLiteralKind, parseJson, rememberJsonText, stringifyJson } from '../../../server/protocol/json-codec.js';
-import { stringifyJsonInPieces } from '../../../server/protocol/json-stringify-pieces.js';
 
 describe('parseJson', () => {
   it('keeps integers beyond 2^53 as bigint and every other number as a number', () => {
@@ -107,15 +106,5 @@ describe('rememberJsonText', () => {
     );
     expect(stringifyJson(prompt)).toBe('{"remembered":true}');
     expect(stringifyJson({ other: { a: 1 } })).toBe('{"other":{"a":1}}');
-  });
-});
-
-describe('stringifyJsonInPieces', () => {
-  it('gives stringifyJson\'s text: bigints, float marks on the root and below, dropped members, arrays', async () => {
-    const value = parseJson('{"a":8.0,"b":18446744073709551615,"c":{"d":[1.0,2],"e":"x"},"f":null,"g":[3.0],"h":1.5,"i":7}') as Record<string, unknown>;
-    Object.assign(value, { u: undefined, fn: () => 1 });
-    expect(await stringifyJsonInPieces(value)).toBe(stringifyJson(value));
-    expect(await stringifyJsonInPieces(value)).toBe('{"a":8.0,"b":18446744073709551615,"c":{"d":[1.0,2],"e":"x"},"f":null,"g":[3.0],"h":1.5,"i":7}');
-    for (const v of [[1, 2.5], 'text', 18446744073709551615n, null, undefined, { toJSON: () => 'j' }]) expect(await stringifyJsonInPieces(v)).toBe(stringifyJson(v));
   });
 });
