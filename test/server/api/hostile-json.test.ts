@@ -9,6 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
+/** Posts `body` as a prompt, waits for it to finish and returns its history entry as text. */
+async function historyTextOf(body: string): Promise<string> {
+  const r = await fetch(`${s.url}/prompt`, { method: 'POST', body });
+  expect(r.status).toBe(200);
+  const { prompt_id: id } = (await r.json()) as { prompt_id: string };
+  await s.waitForHistory(id);
+  return (await fetch(`${s.url}/history/${id}`)).text();
+}
+
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const prompt = (value: string) => `{"1":{"class_type":"StubImage","inputs":{"width":2,"height":2,"batch":1,"value":${value}}}}`;
 
@@ -30,11 +39,7 @@ describe('POST /prompt with hostile JSON', () => {
   it('keeps 64-bit seeds and 5.0-style floats of a prompt exact through the queue', async () => {
     const widgets = '"seed":18446744073709551615,"steps":20,"cfg":8.0,"text":"","flag":true,"mode":"a"';
     const body = `{"prompt":{"1":{"class_type":"StubWidgets","inputs":{${widgets}}},"2":{"class_type":"StubOutput","inputs":{"value":["1",0]}}},"extra_data":{"meta":{"cfg":8.0}}}`;
-    const r = await fetch(`${s.url}/prompt`, { method: 'POST', body });
-    expect(r.status).toBe(200);
-    const { prompt_id: id } = (await r.json()) as { prompt_id: string };
-    await s.waitForHistory(id);
-    const text = await (await fetch(`${s.url}/history/${id}`)).text();
+    const text = await historyTextOf(body);
     expect(text).toContain('"seed":18446744073709551615');
     expect(text).toContain('"cfg":8.0');
   });
@@ -49,11 +54,7 @@ describe('POST /prompt with hostile JSON', () => {
   it('keeps 64-bit seeds and 5.0-style floats of a prompt over 1 MiB exact', async () => {
     const body = bigBody(widgets);
     expect(body.length).toBeGreaterThan(1024 * 1024);
-    const r = await fetch(`${s.url}/prompt`, { method: 'POST', body });
-    expect(r.status).toBe(200);
-    const { prompt_id: id } = (await r.json()) as { prompt_id: string };
-    await s.waitForHistory(id);
-    const text = await (await fetch(`${s.url}/history/${id}`)).text();
+    const text = await historyTextOf(body);
     expect(text).toContain('"1":{"class_type":"StubWidgets","inputs":{"seed":18446744073709551615,"steps":20,');
     expect(text).toContain('"5000":{"class_type":"StubWidgets","inputs":{"seed":18446744073709551615,"steps":20,');
     expect(text).toContain('"meta":{"cfg":8.0}');
