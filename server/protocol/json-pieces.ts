@@ -14,6 +14,7 @@
  * (measured on the 50 MB bench prompt: `v8.deserialize` 0.64–0.88 s against `JSON.parse` 0.5–0.7 s, all of it in
  * one block on the main thread), and it drops the float-literal marks, which live in a WeakMap.
  */
+import { Slicer } from '../event-loop-slicer.js';
 import { keyText, locate, MAX_JSON_DEPTH, putRight, skipString, type Located } from './json-codec.js';
 
 /** One step of building the value, in text order. Offsets are UTF-8 byte offsets into the body. */
@@ -182,16 +183,13 @@ function containerAt(root: unknown, path: readonly (string | number)[]): Record<
   return c;
 }
 
-/** Main-thread milliseconds between yields to the event loop. */
-const SLICE_MS = 8;
-
 /**
  * Builds the value of `body` from the worker's pieces, yielding to the event loop every few milliseconds. Gives
  * the same value as `parseJson(body.toString('utf8'))`, float-literal marks included.
  */
 export async function assembleJson(body: Buffer, pieces: readonly JsonPiece[]): Promise<unknown> {
   let root: unknown;
-  let slice = performance.now();
+  const slicer = new Slicer();
   for (const p of pieces) {
     if (p.op === 'open') {
       const value = p.array ? [] : {};
@@ -216,10 +214,7 @@ export async function assembleJson(body: Buffer, pieces: readonly JsonPiece[]): 
         root = putRight(root, holder, key, kind, token);
       }
     }
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = performance.now();
-    }
+    await slicer.maybeYield();
   }
   return root;
 }

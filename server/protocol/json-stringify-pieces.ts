@@ -3,10 +3,8 @@
  * prompt is serialised without one long block (issue 19; docs/reliability.md, "JSON"). The text is the same as
  * `stringifyJson`'s; `rememberJsonText` then lets the journal, the history and GET /queue reuse it.
  */
+import { Slicer } from '../event-loop-slicer.js';
 import { floatText, numberLiteralKind, stringifyJson } from './json-codec.js';
-
-/** Main-thread milliseconds between yields. */
-const SLICE_MS = 8;
 
 const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
@@ -16,16 +14,13 @@ export async function stringifyJsonInPieces(value: unknown): Promise<string> {
     return stringifyJson(value);
   }
   const parts: string[] = [];
-  let slice = performance.now();
+  const slicer = new Slicer();
   for (const [key, v] of Object.entries(value)) {
     if (dropped(v)) continue;
     // A float mark sits on the holder, which the member alone does not carry.
     const text = typeof v === 'number' && Number.isInteger(v) && numberLiteralKind(value, key) === 'float' ? floatText(v) : stringifyJson(v);
     parts.push(`${JSON.stringify(key)}:${text}`);
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = performance.now();
-    }
+    await slicer.maybeYield();
   }
   return `{${parts.join(',')}}`;
 }
