@@ -12,6 +12,7 @@ import { benchDpAdapter, formatDpAdapter } from './dp-adapter.js';
 import { benchDeclipTrain } from './declip-train.js';
 import { benchCoop } from './coop.js';
 import { benchJsonCodec } from './json-codec.js';
+import { benchBigPrompt, type BigPromptKind } from './big-prompt.js';
 import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
@@ -166,6 +167,24 @@ const groups: Group[] = [
         `json ${f.megabytes.toFixed(1)} MB prompt (64-bit seeds, 8.0 floats): parseJson ${f.parseMs.toFixed(0)} ms vs JSON.parse ${f.jsonParseMs.toFixed(0)} ms ` +
           `(${(f.parseMs / f.jsonParseMs).toFixed(2)}×; lossless-json ${f.losslessParseMs.toFixed(0)} ms); stringifyJson ${f.stringifyMs.toFixed(0)} ms vs JSON.stringify ${f.jsonStringifyMs.toFixed(0)} ms`,
       );
+    },
+  },
+  {
+    name: 'big-prompt',
+    async run() {
+      const kinds = (process.env.BIG_PROMPT_KINDS?.split(',') ?? ['plain', 'worst', 'one-string']) as BigPromptKind[];
+      for (const kind of kinds) {
+        const f = await benchBigPrompt(kind);
+        console.log(
+          `big-prompt ${kind} ${f.megabytes.toFixed(1)} MB POST /prompt (${f.status}, reply ${f.replyMs.toFixed(0)} ms, done ${f.doneMs.toFixed(0)} ms): ` +
+            `GET /prompt p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(0)} ms (target < 100), ${f.probes} probes`,
+        );
+        console.log(
+          `big-prompt ${kind} parts: decode ${f.decodeMs.toFixed(0)} ms, parseJson ${f.parseJsonMs.toFixed(0)} ms vs JSON.parse ${f.jsonParseMs.toFixed(0)} ms (${(f.parseJsonMs / f.jsonParseMs).toFixed(2)}×), ` +
+            `parseJsonBody ${f.bodyParseMs.toFixed(0)} ms (longest main-thread piece ${f.bodyParseMainMs.toFixed(0)} ms), validate ${f.validateMs.toFixed(0)} ms, journal line stringifyJson ${f.journalLineMs.toFixed(0)} ms ` +
+            `(stringifyJsonInPieces ${f.piecesStringifyMs.toFixed(0)} ms, longest piece ${f.piecesStringifyMainMs.toFixed(0)} ms)`,
+        );
+      }
     },
   },
 ];

@@ -26,6 +26,11 @@ export interface SaveImagesOptions {
   readonly compressionLevel: number;
   /** API prompt, embedded as the `prompt` chunk when given. */
   readonly prompt?: unknown;
+  /**
+   * The prompt already as JSON text, used instead of serialising `prompt` here: the server keeps a big prompt's
+   * text, and serialising 50 MB again held the event loop for a second (issue 19; docs/reliability.md, "JSON").
+   */
+  readonly promptJson?: string;
   /** One chunk per key (normally `workflow`), each value as JSON. */
   readonly extraPngInfo?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
@@ -40,14 +45,22 @@ export interface SaveImagesOptions {
  * chunk and reads back identically everywhere. Bigints (64-bit seeds) are written as exact number tokens.
  */
 export function asciiJson(value: unknown): string {
-  const json = stringify(value) ?? 'null';
+  return asciiOnly(stringify(value) ?? 'null');
+}
+
+/** JSON text with every non-ASCII character written as a `\uXXXX` escape. */
+export function asciiOnly(json: string): string {
   return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The PNG text chunks ComfyUI writes: `prompt`, then one per `extra_pnginfo` key, each as JSON. */
-export function pngInfoChunks(prompt: unknown, extraPngInfo?: Readonly<Record<string, unknown>>): Record<string, string> {
+/**
+ * The PNG text chunks ComfyUI writes: `prompt`, then one per `extra_pnginfo` key, each as JSON. `promptJson`, when
+ * given, is the prompt's JSON text, used instead of serialising `prompt`.
+ */
+export function pngInfoChunks(prompt: unknown, extraPngInfo?: Readonly<Record<string, unknown>>, promptJson?: string): Record<string, string> {
   const chunks: Record<string, string> = {};
-  if (prompt !== undefined && prompt !== null) chunks.prompt = asciiJson(prompt);
+  if (promptJson !== undefined) chunks.prompt = asciiOnly(promptJson);
+  else if (prompt !== undefined && prompt !== null) chunks.prompt = asciiJson(prompt);
   for (const [key, value] of Object.entries(extraPngInfo ?? {})) chunks[key] = asciiJson(value);
   return chunks;
 }
@@ -61,7 +74,7 @@ export function pngInfoChunks(prompt: unknown, extraPngInfo?: Readonly<Record<st
 export async function saveImageBatch(images: ImageBatch, options: SaveImagesOptions): Promise<SavedImageRef[]> {
   const [batch, height, width] = images.dims;
   const target = resolveSavePath(options.root, options.prefix, { width, height, now: options.now });
-  const textChunks = pngInfoChunks(options.prompt, options.extraPngInfo);
+  const textChunks = pngInfoChunks(options.prompt, options.extraPngInfo, options.promptJson);
   const refs: SavedImageRef[] = [];
   let counter = target.counter;
   for (let b = 0; b < batch; b++) {

@@ -5,6 +5,7 @@
 import type { NodeCtx, NodeResult } from '../define-node.js';
 import { saveImageBatch } from '../../models/image/save-images.js';
 import type { ImageBatch } from '../../models/tensors.js';
+import { stringifyJson } from '../../server/protocol/json-codec.js';
 
 /** The hidden inputs of an image output node: the API prompt and the extra PNG info (the UI workflow). */
 export const imageOutputHidden = { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' } as const;
@@ -33,7 +34,8 @@ export async function writeImageOutput(ctx: NodeCtx, inputs: ImageOutputInputs, 
     prefix: target.prefix,
     type: target.type,
     compressionLevel: target.compressionLevel,
-    prompt: inputs.prompt,
+    // The server's codec: a big prompt's text was kept when it was queued, so this copies instead of walking it.
+    promptJson: stringifyJson(inputs.prompt),
     extraPngInfo: inputs.extra_pnginfo,
     signal: ctx.signal,
   });

@@ -1,10 +1,12 @@
 /**
  * Request bodies and JSON responses. ComfyUI parses bodies as JSON whatever the Content-Type (its own Python
- * example posts JSON as form-urlencoded), so the raw body is kept and parsed here, losslessly.
+ * example posts JSON as form-urlencoded), so the raw body is kept and parsed here, losslessly; big bodies in
+ * pieces planned by a worker thread, so a 50 MB POST /prompt does not hold the event loop (json-body-parse.ts).
  */
 import type { Request, Response } from 'express';
 import { HttpError } from './http-error.js';
-import { parseJson, stringifyJson } from '../protocol/json-codec.js';
+import { stringifyJson } from '../protocol/json-codec.js';
+import { parseJsonBody } from './json-body-parse.js';
 
 /** True for multipart bodies, which the upload route streams itself. */
 export function isMultipart(req: Request): boolean {
@@ -15,20 +17,19 @@ export function isMultipart(req: Request): boolean {
  * The parsed JSON body, or `undefined` when the body is empty.
  * @throws HttpError 400 naming the parse problem when the body is not JSON.
  */
-export function jsonBody(req: Request): unknown {
+export async function jsonBody(req: Request): Promise<unknown> {
   const raw: unknown = req.body;
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
-  if (text.trim() === '') return undefined;
+  if (!Buffer.isBuffer(raw)) return undefined;
   try {
-    return parseJson(text);
+    return (await parseJsonBody(raw)).value;
   } catch (err) {
     throw new HttpError(400, 'invalid_json', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 /** The JSON body as an object (empty object when the body is empty); 400 for other JSON values. */
-export function jsonObjectBody(req: Request): Record<string, unknown> {
-  const body = jsonBody(req);
+export async function jsonObjectBody(req: Request): Promise<Record<string, unknown>> {
+  const body = await jsonBody(req);
   if (body === undefined) return {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'invalid_json', `request body must be a JSON object, got ${Array.isArray(body) ? 'an array' : typeof body}`);

@@ -3,7 +3,7 @@
  * recognised by their shape (docs/architecture.md, "Tagged values"): the `[node_id, slot]` link form is recognised
  * here and nowhere else.
  */
-import type { ApiPrompt } from '../protocol/api-prompt.js';
+import type { ApiNode, ApiPrompt } from '../protocol/api-prompt.js';
 
 
 export type GraphInput =
@@ -38,25 +38,31 @@ export function toGraphInput(value: unknown): GraphInput {
 /** Converts the wire prompt to the engine graph. Missing class types are kept as '' for validation to report. */
 export function toGraph(prompt: ApiPrompt): Graph {
   const graph = new Map<string, GraphNode>();
-  for (const [id, node] of Object.entries(prompt)) {
-    const inputs: Record<string, GraphInput> = {};
-    for (const [name, v] of Object.entries(node.inputs ?? {})) inputs[name] = toGraphInput(v);
-    graph.set(id, { id, classType: node.class_type ?? '', inputs, title: node._meta?.title });
-  }
+  for (const [id, node] of Object.entries(prompt)) graph.set(id, toGraphNode(id, node));
   return graph;
+}
+
+/** One wire node as a graph node (`toGraph`, node by node). */
+export function toGraphNode(id: string, node: ApiNode): GraphNode {
+  const inputs: Record<string, GraphInput> = {};
+  for (const [name, v] of Object.entries(node.inputs ?? {})) inputs[name] = toGraphInput(v);
+  return { id, classType: node.class_type ?? '', inputs, title: node._meta?.title };
 }
 
 /** Converts back to the wire form (used to store the normalised prompt in the queue and history). */
 export function fromGraph(graph: Graph): ApiPrompt {
   const out: ApiPrompt = {};
-  for (const [id, node] of graph) {
-    const inputs: Record<string, unknown> = {};
-    for (const [name, input] of Object.entries(node.inputs)) {
-      if (input.kind === 'link') inputs[name] = [input.from, input.slot];
-      else if (input.kind === 'bad_link') inputs[name] = input.value;
-      else inputs[name] = Array.isArray(input.value) ? { __value__: input.value } : input.value;
-    }
-    out[id] = { class_type: node.classType, inputs, ...(node.title !== undefined ? { _meta: { title: node.title } } : {}) };
-  }
+  for (const [id, node] of graph) out[id] = fromGraphNode(node);
   return out;
+}
+
+/** One graph node in the wire form (`fromGraph`, node by node). */
+export function fromGraphNode(node: GraphNode): ApiNode {
+  const inputs: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(node.inputs)) {
+    if (input.kind === 'link') inputs[name] = [input.from, input.slot];
+    else if (input.kind === 'bad_link') inputs[name] = input.value;
+    else inputs[name] = Array.isArray(input.value) ? { __value__: input.value } : input.value;
+  }
+  return { class_type: node.classType, inputs, ...(node.title !== undefined ? { _meta: { title: node.title } } : {}) };
 }

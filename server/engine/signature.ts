@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Graph } from './graph.js';
 import type { NodeRegistry } from './registry.js';
+import { Slicer } from '../event-loop-slicer.js';
 
 /** JSON with bigints and typed arrays made explicit; throws on values that can't be hashed (functions, cycles). */
 function canonical(value: unknown): string {
@@ -82,7 +83,9 @@ export async function computeSignatures(
       return `nocache:${randomUUID()}`;
     }
   };
-  // Upstream keys first (iterative post-order: a 100,000-node chain must not overflow the call stack).
+  // Upstream keys first (iterative post-order: a 100,000-node chain must not overflow the call stack), yielding
+  // to the event loop between slices (every node of a 200k-node prompt gets a key).
+  const slicer = new Slicer();
   for (const root of reachable) {
     if (keys.has(root)) continue;
     const stack: { id: string; expanded: boolean }[] = [{ id: root, expanded: false }];
@@ -96,6 +99,7 @@ export async function computeSignatures(
       if (top.expanded) {
         stack.pop();
         keys.set(top.id, keyOf(top.id));
+        await slicer.maybeYield();
         continue;
       }
       top.expanded = true;

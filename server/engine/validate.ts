@@ -2,16 +2,17 @@
  * `validate(prompt)`: ComfyUI's validate_prompt. Returns the normalised graph and the outputs that validated, or
  * the top-level error; `nodeErrors` lists each failing node once, with the outputs that depend on it.
  */
-import { apiPromptSchema, type ApiPrompt } from '../protocol/api-prompt.js';
+import { apiNodeSchema, type ApiPrompt } from '../protocol/api-prompt.js';
 import { checkConstant } from './check-value.js';
 import { graphError, type GraphError } from './errors.js';
-import { fromGraph, toGraph, type Graph, type GraphInput, type GraphNode } from './graph.js';
+import { fromGraphNode, toGraphNode, type Graph, type GraphInput, type GraphNode } from './graph.js';
 import type { InputSpec } from './inputs.js';
 import type { AnyNodeDefinition, OutputsDecl } from './node-definition.js';
 import { cycleMembers, indexLinks, linkedSources, upstreamOf } from './graph-walk.js';
 import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
+import { Slicer } from '../event-loop-slicer.js';
 
 /** A node's validation problems and the outputs that depend on it (ComfyUI's `node_errors[id]`). */
 export interface NodeErrorEntry {
@@ -192,11 +193,10 @@ function validity(roots: readonly string[], checks: ReadonlyMap<string, NodeChec
 
 /** Validates an API-format prompt against the registry; a node's own `validate` may be async. Nothing runs. */
 export async function validatePrompt(prompt: unknown, registry: NodeRegistry, services: unknown, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const parsed = apiPromptSchema.safeParse(prompt);
-  if (!parsed.success || prompt === null || Array.isArray(prompt)) {
+  const graph = await parseGraph(prompt);
+  if (!graph) {
     return fail(graphError('invalid_prompt', 'The prompt must be an object of node id → {class_type, inputs}', {}, { reason: 'Invalid prompt' }));
   }
-  const graph = toGraph(parsed.data);
   const classError = checkClasses(graph, registry);
   if (classError) return fail(classError);
 
@@ -243,6 +243,27 @@ export async function validatePrompt(prompt: unknown, registry: NodeRegistry, se
     return fail(graphError('prompt_outputs_failed_validation', details, {}), nodeErrors);
   }
   const normalised = new Map<string, GraphNode>();
-  for (const [id, node] of graph) normalised.set(id, { ...node, inputs: checks.get(id)?.coerced ?? node.inputs });
-  return { ok: true, graph: normalised, prompt: fromGraph(normalised), outputs: good, nodeErrors };
+  const wire: ApiPrompt = {};
+  const slicer = new Slicer();
+  for (const [id, node] of graph) {
+    const n = { ...node, inputs: checks.get(id)?.coerced ?? node.inputs };
+    normalised.set(id, n);
+    wire[id] = fromGraphNode(n);
+    await slicer.maybeYield();
+  }
+  return { ok: true, graph: normalised, prompt: wire, outputs: good, nodeErrors };
+}
+
+/** The wire prompt checked node by node against `apiNodeSchema` and converted (`toGraph`); undefined when malformed. */
+async function parseGraph(prompt: unknown): Promise<Graph | undefined> {
+  if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) return undefined;
+  const graph = new Map<string, GraphNode>();
+  const slicer = new Slicer();
+  for (const [id, node] of Object.entries(prompt)) {
+    const parsed = apiNodeSchema.safeParse(node);
+    if (!parsed.success) return undefined;
+    graph.set(id, toGraphNode(id, parsed.data));
+    await slicer.maybeYield();
+  }
+  return graph;
 }

@@ -41,7 +41,7 @@ function classify(token: string): 'b' | 'f' | undefined {
 }
 
 /** Skips the string starting at `i` (a quote); returns the index after its closing quote, or -1 if unterminated. */
-function skipString(text: string, i: number): number {
+export function skipString(text: string, i: number): number {
   let j = i + 1;
   for (;;) {
     const k = text.indexOf('"', j);
@@ -54,13 +54,13 @@ function skipString(text: string, i: number): number {
 }
 
 /** A special token with where it sits: the keys from the root to its holder, and its key in the holder. */
-interface Located extends Special {
+export interface Located extends Special {
   readonly holder: readonly (string | number)[];
   readonly key: string | number | null;
 }
 
 /** The text of the key string spanning [start, end) (quotes included). */
-function keyText(text: string, start: number, end: number): string {
+export function keyText(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
@@ -69,9 +69,10 @@ function keyText(text: string, start: number, end: number): string {
  * The scan with structure: besides the special tokens, the path of each (object keys and array indices, kept per
  * open container and built only when a special needs it). `duplicates` is true when an object repeats a key under
  * which a special sits; then the path alone cannot tell which occurrence `JSON.parse` kept.
+ * Exported for the piecewise parse of big bodies (json-pieces.ts), which shares this scan.
  * @throws SyntaxError past `maxDepth`.
  */
-function locate(text: string, maxDepth: number): { specials: Located[]; duplicates: boolean } {
+export function locate(text: string, maxDepth: number): { specials: Located[]; duplicates: boolean } {
   const specials: Located[] = [];
   const size = maxDepth + 2;
   const isArray = new Uint8Array(size);
@@ -174,16 +175,21 @@ export function parseJson(text: string, options: { maxDepth?: number } = {}): un
  */
 function parsePatched(text: string, specials: readonly Located[]): unknown {
   let root = JSON.parse(text) as unknown;
-  for (const s of specials) {
-    if (s.key === null) {
-      if (s.kind === 'b') root = BigInt(text.slice(s.start, s.end));
-      continue;
-    }
-    let holder = root as Record<string | number, unknown>;
-    for (const k of s.holder) holder = holder[k] as Record<string | number, unknown>;
-    if (s.kind === 'b') holder[s.key] = BigInt(text.slice(s.start, s.end));
-    else markFloatLiteral(holder, s.key);
-  }
+  for (const s of specials) root = putRight(root, s.holder, s.key, s.kind, text.slice(s.start, s.end));
+  return root;
+}
+
+/**
+ * Puts one special token right in the value `JSON.parse` made of it: the rounded number at `holder`/`key` becomes
+ * the exact bigint (`kind` `b`), or is remembered as a float literal (`f`). Returns the root (replaced only when
+ * the root itself is the token, `key` null).
+ */
+export function putRight(root: unknown, holderPath: readonly (string | number)[], key: string | number | null, kind: 'b' | 'f', token: string): unknown {
+  if (key === null) return kind === 'b' ? BigInt(token) : root;
+  let holder = root as Record<string | number, unknown>;
+  for (const k of holderPath) holder = holder[k] as Record<string | number, unknown>;
+  if (kind === 'b') holder[key] = BigInt(token);
+  else markFloatLiteral(holder, key);
   return root;
 }
 
@@ -223,15 +229,40 @@ export function markFloatLiteral(holder: object, key: string | number): void {
   keys.add(String(key));
 }
 
-function floatText(n: number): string {
+/** An integral number written as a float literal: `5` → `5.0` (exponent forms and non-finite values kept). */
+export function floatText(n: number): string {
   const s = String(n);
   return /[.eE]|Infinity|NaN/.test(s) ? s : `${s}.0`;
+}
+
+/** Text already made for values that are written again and again (a big prompt: journal, history, GET /queue). */
+const knownText = new WeakMap<object, string>();
+let anyKnownText = false;
+
+/**
+ * Records `text` as `stringifyJson(value)`, so later serialisations of `value` (or of anything holding it) copy
+ * the text instead of walking the value again: how a 50 MB prompt, serialised once in slices
+ * (`stringifyJsonInPieces`), is journalled and sent without seconds on the main thread (docs/reliability.md,
+ * "JSON"). `value` must not change afterwards; a validated prompt does not.
+ */
+export function rememberJsonText(value: object, text: string): void {
+  knownText.set(value, text);
+  anyKnownText = true;
 }
 
 /** Serialises like `JSON.stringify` (undefined and functions dropped), bigints as integer tokens, float literals kept. */
 export function stringifyJson(value: unknown): string {
   let tagged = false;
+  const known: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+    if (anyKnownText && typeof v === 'object' && v !== null) {
+      const t = knownText.get(v);
+      if (t !== undefined) {
+        tagged = true;
+        known.push(t);
+        return `${TAG}r:${known.length - 1}`;
+      }
+    }
     if (typeof v === 'bigint') {
       tagged = true;
       return `${TAG}b:${v}`;
@@ -243,17 +274,21 @@ export function stringifyJson(value: unknown): string {
     return v;
   }) as string | undefined;
   if (text === undefined) return 'null';
-  return tagged ? untag(text) : text;
+  return tagged ? untag(text, known) : text;
 }
 
-/** Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`. */
-function untag(text: string): string {
+/**
+ * Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`, and each
+ * `"<TAG>r:i"` by the remembered text `known[i]`.
+ */
+function untag(text: string, known: readonly string[]): string {
   const open = `"${TAG_JSON}`;
   const chunks: string[] = [];
   let at = 0;
   for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, at)) {
     const end = text.indexOf('"', i + open.length);
-    chunks.push(text.slice(at, i), text.slice(i + open.length + 2, end));
+    const token = text.slice(i + open.length + 2, end);
+    chunks.push(text.slice(at, i), text[i + open.length] === 'r' ? known[Number(token)]! : token);
     at = end + 1;
   }
   chunks.push(text.slice(at));

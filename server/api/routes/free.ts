@@ -9,7 +9,7 @@ import type { RouteDeps } from '../route-deps.js';
 
 export function register(router: Router, deps: RouteDeps): void {
   router.post('/free', async (req, res) => {
-    const body = jsonObjectBody(req);
+    const body = await jsonObjectBody(req);
     if (body.free_memory || body.unload_models) await deps.worker.requestFree({ freeMemory: body.free_memory === true, unloadModels: body.unload_models === true });
     res.status(200).end();
   });

@@ -25,7 +25,7 @@ export function register(router: Router, deps: RouteDeps): void {
   });
 
   router.post('/history', async (req, res) => {
-    const edit = editBody(jsonObjectBody(req));
+    const edit = editBody(await jsonObjectBody(req));
     if (edit.clear) await deps.history.clear();
     if (edit.delete.length > 0) await deps.history.delete(edit.delete);
     res.status(200).end();

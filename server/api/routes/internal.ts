@@ -22,8 +22,8 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/internal/logs', (_req, res) => sendJson(res, deps.logs.text()));
   router.get('/internal/logs/raw', (_req, res) => sendJson(res, { entries: deps.logs.entries(), size: terminalSize() }));
 
-  router.patch('/internal/logs/subscribe', (req, res) => {
-    const body = SubscribeBody.safeParse(jsonBody(req));
+  router.patch('/internal/logs/subscribe', async (req, res) => {
+    const body = SubscribeBody.safeParse(await jsonBody(req));
     if (!body.success) throw new HttpError(400, 'bad_request', 'expected {"clientId": string, "enabled": boolean}');
     deps.logs.subscribe(body.data.clientId, body.data.enabled);
     res.status(200).end();

@@ -7,7 +7,7 @@ export function register(router: Router, deps: RouteDeps): void {
   router.post('/interrupt', async (req, res) => {
     let body: unknown;
     try {
-      body = jsonBody(req);
+      body = await jsonBody(req);
     } catch {
       body = undefined; // ComfyUI tolerates any body here: it means a global interrupt
     }

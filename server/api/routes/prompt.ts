@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { graphError } from '../../engine/errors.js';
 import { MAX_STORED_EXTRA_DATA_BYTES, splitSecrets } from '../../queue/types.js';
-import { stringifyJson } from '../../protocol/json-codec.js';
+import { rememberJsonText, stringifyJson } from '../../protocol/json-codec.js';
+import { stringifyJsonInPieces } from '../../protocol/json-stringify-pieces.js';
+import { PIECEWISE_THRESHOLD_BYTES } from '../json-body-parse.js';
 import { HttpError, PromptRejected } from '../http-error.js';
 import { jsonObjectBody, sendJson } from '../json-io.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -52,13 +54,18 @@ export function register(router: Router, deps: RouteDeps): void {
   router.get('/prompt', async (_req, res) => sendJson(res, { exec_info: { queue_remaining: await deps.queue.remaining() } }));
 
   router.post('/prompt', async (req, res) => {
-    const body = jsonObjectBody(req);
+    const body = await jsonObjectBody(req);
     const number = await priority(body, deps);
     if (body.prompt === undefined || body.prompt === null) throw new PromptRejected(graphError('no_prompt', 'No prompt provided'));
     const extraData = extraDataOf(body);
     const promptId = await promptIdOf(body, deps);
     const result = await deps.engine.validate(body.prompt, { targets: targetsOf(body) });
     if (!result.ok) throw new PromptRejected(result.error, result.nodeErrors);
+    // A big prompt is serialised once, in slices; the journal line, the history and GET /queue then copy that text
+    // instead of walking 50 MB again on the main thread each (docs/reliability.md, "JSON").
+    if (Buffer.isBuffer(req.body) && req.body.length >= PIECEWISE_THRESHOLD_BYTES) {
+      rememberJsonText(result.prompt, await stringifyJsonInPieces(result.prompt));
+    }
     const { kept, sensitive } = splitSecrets(extraData);
     // The worker waits for this reply to be flushed before it starts the prompt (server/queue/start-gate.ts).
     const release = deps.startGate.hold(promptId);

@@ -19,7 +19,7 @@ export function register(router: Router, deps: RouteDeps): void {
   });
 
   router.post('/queue', async (req, res) => {
-    const edit = editBody(jsonObjectBody(req));
+    const edit = editBody(await jsonObjectBody(req));
     if (edit.clear) await deps.queue.clear();
     if (edit.delete.length > 0) await deps.queue.delete(edit.delete);
     res.status(200).end(); // ComfyUI replies with an empty body

@@ -11,10 +11,10 @@ import type { RouteDeps } from '../route-deps.js';
 import { pathParam, requestUser, userRoute } from '../user-request.js';
 
 /** The JSON body; a broken or missing one is a plain-text 400. */
-function body(req: Request): unknown {
+async function body(req: Request): Promise<unknown> {
   let value: unknown;
   try {
-    value = jsonBody(req);
+    value = await jsonBody(req);
   } catch (err) {
     throw new StringHttpError(400, err instanceof Error ? err.message : String(err));
   }
@@ -32,7 +32,7 @@ export function register(router: Router, deps: RouteDeps): void {
 
   router.post('/settings', userRoute(async (req, res) => {
     const user = requestUser(req, deps);
-    const parsed = SettingsBody.safeParse(body(req));
+    const parsed = SettingsBody.safeParse(await body(req));
     if (!parsed.success) throw new StringHttpError(400, 'settings must be a JSON object');
     await user.settings.merge(parsed.data);
     res.status(200).end();
@@ -40,7 +40,7 @@ export function register(router: Router, deps: RouteDeps): void {
 
   router.post('/settings/:id', userRoute(async (req, res) => {
     const user = requestUser(req, deps);
-    await user.settings.merge({ [pathParam(req, 'id')]: body(req) });
+    await user.settings.merge({ [pathParam(req, 'id')]: await body(req) });
     res.status(200).end();
   }));
 }

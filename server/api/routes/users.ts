@@ -15,10 +15,10 @@ export function register(router: Router, deps: RouteDeps): void {
     sendJson(res, reply);
   });
 
-  router.post('/users', (req, res) => {
+  router.post('/users', async (req, res) => {
     let body: unknown;
     try {
-      body = jsonBody(req);
+      body = await jsonBody(req);
     } catch (err) {
       throw new StringHttpError(400, err instanceof Error ? err.message : String(err), 'json');
     }

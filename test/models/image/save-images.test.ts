@@ -27,6 +27,12 @@ describe('pngInfoChunks', () => {
     });
     expect(pngInfoChunks(undefined, undefined)).toEqual({});
   });
+
+  it('uses the given prompt JSON text instead of serialising the prompt, still first and ASCII-only', () => {
+    const chunks = pngInfoChunks({ ignored: true }, { workflow: { nodes: [] } }, '{"1":{"inputs":{"t":"café","seed":18446744073709551615}}}');
+    expect(Object.keys(chunks)).toEqual(['prompt', 'workflow']);
+    expect(chunks.prompt).toBe('{"1":{"inputs":{"t":"caf\\u00e9","seed":18446744073709551615}}}');
+  });
 });
 
 describe('saveImageBatch', () => {

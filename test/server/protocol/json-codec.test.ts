@@ -1,7 +1,7 @@
 /** The JSON codec: 64-bit integers exact, float literal kinds kept, nesting bounded, errors as SyntaxError. */
 import { parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, markFloatLiteral, numberLiteralKind, parseJson, stringifyJson } from '../../../server/protocol/json-codec.js';
+import { MAX_JSON_DEPTH, markFloatLiteral, numberLiteralKind, parseJson, rememberJsonText, stringifyJson } from '../../../server/protocol/json-codec.js';
 
 describe('parseJson', () => {
   it('keeps integers beyond 2^53 as bigint and every other number as a number', () => {
@@ -94,5 +94,17 @@ describe('stringifyJson', () => {
   it('drops undefined and functions like JSON.stringify', () => {
     expect(stringifyJson({ a: undefined, f: () => 1, b: [undefined] })).toBe('{"b":[null]}');
     expect(stringifyJson(undefined)).toBe('null');
+  });
+});
+
+describe('rememberJsonText', () => {
+  it('makes stringifyJson copy the remembered text of a value wherever it sits', () => {
+    const prompt = parseJson('{"1":{"inputs":{"seed":18446744073709551615,"cfg":8.0}}}') as object;
+    rememberJsonText(prompt, '{"remembered":true}');
+    expect(stringifyJson({ op: 'put', entry: { prompt, n: 18446744073709551615n }, list: [prompt] })).toBe(
+      '{"op":"put","entry":{"prompt":{"remembered":true},"n":18446744073709551615},"list":[{"remembered":true}]}',
+    );
+    expect(stringifyJson(prompt)).toBe('{"remembered":true}');
+    expect(stringifyJson({ other: { a: 1 } })).toBe('{"other":{"a":1}}');
   });
 });
