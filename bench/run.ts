@@ -57,6 +57,8 @@ const groups: Group[] = [
         `UNet step 512², batch 2, best of ${f.rounds} (alternating): ours ${f.oursSeconds.toFixed(2)} s, reference export ${f.referenceSeconds.toFixed(2)} s, ` +
           `ratio ours/reference ${f.ratio.toFixed(2)}; outputs max |diff| ${f.maxAbsDiff.toExponential(2)} (max |out| ${f.maxAbsOutput.toFixed(3)})`,
       );
+      const secs = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+      console.log(`rounds in order: ours ${secs(f.oursRoundSeconds)} s; reference ${secs(f.referenceRoundSeconds)} s`);
     },
   },
   {
