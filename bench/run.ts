@@ -17,6 +17,7 @@ import { benchHistoryReply } from './history-reply.js';
 import { benchRedisQueue } from './redis-queue.js';
 import { benchLdmConvert } from './ldm-convert.js';
 import { benchResponsiveness } from './responsiveness.js';
+import { benchSd15Its } from './sd15-its.js';
 import { benchClipConvert } from './clip-convert.js';
 import { benchLdmReference } from './ldm-reference.js';
 
@@ -109,6 +110,16 @@ const groups: Group[] = [
     name: 'sd',
     async run() {
       for (const f of await benchSdStep()) console.log(formatSdStep(f));
+    },
+  },
+  {
+    name: 'sd15-its',
+    async run() {
+      const f = await benchSd15Its();
+      console.log(
+        `SD1.5 it/s (${f.checkpoint}) on ${f.provider}: 512², batch 1 (CFG: UNet batch 2), ${f.steps} euler steps in ${f.seconds.toFixed(1)} s = ${f.itPerSecond.toFixed(2)} it/s; ` +
+          `conversion ${f.convertSeconds.toFixed(1)} s, UNet session ${f.sessionSeconds.toFixed(1)} s`,
+      );
     },
   },
   {
