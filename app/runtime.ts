@@ -19,6 +19,7 @@ import { describeExtraFolders, type ExtraModelFolder } from '../models/store/ext
 import { ensureTinyModels } from '../models/tiny/setup.js';
 import { ensureExampleInputs } from './examples/example-inputs.js';
 import { watchLibvipsThreads } from '../models/image/libvips-priority.js';
+import { setOffThreadLowPriority } from '../models/off-thread/off-thread.js';
 
 
 export interface RuntimeOptions {
@@ -35,6 +36,12 @@ export interface RuntimeOptions {
   readonly extraModelFolders?: readonly ExtraModelFolder[];
   /** Which node results survive between prompts (`--cache-classic|--cache-lru N|--cache-none`; default classic). */
   readonly cache?: CacheConfig;
+  /**
+   * Run compute threads (inference workers, model conversion, libvips) below the event loop's priority, so a
+   * server answers requests while they work (docs/architecture.md, "Responsiveness"); `serve` turns it on. Off
+   * for the CLI, workers and tests, where nothing waits on the event loop and other processes should not win.
+   */
+  readonly lowerComputePriority?: boolean;
   /** Load the custom node packs of the data dir (`custom_nodes/`, `custom_nodes.json`; default true). */
   readonly customNodes?: boolean;
   readonly log?: (message: string) => void;
@@ -85,6 +92,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     device: options.device ?? 'auto',
     memoryBudgetBytes: options.memoryBudgetBytes,
     ortLogLevel: 'fatal',
+    lowPriority: options.lowerComputePriority,
     extraModelFolders: options.extraModelFolders,
     log,
   });
@@ -94,7 +102,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   const registry = defaultRegistry();
   const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
   registry.addAll(custom.definitions);
-  const stopVipsWatch = watchLibvipsThreads();
+  if (options.lowerComputePriority) setOffThreadLowPriority(true);
+  const stopVipsWatch = options.lowerComputePriority ? watchLibvipsThreads() : () => {};
   const engine = new Engine({ registry, services, cache: options.cache, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
   return {
     engine,

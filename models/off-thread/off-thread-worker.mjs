@@ -5,10 +5,10 @@
 //   {id, op:'call', module, name, args, signalArg} → {id, ok:true, value} (typed arrays in value are transferred)
 //                                                   | {id, ok:false, error:{name, message, stack, props}}
 //   {id, op:'abort'} aborts the call's signal (injected as args[signalArg].signal).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../compute-priority.mjs';
 
-lowerThisThreadPriority();
+if (workerData?.lowPriority) lowerThisThreadPriority();
 
 const controllers = new Map();
 

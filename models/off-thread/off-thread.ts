@@ -26,6 +26,15 @@ interface ErrorWire {
 }
 
 let worker: Worker | undefined;
+let lowPriority = false;
+
+/**
+ * Whether a worker started from now on runs below the event loop's priority (`serve` turns it on:
+ * models/compute-priority.mjs). A running worker keeps what it started with.
+ */
+export function setOffThreadLowPriority(on: boolean): void {
+  lowPriority = on;
+}
 const pending = new Map<number, Pending>();
 let nextId = 1;
 
@@ -41,7 +50,7 @@ function rehydrate(e: ErrorWire): Error {
 
 function theWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER_URL);
+  const w = new Worker(WORKER_URL, { workerData: { lowPriority } });
   w.unref();
   w.on('message', (msg: { id: number; ok: boolean; value?: unknown; error?: ErrorWire }) => {
     const p = pending.get(msg.id);

@@ -10,7 +10,7 @@ import ort from 'onnxruntime-node';
 import { lowerThisThreadPriority } from '../compute-priority.mjs';
 
 // Before any session exists, so onnxruntime's intra-op threads inherit the lower priority.
-lowerThisThreadPriority();
+if (workerData?.lowPriority) lowerThisThreadPriority();
 
 if (workerData?.logLevel) ort.env.logLevel = workerData.logLevel;
 

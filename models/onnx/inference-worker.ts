@@ -40,8 +40,8 @@ export class InferenceWorker {
   /** Sessions created in this worker (the pool balances on it). */
   sessions = 0;
 
-  constructor(options: { logLevel?: OrtLogLevel; onExit?: (reason: string) => void } = {}) {
-    this.worker = new Worker(WORKER_URL, { workerData: { logLevel: options.logLevel } });
+  constructor(options: { logLevel?: OrtLogLevel; lowPriority?: boolean; onExit?: (reason: string) => void } = {}) {
+    this.worker = new Worker(WORKER_URL, { workerData: { logLevel: options.logLevel, lowPriority: options.lowPriority } });
     this.worker.unref();
     this.worker.on('message', (msg: { id: number; ok: boolean; message?: string }) => this.settle(msg));
     const die = (reason: string) => {

@@ -29,6 +29,8 @@ export interface SessionPoolOptions {
   readonly sessionOptions?: WorkerSessionOptions;
   /** onnxruntime's own log level in the workers; default `fatal` (a skipped provider is our one-line notice). */
   readonly ortLogLevel?: OrtLogLevel;
+  /** Run the workers and onnxruntime's threads below the event loop's priority (`serve`; models/compute-priority.mjs). */
+  readonly lowPriority?: boolean;
   /**
    * Why a provider cannot work here before trying it (no native code runs, so nothing native is printed); default
    * {@link preflightUnavailable} on this machine. Tests pass `() => undefined` to exercise the real failure path.
@@ -92,6 +94,7 @@ export class SessionPool implements SessionRunner {
   private readonly log: (message: string) => void;
   private readonly sessionOptions: WorkerSessionOptions;
   private readonly ortLogLevel: OrtLogLevel;
+  private readonly lowPriority: boolean;
   private readonly preflight: (provider: ExecutionProvider) => string | undefined;
   private readonly notices: Set<string>;
   /** Map order is recency order: the first entry is the least recently used. */
@@ -112,6 +115,7 @@ export class SessionPool implements SessionRunner {
     this.log = options.log ?? ((m) => console.warn(m));
     this.sessionOptions = options.sessionOptions ?? {};
     this.ortLogLevel = options.ortLogLevel ?? 'fatal';
+    this.lowPriority = options.lowPriority ?? false;
     this.preflight = options.preflight ?? ((provider) => preflightUnavailable(provider));
     this.notices = options.notices ?? processNotices;
   }
@@ -279,7 +283,7 @@ export class SessionPool implements SessionRunner {
   private pickWorker(): InferenceWorker {
     this.workers = this.workers.filter((w) => !w.dead);
     if (this.workers.length < this.workerCount) {
-      const worker = new InferenceWorker({ logLevel: this.ortLogLevel, onExit: () => this.forgetWorker(worker) });
+      const worker = new InferenceWorker({ logLevel: this.ortLogLevel, lowPriority: this.lowPriority, onExit: () => this.forgetWorker(worker) });
       this.workers.push(worker);
       return worker;
     }

@@ -1,7 +1,7 @@
 /**
- * Compute threads run below the event loop's priority (models/compute-priority.mjs): the inference worker and
- * the threads onnxruntime starts in it, the off-thread worker, and libvips' workers, while the main thread keeps
- * its own. Linux only (per-thread nice values).
+ * When asked (`serve`), compute threads run below the event loop's priority (models/compute-priority.mjs): the
+ * inference worker and the threads onnxruntime starts in it, the off-thread worker, and libvips' workers, while the
+ * main thread keeps its own; unasked, nothing is lowered. Linux only (per-thread nice values).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPUTE_NICE } from '../../models/compute-priority.mjs';
 import { watchLibvipsThreads } from '../../models/image/libvips-priority.js';
-import { callOffThread, stopOffThreadWorker } from '../../models/off-thread/off-thread.js';
+import { callOffThread, setOffThreadLowPriority, stopOffThreadWorker } from '../../models/off-thread/off-thread.js';
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { buildSlowMatMul } from './onnx/tiny-onnx.js';
 
@@ -38,7 +38,7 @@ afterAll(async () => {
 describe.runIf(process.platform === 'linux')('compute thread priority', () => {
   it('lowers the inference worker and onnxruntime’s threads, not the main thread', async () => {
     const before = new Set(threads().keys());
-    const pool = new SessionPool({ device: 'cpu', ortLogLevel: 'fatal', sessionOptions: { intraOpNumThreads: 2 } });
+    const pool = new SessionPool({ device: 'cpu', ortLogLevel: 'fatal', sessionOptions: { intraOpNumThreads: 2 }, lowPriority: true });
     try {
       const s = await pool.get(buildSlowMatMul(path.join(root, 'slow.onnx'), 64, 2));
       await s.run({ x: { data: new Float32Array(64 * 64), dims: [64, 64] } });
@@ -52,12 +52,31 @@ describe.runIf(process.platform === 'linux')('compute thread priority', () => {
     }
   }, 30_000);
 
-  it('lowers the off-thread worker', async () => {
+  it('lowers the off-thread worker when asked', async () => {
+    await stopOffThreadWorker();
+    setOffThreadLowPriority(true);
     const before = new Set(threads().keys());
     await callOffThread(new URL('./off-thread/worker-functions.ts', import.meta.url), 'whereAmI', [{ tag: 'p' }]);
     const added = [...threads()].filter(([tid]) => !before.has(tid));
     expect(added.some(([, [, nice]]) => nice === COMPUTE_NICE)).toBe(true);
     expect(os.getPriority(process.pid)).toBe(0);
+    await stopOffThreadWorker();
+    setOffThreadLowPriority(false);
+  }, 30_000);
+
+  it('leaves every thread alone unless asked (CLI, workers, tests)', async () => {
+    const before = new Set(threads().keys());
+    const pool = new SessionPool({ device: 'cpu', ortLogLevel: 'fatal', sessionOptions: { intraOpNumThreads: 2 } });
+    try {
+      const s = await pool.get(path.join(root, 'slow.onnx'));
+      await s.run({ x: { data: new Float32Array(64 * 64), dims: [64, 64] } });
+      await callOffThread(new URL('./off-thread/worker-functions.ts', import.meta.url), 'whereAmI', [{ tag: 'q' }]);
+      const added = [...threads()].filter(([tid]) => !before.has(tid));
+      expect(added.length).toBeGreaterThanOrEqual(2);
+      expect(added.every(([, [, nice]]) => nice === 0)).toBe(true);
+    } finally {
+      await pool.dispose();
+    }
   }, 30_000);
 
   it('lowers libvips’ worker threads', async () => {
