@@ -4,10 +4,12 @@
  * here and nowhere else.
  */
 import type { ApiNode, ApiPrompt } from '../protocol/api-prompt.js';
+import { markFloatLiteral, numberLiteralKind } from '../protocol/json-codec.js';
 
 
 export type GraphInput =
-  | { readonly kind: 'const'; readonly value: unknown }
+  /** `floatLiteral`: an integral number the client wrote as a float (`8.0`), written back as one (json-codec.ts). */
+  | { readonly kind: 'const'; readonly value: unknown; readonly floatLiteral?: true }
   | { readonly kind: 'link'; readonly from: string; readonly slot: number }
   /** A list that is not a valid [node, slot] pair; kept so validation can report `bad_linked_input`. */
   | { readonly kind: 'bad_link'; readonly value: unknown };
@@ -43,9 +45,13 @@ export function toGraph(prompt: ApiPrompt): Graph {
 }
 
 /** One wire node as a graph node (`toGraph`, node by node). */
-export function toGraphNode(id: string, node: ApiNode): GraphNode {
+/** `literals`: the inputs object as parsed, whose float-literal marks a schema-parsed copy of it has lost. */
+export function toGraphNode(id: string, node: ApiNode, literals: object | undefined = node.inputs): GraphNode {
   const inputs: Record<string, GraphInput> = {};
-  for (const [name, v] of Object.entries(node.inputs ?? {})) inputs[name] = toGraphInput(v);
+  for (const [name, v] of Object.entries(node.inputs ?? {})) {
+    const float = typeof v === 'number' && Number.isInteger(v) && literals !== undefined && numberLiteralKind(literals, name) === 'float';
+    inputs[name] = float ? { kind: 'const', value: v, floatLiteral: true } : toGraphInput(v);
+  }
   return { id, classType: node.class_type ?? '', inputs, title: node._meta?.title };
 }
 
@@ -62,7 +68,10 @@ export function fromGraphNode(node: GraphNode): ApiNode {
   for (const [name, input] of Object.entries(node.inputs)) {
     if (input.kind === 'link') inputs[name] = [input.from, input.slot];
     else if (input.kind === 'bad_link') inputs[name] = input.value;
-    else inputs[name] = Array.isArray(input.value) ? { __value__: input.value } : input.value;
+    else {
+      inputs[name] = Array.isArray(input.value) ? { __value__: input.value } : input.value;
+      if (input.floatLiteral) markFloatLiteral(inputs, name);
+    }
   }
   return { class_type: node.classType, inputs, ...(node.title !== undefined ? { _meta: { title: node.title } } : {}) };
 }

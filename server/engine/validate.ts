@@ -149,7 +149,7 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
       const checked = checkConstant(name, spec, input.value, { services, ownedByNode: owned(name) });
       if (!checked.ok) result.errors.push(checked.error);
       else {
-        result.coerced[name] = { kind: 'const', value: checked.value };
+        result.coerced[name] = input.floatLiteral && checked.value === input.value ? input : { kind: 'const', value: checked.value };
         if (owned(name)) covered[name] = checked.value;
       }
     }
@@ -262,7 +262,7 @@ async function parseGraph(prompt: unknown): Promise<Graph | undefined> {
   for (const [id, node] of Object.entries(prompt)) {
     const parsed = apiNodeSchema.safeParse(node);
     if (!parsed.success) return undefined;
-    graph.set(id, toGraphNode(id, parsed.data));
+    graph.set(id, toGraphNode(id, parsed.data, (node as { inputs?: object }).inputs));
     await slicer.maybeYield();
   }
   return graph;
