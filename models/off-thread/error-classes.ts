@@ -9,6 +9,10 @@ import { SafetensorsError } from '../safetensors/read.js';
 import { WeightKeyError } from '../weights/errors.js';
 
 export const ERROR_CLASSES: Readonly<Record<string, { prototype: Error }>> = {
+  // parseJson's errors (server/protocol/json-plan-body.ts) and other built-in ones keep their class too.
+  SyntaxError,
+  TypeError,
+  RangeError,
   ClipFileError,
   IpAdapterFileError,
   CheckpointKindError,

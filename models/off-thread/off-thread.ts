@@ -25,8 +25,20 @@ interface ErrorWire {
   readonly props: Record<string, unknown>;
 }
 
-let worker: Worker | undefined;
+/**
+ * One worker per lane, so that one kind of work never queues behind another: model conversion (`models`, the
+ * default) holds its thread for seconds at a time, a request body's parse plan (`json`) must not wait for that.
+ */
+export type OffThreadLane = 'models' | 'json';
+
+interface Lane {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+const lanes = new Map<OffThreadLane, Lane>();
 let lowPriority = false;
+let nextId = 1;
 
 /**
  * Whether a worker started from now on runs below the event loop's priority (`serve` turns it on:
@@ -35,22 +47,28 @@ let lowPriority = false;
 export function setOffThreadLowPriority(on: boolean): void {
   lowPriority = on;
 }
-const pending = new Map<number, Pending>();
-let nextId = 1;
+
+/** The worker itself failed (it crashed or was stopped), as opposed to the function it ran throwing. */
+export class OffThreadWorkerStopped extends Error {
+  override readonly name = 'OffThreadWorkerStopped';
+}
 
 function rehydrate(e: ErrorWire): Error {
   const cls = ERROR_CLASSES[e.name];
-  const error = cls ? (Object.create(cls.prototype) as Error) : new Error(e.message);
-  Object.defineProperty(error, 'message', { value: e.message, writable: true, configurable: true });
+  // A native error (what `util.types.isNativeError` and test matchers look for) of the class, without running
+  // the class's constructor: its fields come from the worker's copy.
+  const error = Reflect.construct(Error, [e.message], (cls ?? Error) as (new () => Error)) as Error;
   Object.defineProperty(error, 'stack', { value: e.stack ?? `${e.name}: ${e.message}`, writable: true, configurable: true });
   Object.assign(error, e.props);
   if (!cls && e.name !== 'Error') Object.defineProperty(error, 'name', { value: e.name, configurable: true });
   return error;
 }
 
-function theWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(WORKER_URL, { workerData: { lowPriority } });
+function laneOf(name: OffThreadLane): Lane {
+  const running = lanes.get(name);
+  if (running) return running;
+  const lane: Lane = { worker: new Worker(WORKER_URL, { workerData: { lowPriority } }), pending: new Map() };
+  const { worker: w, pending } = lane;
   w.unref();
   w.on('message', (msg: { id: number; ok: boolean; value?: unknown; error?: ErrorWire }) => {
     const p = pending.get(msg.id);
@@ -61,15 +79,15 @@ function theWorker(): Worker {
     else p.reject(rehydrate(msg.error!));
   });
   const die = (reason: string) => {
-    if (worker !== w) return;
-    worker = undefined;
-    for (const p of pending.values()) p.reject(new Error(`off-thread worker stopped: ${reason}`));
+    if (lanes.get(name) !== lane) return;
+    lanes.delete(name);
+    for (const p of pending.values()) p.reject(new OffThreadWorkerStopped(`off-thread worker stopped: ${reason}`));
     pending.clear();
   };
   w.on('error', (e) => die(e.message));
   w.on('exit', (code) => die(`exited with code ${code}`));
-  worker = w;
-  return w;
+  lanes.set(name, lane);
+  return lane;
 }
 
 /** The index of the first argument that is an options object with a `signal`, and that signal. */
@@ -78,8 +96,8 @@ function findSignal(args: unknown[]): { index?: number; signal?: AbortSignal } {
   return index < 0 ? {} : { index, signal: (args[index] as { signal: AbortSignal }).signal };
 }
 
-/** Calls `module`'s export `name` with `args` in the worker. */
-export function callOffThread<R>(module: URL, name: string, args: unknown[]): Promise<R> {
+/** Calls `module`'s export `name` with `args` in the lane's worker. */
+export function callOffThread<R>(module: URL, name: string, args: unknown[], laneName: OffThreadLane = 'models'): Promise<R> {
   const { index, signal } = findSignal(args);
   signal?.throwIfAborted();
   const wire = args.map((a, i) => {
@@ -87,7 +105,7 @@ export function callOffThread<R>(module: URL, name: string, args: unknown[]): Pr
     const { signal: _dropped, ...rest } = a as Record<string, unknown>;
     return rest;
   });
-  const w = theWorker();
+  const { worker: w, pending } = laneOf(laneName);
   const id = nextId++;
   return new Promise<R>((resolve, reject) => {
     const onAbort = () => w.postMessage({ id, op: 'abort' });
@@ -106,14 +124,14 @@ export function callOffThread<R>(module: URL, name: string, args: unknown[]): Pr
   });
 }
 
-/** `fn` (a module export, imported by type only) as a function that runs off-thread. */
-export function offThread<F extends (...args: never[]) => Promise<unknown>>(module: URL, name: string): (...args: Parameters<F>) => ReturnType<F> {
-  return ((...args: Parameters<F>) => callOffThread(module, name, args)) as (...args: Parameters<F>) => ReturnType<F>;
+/** `fn` (a module export, imported by type only) as a function that runs off-thread, in `lane`. */
+export function offThread<F extends (...args: never[]) => unknown>(module: URL, name: string, lane: OffThreadLane = 'models'): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
+  return (...args: Parameters<F>) => callOffThread<Awaited<ReturnType<F>>>(module, name, args, lane);
 }
 
-/** Stops the worker (tests, shutdown); a later call starts a new one. */
+/** Stops every lane's worker (tests, shutdown); a later call starts a new one. */
 export async function stopOffThreadWorker(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  await w?.terminate();
+  const stopping = [...lanes.values()];
+  lanes.clear();
+  await Promise.all(stopping.map((l) => l.worker.terminate()));
 }

@@ -5,9 +5,10 @@
  * (server/protocol/json-pieces.ts); the main thread then `JSON.parse`s piece by piece, yielding between slices of a
  * few milliseconds. The value is the same as the inline parse's: bigints, `5.0` marks, duplicate keys, errors.
  */
-import { Worker } from 'node:worker_threads';
+import { OffThreadWorkerStopped, offThread } from '../../models/off-thread/off-thread.js';
 import { parseJson } from '../protocol/json-codec.js';
 import { assembleJson, type JsonPlan } from '../protocol/json-pieces.js';
+import type { planBody } from '../protocol/json-plan-body.js';
 
 /** Bodies from this size up are planned in the worker and assembled piecewise. */
 export const PIECEWISE_THRESHOLD_BYTES = 1024 * 1024;
@@ -23,51 +24,8 @@ export interface ParsedBody {
   readonly inlineReason?: string;
 }
 
-interface Pending {
-  resolve(plan: JsonPlan): void;
-  reject(error: Error): void;
-}
-
-type Reply = { id: number; ok: true; plan: JsonPlan } | { id: number; ok: false; message: string };
-
-/** The parse worker, started on first use and kept; unref'd so it never keeps the process alive. */
-class PlanWorker {
-  readonly #worker = new Worker(new URL('../protocol/json-parse-worker.mjs', import.meta.url));
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  dead = false;
-
-  constructor() {
-    this.#worker.unref();
-    this.#worker.on('message', (reply: Reply) => {
-      const p = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
-      if (reply.ok) p?.resolve(reply.plan);
-      else p?.reject(new SyntaxError(reply.message));
-    });
-    const die = (reason: string) => {
-      this.dead = true;
-      for (const p of this.#pending.values()) p.reject(new WorkerFailed(reason));
-      this.#pending.clear();
-    };
-    this.#worker.on('error', (e) => die(e.message));
-    this.#worker.on('exit', (code) => die(`exited with code ${code}`));
-  }
-
-  plan(body: Buffer, pieceChars?: number): Promise<JsonPlan> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      // Copied, not transferred: the main thread decodes the pieces from this same buffer.
-      this.#worker.postMessage({ id, bytes: body, pieceChars });
-    });
-  }
-}
-
-/** The worker itself failed (as opposed to the body being malformed): the body is then parsed inline. */
-class WorkerFailed extends Error {}
-
-let worker: PlanWorker | undefined;
+/** The plan, made in the `json` lane's worker thread (models/off-thread/off-thread.ts). The body is copied there. */
+const planBodyOffThread = offThread<typeof planBody>(new URL('../protocol/json-plan-body.ts', import.meta.url), 'planBody', 'json');
 
 /**
  * Parses a JSON request body losslessly (see `parseJson`), off the event loop's critical path when it is big.
@@ -75,12 +33,11 @@ let worker: PlanWorker | undefined;
  */
 export async function parseJsonBody(body: Buffer, options: { thresholdBytes?: number; pieceChars?: number } = {}): Promise<ParsedBody> {
   if (body.length < (options.thresholdBytes ?? PIECEWISE_THRESHOLD_BYTES)) return { value: parseInline(body), via: 'inline' };
-  if (!worker || worker.dead) worker = new PlanWorker();
   let plan: JsonPlan;
   try {
-    plan = await worker.plan(body, options.pieceChars);
+    plan = await planBodyOffThread(body, options.pieceChars);
   } catch (err) {
-    if (!(err instanceof WorkerFailed)) throw err;
+    if (!(err instanceof OffThreadWorkerStopped)) throw err;
     return { value: parseInline(body), via: 'inline', inlineReason: `parse worker failed: ${err.message}` };
   }
   if (plan.kind === 'empty') return { value: undefined, via: 'pieces' };

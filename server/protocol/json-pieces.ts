@@ -2,7 +2,7 @@
  * The lossless JSON parse of a big body in pieces, so that no single step holds the event loop for long
  * (docs/reliability.md, "JSON"; issue 19: a 50 MB POST /prompt blocked every client for seconds).
  *
- * Two halves. `planJson` runs in a worker thread (json-parse-worker.mjs): it does everything `parseJson` does
+ * Two halves. `planJson` runs in a worker thread (json-plan-body.ts, in the off-thread `json` lane): it does everything `parseJson` does
  * except building the value the caller keeps (the depth bound, the scan for 64-bit integers and `5.0`-style
  * floats, a full `JSON.parse` so that malformed text fails with exactly the message the inline parse gives), and
  * cuts the text into pieces: every container longer than `pieceChars` is opened empty, and the members between its

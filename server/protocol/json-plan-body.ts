@@ -1,4 +1,4 @@
-/** The worker's job (json-parse-worker.mjs): a request body's bytes → its parse plan (json-pieces.ts). */
+/** The worker's job (the off-thread `json` lane, server/api/json-body-parse.ts): a request body's bytes → its parse plan (json-pieces.ts). */
 import { isUtf8 } from 'node:buffer';
 import { planJson, type JsonPlan } from './json-pieces.js';
 

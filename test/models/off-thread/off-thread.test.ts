@@ -5,6 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { types } from 'node:util';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,7 @@ describe('callOffThread', () => {
   it('rethrows the same error class with its fields', async () => {
     const e = await callOffThread(FNS, 'failWithSafetensorsError', [{ file: '/x/bad.safetensors' }]).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(SafetensorsError);
+    expect(types.isNativeError(e)).toBe(true);
     expect((e as SafetensorsError).file).toBe('/x/bad.safetensors');
     expect((e as Error).message).toBe('safetensors /x/bad.safetensors: header length 0 is not a JSON header');
     expect((e as Error).name).toBe('SafetensorsError');
