@@ -6,6 +6,7 @@
  * comes lets the next ready node start. Results are reused from and stored in the output cache by signature.
  */
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { Slicer } from '../../models/time-sliced.js';
 import { DynamicPrompt } from './dynamic-prompt.js';
 import { InterruptedError, NodeExecutionError, summarizeValue } from './errors.js';
 import { ExecutionBlocker } from './execution-blocker.js';
@@ -43,12 +44,6 @@ class DependencyCycleError extends Error {
   }
 }
 
-/**
- * How long the executor may keep the event loop before it yields a macrotask (HTTP, WS, interrupts). The engine
- * stays on the main thread by decision (docs/architecture.md, "Responsiveness"): node work leaves the loop
- * through ORT threads, libuv (sharp) and chunked typed-array loops, so no executor worker thread is needed.
- */
-const YIELD_EVERY_MS = 8;
 
 interface RunContext {
   readonly req: ExecuteRequest;
@@ -294,7 +289,10 @@ function collectOutputs(rc: RunContext): PromptOutputs {
 async function runAll(rc: RunContext): Promise<void> {
   const running = new Map<string, Promise<void>>();
   let failed: { err: unknown } | null = null;
-  let lastYield = performance.now();
+  // The executor yields a macrotask (HTTP, WS, interrupts) every PASS_SLICE_MS. The engine stays on the main thread by
+  // decision (docs/architecture.md, "Responsiveness"): node work leaves the loop through ORT threads, libuv
+  // (sharp) and chunked typed-array loops, so no executor worker thread is needed.
+  const slicer = new Slicer();
   for (;;) {
     if (failed) break;
     const id = rc.list.nextReady();
@@ -313,10 +311,7 @@ async function runAll(rc: RunContext): Promise<void> {
       );
       running.set(id, task);
       await Promise.race([task, nextMacrotask()]);
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await nextMacrotask();
-        lastYield = performance.now();
-      }
+      await slicer.maybeYield();
       continue;
     }
     if (running.size > 0) {

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Graph } from './graph.js';
 import type { NodeRegistry } from './registry.js';
-import { Slicer } from '../event-loop-slicer.js';
+import { Slicer } from '../../models/time-sliced.js';
 
 /** JSON with bigints and typed arrays made explicit; throws on values that can't be hashed (functions, cycles). */
 function canonical(value: unknown): string {

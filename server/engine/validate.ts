@@ -12,7 +12,7 @@ import { cycleMembers, indexLinks, linkedSources, upstreamOf } from './graph-wal
 import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
-import { Slicer } from '../event-loop-slicer.js';
+import { Slicer } from '../../models/time-sliced.js';
 
 /** A node's validation problems and the outputs that depend on it (ComfyUI's `node_errors[id]`). */
 export interface NodeErrorEntry {

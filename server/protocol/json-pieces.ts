@@ -14,7 +14,7 @@
  * (measured on the 50 MB bench prompt: `v8.deserialize` 0.64–0.88 s against `JSON.parse` 0.5–0.7 s, all of it in
  * one block on the main thread), and it drops the float-literal marks, which live in a WeakMap.
  */
-import { Slicer } from '../event-loop-slicer.js';
+import { Slicer } from '../../models/time-sliced.js';
 import { keyText, locate, MAX_JSON_DEPTH, putRight, skipString, type Located } from './json-codec.js';
 
 /** One step of building the value, in text order. Offsets are UTF-8 byte offsets into the body. */

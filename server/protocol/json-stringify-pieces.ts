@@ -3,7 +3,7 @@
  * prompt is serialised without one long block (issue 19; docs/reliability.md, "JSON"). The text is the same as
  * `stringifyJson`'s; `rememberJsonText` then lets the journal, the history and GET /queue reuse it.
  */
-import { Slicer } from '../event-loop-slicer.js';
+import { Slicer } from '../../models/time-sliced.js';
 import { floatText, numberLiteralKind, stringifyJson } from './json-codec.js';
 
 const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
