@@ -52,7 +52,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function conditioning(seed: number): Conditioning {
+/** A fixed [1, 77, 768] text conditioning (shared with bench/sd15-its.ts). */
+export function conditioning(seed: number): Conditioning {
   const data = new Float32Array(77 * 768);
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37 + seed) * 0.5;
   return [{ embeds: { data, dims: [1, 77, 768] } }];

@@ -12,10 +12,11 @@ import { convertLdmCheckpoint } from '../models/ldm/convert.js';
 import type { Device } from '../models/onnx/providers.js';
 import { SessionPool } from '../models/onnx/session-pool.js';
 import { sdSample } from '../models/sd/sample.js';
-import type { Conditioning, SdModel } from '../models/sd/types.js';
+import type { SdModel } from '../models/sd/types.js';
 import { zeros } from '../models/tensors.js';
 import { SD15_LDM_CONFIG } from '../models/tiny/ldm-checkpoint.js';
 import { writeRandomF16Checkpoint } from './ldm-convert.js';
+import { conditioning } from './sd-step.js';
 
 export interface Sd15ItsFigures {
   readonly provider: string;
@@ -26,12 +27,6 @@ export interface Sd15ItsFigures {
   readonly itPerSecond: number;
   readonly convertSeconds: number;
   readonly sessionSeconds: number;
-}
-
-function conditioning(seed: number): Conditioning {
-  const data = new Float32Array(77 * 768);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37 + seed) * 0.5;
-  return [{ embeds: { data, dims: [1, 77, 768] } }];
 }
 
 export async function benchSd15Its(steps = 20): Promise<Sd15ItsFigures> {
