@@ -6,12 +6,12 @@
  * UNet's heads come from `unet/config.json` and `vae/config.json` when present, else from the keys. Only headers are
  * read here; each tensor is read from its own file when the converter writes it, in its stored F32/F16/BF16.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { hfClipTextConfigSchema, type HfClipTextConfig } from '../clip/hf-text-tower.js';
 import { openSafetensors, SafetensorsError, type SafetensorsFile, type SafetensorsTensorInfo } from '../safetensors/read.js';
 import { readDiffusersFiles } from '../store/diffusers-layout.js';
+import { checkJsonFile } from '../store/folder-probe.js';
 import type { DiffusersFiles } from '../store/manifests.js';
 import { type DiffusersUnetLayout, type DiffusersVaeLayout, type PrefixRule, TEXT_RULES, renameKey, unetRules, vaeRules } from './diffusers-keys.js';
 import { CheckpointKindError } from './errors.js';
@@ -55,18 +55,9 @@ export interface DiffusersCheckpoint {
 
 function readConfig<T>(file: string | undefined, schema: z.ZodType<T>): T | undefined {
   if (!file) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
+  const c = checkJsonFile(file, schema);
+  if (c.ok) return c.value;
+  throw new Error(c.kind === 'json' ? `${file}: not valid JSON (${c.detail})` : `${file}: ${c.detail}`);
 }
 
 const SD15_ONLY = 'perceptgraph runs SD1.5 models (stable-diffusion-v1-5 and fine-tunes of it)';

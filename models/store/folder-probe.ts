@@ -94,21 +94,28 @@ export function tokenizerGap(dir: string, rel: string): string {
   return `${rel} has no usable tokenizer: ${lacks.join(' and ')} missing and no tokenizer.json (found: ${has.join(', ') || 'nothing'})`;
 }
 
-/** Reads and validates a JSON file; a problem (not a throw) when it is unreadable or does not match. */
-export function readJsonFile<T>(file: string, schema: z.ZodType<T>, label: string, f: Findings): T | undefined {
-  if (!existsSync(file)) return undefined;
+/** A JSON file read and checked against a schema: its value, or what is wrong (`json`: not JSON; `schema`: the first issue). */
+export type JsonFileCheck<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly kind: 'json' | 'schema'; readonly detail: string };
+
+/** Reads `file` (which must exist) and validates it; callers word the problem for their context. */
+export function checkJsonFile<T>(file: string, schema: z.ZodType<T>): JsonFileCheck<T> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    f.problems.push(`${label} is not valid JSON (${(e as Error).message})`);
-    return undefined;
+    return { ok: false, kind: 'json', detail: (e as Error).message };
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    f.problems.push(`${label} is malformed: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-    return undefined;
-  }
-  return parsed.data;
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, kind: 'schema', detail: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+}
+
+/** Reads and validates a JSON file; a problem (not a throw) when it is unreadable or does not match. */
+export function readJsonFile<T>(file: string, schema: z.ZodType<T>, label: string, f: Findings): T | undefined {
+  if (!existsSync(file)) return undefined;
+  const c = checkJsonFile(file, schema);
+  if (c.ok) return c.value;
+  f.problems.push(c.kind === 'json' ? `${label} is not valid JSON (${c.detail})` : `${label} is malformed: ${c.detail}`);
+  return undefined;
 }
