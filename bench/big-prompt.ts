@@ -21,6 +21,7 @@ import { startServer } from '../server/api/server.js';
 import { parseJson, stringifyJson } from '../server/protocol/json-codec.js';
 import { parseJsonBody } from '../server/api/json-body-parse.js';
 import { stringifyJsonInPieces } from '../server/protocol/json-stringify-pieces.js';
+import { quantile } from './responsiveness.js';
 
 export type BigPromptKind = 'plain' | 'worst' | 'one-string';
 
@@ -49,8 +50,6 @@ export interface BigPromptFigures {
   readonly piecesStringifyMs: number;
   readonly piecesStringifyMainMs: number;
 }
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /** The body text of one big prompt of about `megabytes`. */
 export function bigPromptText(kind: BigPromptKind, megabytes = 50): string {

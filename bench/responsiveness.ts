@@ -23,7 +23,8 @@ export interface ProbeFigures {
   readonly status: string;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+/** The q-quantile of ascending `sorted` (shared with bench/big-prompt.ts). */
+export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 async function waitDone(url: string, id: string, timeoutMs: number): Promise<string> {
   const end = Date.now() + timeoutMs;
