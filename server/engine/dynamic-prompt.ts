@@ -2,7 +2,7 @@
  * The running prompt as nodes see it through the DYNPROMPT hidden input (ComfyUI's DynamicPrompt): the prompt's
  * nodes plus the ones expansions added while it runs, with each added node's parent.
  */
-import { fromGraph, type Graph, type GraphNode } from './graph.js';
+import { fromGraphNode, type Graph, type GraphNode } from './graph.js';
 
 /** A node as DYNPROMPT shows it, in API-prompt form (links are `[id, slot]`). */
 export interface DynamicPromptNode {
@@ -48,7 +48,7 @@ export class DynamicPrompt implements DynamicPromptView {
   getNode(id: string): DynamicPromptNode | undefined {
     const node = this.#nodes.get(id);
     if (!node) return undefined;
-    const wire = fromGraph(new Map([[id, node]]))[id]!;
+    const wire = fromGraphNode(node);
     return { class_type: wire.class_type ?? '', inputs: wire.inputs ?? {} };
   }
 

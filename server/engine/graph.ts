@@ -3,7 +3,7 @@
  * recognised by their shape (docs/architecture.md, "Tagged values"): the `[node_id, slot]` link form is recognised
  * here and nowhere else.
  */
-import type { ApiNode, ApiPrompt } from '../protocol/api-prompt.js';
+import type { ApiNode } from '../protocol/api-prompt.js';
 import { markFloatLiteral, numberLiteralKind } from '../protocol/json-codec.js';
 
 
@@ -37,15 +37,11 @@ export function toGraphInput(value: unknown): GraphInput {
   return { kind: 'bad_link', value };
 }
 
-/** Converts the wire prompt to the engine graph. Missing class types are kept as '' for validation to report. */
-export function toGraph(prompt: ApiPrompt): Graph {
-  const graph = new Map<string, GraphNode>();
-  for (const [id, node] of Object.entries(prompt)) graph.set(id, toGraphNode(id, node));
-  return graph;
-}
-
-/** One wire node as a graph node (`toGraph`, node by node). */
-/** `literals`: the inputs object as parsed, whose float-literal marks a schema-parsed copy of it has lost. */
+/**
+ * One wire node as a graph node (validation converts a prompt node by node, yielding between them). Missing class
+ * types are kept as '' for validation to report. `literals`: the inputs object as parsed, whose float-literal
+ * marks a schema-parsed copy of it has lost.
+ */
 export function toGraphNode(id: string, node: ApiNode, literals: object | undefined = node.inputs): GraphNode {
   const inputs: Record<string, GraphInput> = {};
   for (const [name, v] of Object.entries(node.inputs ?? {})) {
@@ -55,14 +51,7 @@ export function toGraphNode(id: string, node: ApiNode, literals: object | undefi
   return { id, classType: node.class_type ?? '', inputs, title: node._meta?.title };
 }
 
-/** Converts back to the wire form (used to store the normalised prompt in the queue and history). */
-export function fromGraph(graph: Graph): ApiPrompt {
-  const out: ApiPrompt = {};
-  for (const [id, node] of graph) out[id] = fromGraphNode(node);
-  return out;
-}
-
-/** One graph node in the wire form (`fromGraph`, node by node). */
+/** One graph node in the wire form (the normalised prompt stored in the queue and history, node by node). */
 export function fromGraphNode(node: GraphNode): ApiNode {
   const inputs: Record<string, unknown> = {};
   for (const [name, input] of Object.entries(node.inputs)) {

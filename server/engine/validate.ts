@@ -254,7 +254,7 @@ export async function validatePrompt(prompt: unknown, registry: NodeRegistry, se
   return { ok: true, graph: normalised, prompt: wire, outputs: good, nodeErrors };
 }
 
-/** The wire prompt checked node by node against `apiNodeSchema` and converted (`toGraph`); undefined when malformed. */
+/** The wire prompt checked node by node against `apiNodeSchema` and converted (`toGraphNode`); undefined when malformed. */
 async function parseGraph(prompt: unknown): Promise<Graph | undefined> {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) return undefined;
   const graph = new Map<string, GraphNode>();
