@@ -12,6 +12,7 @@ import path from 'node:path';
 import { openSafetensors } from '../safetensors/read.js';
 import { writeFileAtomic } from '../tiny/write-file.js';
 import { WeightPlan } from '../weights/weight-plan.js';
+import { openCheckpointSource } from './checkpoint-source.js';
 import { readConversion } from './convert.js';
 import { sourceHash } from './source-hash.js';
 import { crossAttentionLayers, readUnetStructure } from './unet-config.js';
@@ -39,10 +40,12 @@ export async function ensureIpUnet(o: IpUnetOptions): Promise<string> {
   // 4 tokens (one image) keeps the plain name; IPAdapter's "concat" of N images appends 4·N tokens.
   const model = path.join(o.conversionDir, `unet_ip-${hash}${o.tokens === 4 ? '' : `-t${o.tokens}`}.onnx`);
   if (existsSync(model)) return model;
-  const [source, adapter] = await Promise.all([openSafetensors(conversion.source), openSafetensors(o.adapterFile)]);
+  // The checkpoint as the converter read it (a single file or a diffusers folder in LDM keys, with its heads).
+  const [source, adapter] = await Promise.all([openCheckpointSource(conversion.source), openSafetensors(o.adapterFile)]);
   try {
-    const unetW = new WeightPlan({ file: conversion.source, tensors: source.tensors, location: conversion.unet.data, written: conversion.unet.slots });
-    const structure = readUnetStructure(unetW, Object.keys(source.tensors));
+    const { tensors } = source.file;
+    const unetW = new WeightPlan({ file: conversion.source, tensors, location: conversion.unet.data, written: conversion.unet.slots, origin: source.origin });
+    const structure = readUnetStructure(unetW, Object.keys(tensors), source.unetHeads);
     const layers = crossAttentionLayers(structure).length;
     if (layers !== 16) throw new Error(`${conversion.source}: the UNet has ${layers} cross-attention layers; ip-adapter_sd15 patches 16`);
     const dataName = `unet_ip-${hash}.onnx.data`;
@@ -57,6 +60,6 @@ export async function ensureIpUnet(o: IpUnetOptions): Promise<string> {
     writeFileAtomic(model, graph.toBytes());
     return model;
   } finally {
-    await Promise.all([source.close(), adapter.close()]);
+    await Promise.all([source.file.close(), adapter.close()]);
   }
 }

@@ -11,6 +11,10 @@ import { convertLdmCheckpoint, type ConvertedCheckpoint } from '../../../models/
 import { ensureIpUnet } from '../../../models/ldm/ip-unet.js';
 import { SessionPool } from '../../../models/onnx/session-pool.js';
 import { floatOutput } from '../../../models/onnx/tensor-types.js';
+import { openSafetensors } from '../../../models/safetensors/read.js';
+import type { SafetensorsTensorInput } from '../../../models/safetensors/write.js';
+import { writeDiffusersFolder } from '../../../models/tiny/diffusers-folder.js';
+import { TINY_LDM_CONFIG } from '../../../models/tiny/ldm-checkpoint.js';
 import { ensureTinyModels, type TinyModelPaths } from '../../../models/tiny/setup.js';
 import { maxAbsDiff, pseudoRandom } from '../../support/arrays.js';
 
@@ -67,4 +71,18 @@ describe('ensureIpUnet', () => {
     await expect(ensureIpUnet({ conversionDir: conv.dir, adapterFile: tiny.ipAdapter, tokens: 4 }))
       .rejects.toThrow(/tiny-ip-adapter_sd15\.safetensors: tensor "ip_adapter\.\d+\.to_k_ip\.weight" is \[32, 768\] but .* needs \[64, 768\]/);
   });
+
+  it('builds the IP UNet of a diffusers folder too, equal to the single file’s with the same weights', async () => {
+    const file = await openSafetensors(tiny.ldmCheckpoint);
+    const tensors: Record<string, SafetensorsTensorInput> = {};
+    for (const [key, t] of Object.entries(file.tensors)) tensors[key] = { dtype: 'F32', shape: [...t.shape], data: await file.read(key) };
+    await file.close();
+    const dir = path.join(root, 'diffusers-tiny');
+    writeDiffusersFolder(dir, { config: { ...TINY_LDM_CONFIG, text: { ...TINY_LDM_CONFIG.text, vocabSize: tensors['cond_stage_model.transformer.text_model.embeddings.token_embedding.weight']!.shape[0]! } }, tensors });
+    const folder = await convertLdmCheckpoint({ file: dir, cacheDir: path.join(root, 'cache') });
+    const scales = Array.from({ length: 16 }, (_, i) => 0.1 + i * 0.05);
+    const fromFolder = await ipEps(await ensureIpUnet({ conversionDir: folder.dir, adapterFile: tiny.ipAdapterLdm, tokens: 4 }), scales);
+    const fromFile = await ipEps(await ensureIpUnet({ conversionDir: conv.dir, adapterFile: tiny.ipAdapterLdm, tokens: 4 }), scales);
+    expect(maxAbsDiff(fromFolder, fromFile)).toBe(0);
+  }, 120_000);
 });
