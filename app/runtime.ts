@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { dataDirs, type DataDirs } from '../server/data-dir.js';
 import { Engine } from '../server/engine/engine.js';
 import type { CacheConfig } from '../server/engine/output-cache.js';
@@ -20,6 +21,8 @@ import { ensureTinyModels } from '../models/tiny/setup.js';
 import { ensureExampleInputs } from './examples/example-inputs.js';
 import { watchLibvipsThreads } from '../models/image/libvips-priority.js';
 import { setOffThreadLowPriority } from '../models/off-thread/off-thread.js';
+import type { EnginePort } from '../server/queue/engine-port.js';
+import { EngineThread } from './engine-thread/engine-thread.js';
 
 
 export interface RuntimeOptions {
@@ -42,13 +45,22 @@ export interface RuntimeOptions {
    * for the CLI, workers and tests, where nothing waits on the event loop and other processes should not win.
    */
   readonly lowerComputePriority?: boolean;
+  /**
+   * Execute prompts in a worker thread with its own runtime, so node work never takes the server's event loop
+   * (app/engine-thread/engine-thread.ts; docs/architecture.md, "Responsiveness"); `serve` turns it on. Off, the
+   * engine runs on the calling thread, as the CLI, workers and most tests want.
+   */
+  readonly engineThread?: boolean;
   /** Load the custom node packs of the data dir (`custom_nodes/`, `custom_nodes.json`; default true). */
   readonly customNodes?: boolean;
   readonly log?: (message: string) => void;
 }
 
 export interface AppRuntime {
+  /** This thread's engine: `/object_info`, validation, and execution unless `engineThread`. */
   readonly engine: Engine;
+  /** What runs prompts: the engine thread with `engineThread`, else `engine`. Hand this to the server. */
+  readonly executor: EnginePort;
   readonly dirs: DataDirs;
   readonly models: ModelRuntime;
   /** The example workflows shipped in `workflows/`. */
@@ -103,16 +115,32 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
   const custom = options.customNodes === false ? { statuses: [], definitions: [] } : await loadCustomNodePacks(dirs.root, registry.types(), log);
   registry.addAll(custom.definitions);
   if (options.lowerComputePriority) setOffThreadLowPriority(true);
-  const stopVipsWatch = options.lowerComputePriority ? watchLibvipsThreads() : () => {};
+  // libvips' threads are the process's: the server's thread watches them, an engine thread need not as well.
+  const stopVipsWatch = options.lowerComputePriority && isMainThread ? watchLibvipsThreads() : () => {};
   const engine = new Engine({ registry, services, cache: options.cache, log, unloadModels: async () => void (await models.pool.releaseIdle()) });
+  const thread = options.engineThread
+    ? new EngineThread(engine, {
+        dataDir: dirs.root,
+        outputDir: options.outputDir,
+        device: options.device,
+        memoryBudgetBytes: options.memoryBudgetBytes,
+        extraModelFolders: options.extraModelFolders,
+        cache: options.cache,
+        lowerComputePriority: options.lowerComputePriority,
+        customNodes: options.customNodes,
+      }, log)
+    : null;
+  thread?.start();
   return {
     engine,
+    executor: thread ?? engine,
     nodePacks: custom.statuses,
     dirs,
     models,
     workflowsDir,
     deviceInfo() {
-      const s = models.pool.stats();
+      // With an engine thread, the sessions live in its pool, as it last reported them.
+      const s = thread?.poolStats ?? models.pool.stats();
       return [
         {
           name: `onnxruntime:${s.provider ?? s.device}`,
@@ -134,9 +162,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<AppRu
     modelFolderPaths() {
       return Object.fromEntries(MODEL_KINDS.map((k) => [k, models.store.foldersOf(k)]));
     },
-    close: () => {
+    close: async () => {
       stopVipsWatch();
-      return models.dispose();
+      await thread?.close();
+      await models.dispose();
     },
   };
 }

@@ -84,9 +84,9 @@ async function interruptLatency(server: RunningServer): Promise<number> {
 
 export async function benchResponsiveness(): Promise<{ figures: ProbeFigures[]; interruptMs: number }> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-resp-'));
-  const runtime = await createRuntime({ dataDir: root, customNodes: false, lowerComputePriority: true });
+  const runtime = await createRuntime({ dataDir: root, customNodes: false, lowerComputePriority: true, engineThread: true });
   await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 90, b: 30 } } }).png().toFile(path.join(runtime.dirs.input, 'bench-640x480.png'));
-  const server = await startServer({ port: 0, engine: runtime.engine, dirs: runtime.dirs, log: () => {} });
+  const server = await startServer({ port: 0, engine: runtime.executor, dirs: runtime.dirs, log: () => {} });
   try {
     // The probing client lives in this process: its first fetch loads undici (~30 ms), which is not the server's latency.
     await (await fetch(`${server.url}/queue`)).arrayBuffer();

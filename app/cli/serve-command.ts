@@ -78,7 +78,7 @@ export const serveCommand: CliCommand = {
     const frontEnd = frontEndRootOption(values['front-end-root']);
     const cache = cacheOption(values);
     const extraModelFolders = extraModelPathsOption(values['extra-model-paths']);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, lowerComputePriority: true, log: console.log });
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, lowerComputePriority: true, engineThread: true, log: console.log });
     console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     const staticDir = frontEnd ?? editorDist();
     if (frontEnd) console.log(`serving the ComfyUI frontend in ${frontEnd}`);
@@ -90,7 +90,7 @@ export const serveCommand: CliCommand = {
     });
     const server = await startServer({
       backend,
-      engine: runtime.engine,
+      engine: runtime.executor,
       dirs: runtime.dirs,
       host,
       port,

@@ -7,30 +7,11 @@
 //   {id, op:'abort'} aborts the call's signal (injected as args[signalArg].signal).
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../compute-priority.mjs';
+import { importModule } from './ts-loader.mjs';
 
 if (workerData?.lowPriority) lowerThisThreadPriority();
 
 const controllers = new Map();
-
-/**
- * TypeScript needs tsx's loader, which a worker does not inherit from `register()` in the parent (under
- * `node --import tsx` it does, through execArgv). A failed import is cached per URL, so a throwaway probe module
- * decides, never the module itself.
- */
-const loader = (async () => {
-  try {
-    await import(new URL('./ts-probe.ts', import.meta.url).href);
-  } catch (e) {
-    if (e?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
-})();
-
-async function load(url) {
-  await loader;
-  return import(url);
-}
 
 /** Buffers of the typed arrays in `value` that own their whole buffer (moved to the caller, not copied). */
 function transferables(value, out = new Set(), seen = new Set()) {
@@ -64,7 +45,7 @@ async function call(msg) {
   try {
     const args = msg.args;
     if (msg.signalArg !== undefined) args[msg.signalArg] = { ...args[msg.signalArg], signal: controller.signal };
-    const fn = (await load(msg.module))[msg.name];
+    const fn = (await importModule(msg.module))[msg.name];
     if (typeof fn !== 'function') throw new Error(`${msg.module} has no function ${msg.name}`);
     const value = await fn(...args);
     parentPort.postMessage({ id: msg.id, ok: true, value }, [...transferables(value)]);

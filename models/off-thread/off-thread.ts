@@ -1,8 +1,8 @@
 /**
  * Runs a module's exported async function in one shared worker thread (docs/architecture.md, "Responsiveness").
  * Model conversion builds whole graphs, unpacks fp16/bf16 tensors and hashes gigabytes in synchronous steps of
- * tens to hundreds of milliseconds; on the server's thread each step would stall every client. The engine itself
- * stays on the main thread (nodes are mostly waits on workers), and only these CPU-bound library calls move.
+ * tens to hundreds of milliseconds; on the thread that runs the engine each step would stall it (every client, when
+ * that is the server's thread), and interrupts would wait. Only these CPU-bound library calls move.
  *
  * Arguments and results must survive structured clone; typed arrays in a result are transferred. An argument
  * object's `signal` is replaced by one the worker owns and aborted from here. Errors come back as the same class

@@ -289,9 +289,8 @@ function collectOutputs(rc: RunContext): PromptOutputs {
 async function runAll(rc: RunContext): Promise<void> {
   const running = new Map<string, Promise<void>>();
   let failed: { err: unknown } | null = null;
-  // The executor yields a macrotask (HTTP, WS, interrupts) every PASS_SLICE_MS. The engine stays on the main thread by
-  // decision (docs/architecture.md, "Responsiveness"): node work leaves the loop through ORT threads, libuv
-  // (sharp) and chunked typed-array loops, so no executor worker thread is needed.
+  // The executor yields a macrotask (interrupts, async nodes' callbacks; HTTP and WS when it runs on the server's
+  // thread) every PASS_SLICE_MS. `serve` runs it on an engine thread (docs/architecture.md, "Responsiveness").
   const slicer = new Slicer();
   for (;;) {
     if (failed) break;
