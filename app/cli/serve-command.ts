@@ -78,7 +78,8 @@ export const serveCommand: CliCommand = {
     const frontEnd = frontEndRootOption(values['front-end-root']);
     const cache = cacheOption(values);
     const extraModelFolders = extraModelPathsOption(values['extra-model-paths']);
-    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, lowerComputePriority: true, engineThread: true, log: console.log });
+    // With --queue the Redis workers execute and this process only validates: no engine thread.
+    const runtime = await createRuntime({ dataDir: values['data-dir'], device, cache, extraModelFolders, lowerComputePriority: true, engineThread: values.queue === undefined, log: console.log });
     console.log(`node result cache: ${describeCache(runtime.engine.cacheConfig)}`);
     const staticDir = frontEnd ?? editorDist();
     if (frontEnd) console.log(`serving the ComfyUI frontend in ${frontEnd}`);

@@ -127,6 +127,8 @@ export class EngineThread implements EnginePort {
     await closed;
     clearTimeout(timer);
     await worker.terminate();
+    // Prompts still waiting (a close in the middle of one) end instead of hanging their callers.
+    this.#settleAll('the engine thread was closed');
   }
 
   /** Starts the thread now (the runtime does, so models load before the first prompt); execute starts it too. */

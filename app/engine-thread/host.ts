@@ -33,7 +33,10 @@ async function execute(runtime: AppRuntime, msg: Extract<ToEngineThread, { op: '
 
 export async function hostEngine(): Promise<void> {
   const config = workerData.config as EngineThreadConfig;
-  const log = (message: string) => send({ op: 'log', message });
+  // What building the runtime logs (model store problems, skipped packs, extra folders), the server's thread has
+  // logged already when it built its own; from then on the thread's lines are relayed.
+  let relay = false;
+  const log = (message: string) => relay && send({ op: 'log', message });
   let runtime: AppRuntime;
   try {
     // The server's thread built the tiny models and example inputs already.
@@ -43,6 +46,7 @@ export async function hostEngine(): Promise<void> {
     return;
   }
   const running = new Map<number, AbortController>();
+  relay = true;
   send({ op: 'ready', stats: runtime.models.pool.stats() });
   parentPort!.on('message', (msg: ToEngineThread) => {
     switch (msg.op) {
