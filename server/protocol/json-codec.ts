@@ -252,6 +252,14 @@ export function rememberJsonText(value: object, text: string): void {
 
 /** Serialises like `JSON.stringify` (undefined and functions dropped), bigints as integer tokens, float literals kept. */
 export function stringifyJson(value: unknown): string {
+  return stringifyJsonPieces(value).join('');
+}
+
+/**
+ * `stringifyJson`'s text as consecutive pieces, not joined: a 50 MB journal line holding a remembered prompt is
+ * then written piece by piece without first being copied into one flat string (docs/reliability.md, "JSON").
+ */
+export function stringifyJsonPieces(value: unknown): string[] {
   let tagged = false;
   const known: string[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
@@ -273,15 +281,15 @@ export function stringifyJson(value: unknown): string {
     }
     return v;
   }) as string | undefined;
-  if (text === undefined) return 'null';
-  return tagged ? untag(text, known) : text;
+  if (text === undefined) return ['null'];
+  return tagged ? untag(text, known) : [text];
 }
 
 /**
  * Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`, and each
  * `"<TAG>r:i"` by the remembered text `known[i]`.
  */
-function untag(text: string, known: readonly string[]): string {
+function untag(text: string, known: readonly string[]): string[] {
   const open = `"${TAG_JSON}`;
   const chunks: string[] = [];
   let at = 0;
@@ -292,5 +300,5 @@ function untag(text: string, known: readonly string[]): string {
     at = end + 1;
   }
   chunks.push(text.slice(at));
-  return chunks.join('');
+  return chunks;
 }

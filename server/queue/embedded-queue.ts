@@ -81,6 +81,8 @@ export class EmbeddedPromptQueue implements PromptQueue {
   readonly #listeners = new Set<() => void>();
   readonly #waiters: Waiter[] = [];
   readonly #journal: Journal<QueueOp> | undefined;
+  /** Ids whose `put` line is being written in pieces: not queued yet, but taken. */
+  readonly #putting = new Set<string>();
   #counter = 0;
   #closed = false;
 
@@ -167,10 +169,30 @@ export class EmbeddedPromptQueue implements PromptQueue {
     return removed;
   }
 
-  put(entry: QueueEntry): void {
+  /**
+   * Adds a pending prompt once its journal line is written: at once for an ordinary prompt; a big one's line is
+   * written in pieces between event-loop turns (issue 19), and the prompt is queued when the returned promise
+   * resolves (a failed write rejects with StateWriteError and queues nothing).
+   */
+  put(entry: QueueEntry): void | Promise<void> {
     if (this.#closed) throw new Error('queue is closed');
-    if (this.has(entry.promptId)) throw new Error(`prompt id "${entry.promptId}" is already queued`);
-    this.#record({ op: 'put', entry: toStored(entry), next: this.#counter });
+    if (this.has(entry.promptId) || this.#putting.has(entry.promptId)) throw new Error(`prompt id "${entry.promptId}" is already queued`);
+    if (!this.#journal) return this.#accept(entry);
+    const written = this.#journal.appendInPieces({ op: 'put', entry: toStored(entry), next: this.#counter }, () => {
+      this.#putting.delete(entry.promptId);
+      this.#accepted(entry);
+    });
+    if (!written) return;
+    this.#putting.add(entry.promptId);
+    return written.finally(() => this.#putting.delete(entry.promptId));
+  }
+
+  #accepted(entry: QueueEntry): void {
+    if (this.#journal?.compactionDue(this.#heap.size + this.#running.size)) this.#compact();
+    this.#accept(entry);
+  }
+
+  #accept(entry: QueueEntry): void {
     const waiter = this.#waiters.shift();
     if (!waiter) {
       this.#push(entry);

@@ -113,6 +113,10 @@ export class HistoryStore {
   /** Writes, then applies: a change that could not be written (StateWriteError, disk full) changes nothing. */
   #record(op: HistoryOp): void {
     const bytes = this.#journal ? this.#journal.append(op) : op.op === 'add' ? stringifyJson(op).length : 0;
+    this.#applied(op, bytes);
+  }
+
+  #applied(op: HistoryOp, bytes: number): void {
     this.#apply(op, bytes);
     if (this.#journal?.compactionDue(this.#entries.size)) this.#compact();
   }
@@ -130,9 +134,15 @@ export class HistoryStore {
     return this.#entries.size;
   }
 
-  /** Records a finished prompt (replacing an older record with the same id, which moves to the end). */
-  add(promptId: string, entry: HistoryEntry): void {
-    this.#record({ op: 'add', id: promptId, entry });
+  /**
+   * Records a finished prompt (replacing an older record with the same id, which moves to the end). A big
+   * prompt's line is written in pieces between event-loop turns (issue 19): it is recorded when the returned
+   * promise resolves; a failed write rejects with StateWriteError and records nothing.
+   */
+  add(promptId: string, entry: HistoryEntry): void | Promise<void> {
+    const op: HistoryOp = { op: 'add', id: promptId, entry };
+    if (!this.#journal) return this.#record(op);
+    return this.#journal.appendInPieces(op, (bytes) => this.#applied(op, bytes));
   }
 
   get(promptId: string): HistoryEntry | undefined {

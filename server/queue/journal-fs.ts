@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 
 export interface JournalFs {
-  appendFileSync(file: string, data: string): void;
+  appendFileSync(file: string, data: string | Buffer): void;
   writeFileSync(file: string, data: string): void;
   renameSync(from: string, to: string): void;
   truncateSync(file: string, length: number): void;

@@ -10,12 +10,27 @@
  */
 import path from 'node:path';
 import type { z } from 'zod';
-import { parseJson, stringifyJson } from '../protocol/json-codec.js';
+import { parseJson, stringifyJson, stringifyJsonPieces } from '../protocol/json-codec.js';
 import { nodeJournalFs, StateWriteError, type JournalFs } from './journal-fs.js';
+import { utf8Pieces } from './journal-line-pieces.js';
 
 /** Longest line `load` accepts; longer ones are reported as bad (a prompt's stored size is capped well below). */
 export const MAX_JOURNAL_LINE_BYTES = 256 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+/** Lines of at least this many characters are written by `appendInPieces` in pieces of this size, yielding between. */
+export const PIECEWISE_LINE_CHARS = 1024 * 1024;
+
+/** A long line being written piece by piece; a sync `append` meanwhile finishes it first (lines stay whole). */
+interface PieceWrite {
+  readonly pieces: Iterator<Buffer>;
+  /** Where the file is cut back to if a piece fails (its size before this line). */
+  readonly start: number;
+  /** Called as soon as the whole line is written, before anything else is appended (changes apply in line order). */
+  readonly onWritten: (bytes: number) => void;
+  bytes: number;
+  finished: boolean;
+  error?: StateWriteError;
+}
 
 export interface JournalOptions<Op> {
   /** Shape of one line; lines that do not match are skipped and reported. */
@@ -74,6 +89,7 @@ export class Journal<Op> {
   #size: number | undefined;
   /** A failed append could not be cut back: start the next line on a fresh line. */
   #torn = false;
+  #writing: PieceWrite | undefined;
   readonly #fs: JournalFs;
   readonly #schema: z.ZodType<Op>;
 
@@ -143,7 +159,78 @@ export class Journal<Op> {
    * @throws StateWriteError when the write fails; the file is cut back to its previous size.
    */
   append(op: Op): number {
-    const line = (this.#torn ? '\n' : '') + stringifyJson(op) + '\n';
+    this.#finishPieceWrite();
+    return this.#appendLine((this.#torn ? '\n' : '') + stringifyJson(op) + '\n');
+  }
+
+  /**
+   * Appends one operation like `append`, but a line of `PIECEWISE_LINE_CHARS` or more (a 50 MB prompt) is
+   * encoded and written 1 MiB at a time, yielding to the event loop between pieces, so no client waits for the
+   * whole line (issue 19; docs/reliability.md, "JSON"). The caller applies the change in `onWritten(bytes)`,
+   * called once the whole line is written and before any later line is (so changes apply in journal order even
+   * when a sync `append` finishes this line first). A short line is written at once (`onWritten` runs before this
+   * returns). A failed piece cuts the file back to its size before the line, and the returned promise rejects
+   * with `StateWriteError` (a short line's failure throws, as `append`'s).
+   */
+  appendInPieces(op: Op, onWritten: (bytes: number) => void): void | Promise<void> {
+    const texts = stringifyJsonPieces(op);
+    let chars = 0;
+    for (const t of texts) chars += t.length;
+    if (chars < PIECEWISE_LINE_CHARS && !this.#writing) return onWritten(this.#appendLine((this.#torn ? '\n' : '') + texts.join('') + '\n'));
+    return this.#writeInPieces(texts, onWritten);
+  }
+
+  async #writeInPieces(texts: string[], onWritten: (bytes: number) => void): Promise<void> {
+    while (this.#writing) await this.#settled(this.#writing).catch(() => 0); // its caller sees its error
+    this.#size ??= this.#fs.existsSync(this.file) ? this.#fs.statSize(this.file) : 0;
+    const lineTexts = this.#torn ? ['\n', ...texts, '\n'] : [...texts, '\n'];
+    const w: PieceWrite = { pieces: utf8Pieces(lineTexts, PIECEWISE_LINE_CHARS), start: this.#size, bytes: 0, finished: false, onWritten };
+    this.#writing = w;
+    while (!w.finished) {
+      this.#writePiece(w);
+      if (!w.finished) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.#settled(w);
+  }
+
+  /** Waits for `w` to finish (a sync `append` may finish it meanwhile); its bytes, or its error. */
+  async #settled(w: PieceWrite): Promise<number> {
+    while (!w.finished) await new Promise((resolve) => setImmediate(resolve));
+    if (w.error) throw w.error;
+    return w.bytes;
+  }
+
+  #writePiece(w: PieceWrite): void {
+    const next = w.pieces.next();
+    if (next.done) {
+      this.#torn = false;
+      this.#size = w.start + w.bytes;
+      this.#appended++;
+      this.#bytesSinceRewrite += w.bytes;
+      w.finished = true;
+      this.#writing = undefined;
+      return w.onWritten(w.bytes);
+    }
+    try {
+      this.#fs.appendFileSync(this.file, next.value);
+      w.bytes += next.value.length;
+      return;
+    } catch (err) {
+      this.#size = w.start;
+      this.#cutBack();
+      w.error = new StateWriteError(path.basename(this.file), (err as NodeJS.ErrnoException).code, err);
+    }
+    w.finished = true;
+    this.#writing = undefined;
+  }
+
+  /** A sync write while a long line is half written: that line is finished first, so lines never interleave. */
+  #finishPieceWrite(): void {
+    const w = this.#writing;
+    while (w && !w.finished) this.#writePiece(w);
+  }
+
+  #appendLine(line: string): number {
     this.#size ??= this.#fs.existsSync(this.file) ? this.#fs.statSize(this.file) : 0;
     try {
       this.#fs.appendFileSync(this.file, line);
@@ -172,6 +259,7 @@ export class Journal<Op> {
    * @throws StateWriteError when it cannot be written; the old file is left as it was.
    */
   rewrite(ops: readonly Op[]): void {
+    this.#finishPieceWrite();
     const tmp = `${this.file}.${process.pid}.tmp`;
     const text = ops.map((op) => stringifyJson(op) + '\n').join('');
     try {

@@ -79,8 +79,11 @@ export interface WorkSource {
 export interface PromptQueue extends QueueFront, WorkSource {
   /** Allocates the next automatic priority number (ComfyUI's `server.number`, incremented per request). */
   nextNumber(): number;
-  /** Adds a pending prompt. Throws if the prompt id is already pending or running. */
-  put(entry: QueueEntry): void;
+  /**
+   * Adds a pending prompt. Throws if the prompt id is already pending or running. A big prompt's journal line is
+   * written in pieces: it is queued when the returned promise resolves.
+   */
+  put(entry: QueueEntry): void | Promise<void>;
   /**
    * Waits for the lowest pending entry and moves it to running. Rejects with the signal's reason when aborted.
    */
