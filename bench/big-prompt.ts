@@ -1,6 +1,6 @@
 /**
  * What a ~50 MB `POST /prompt` costs everyone else (issue 19, docs/reliability.md "JSON"): the real server is
- * started in this process, `GET /prompt` (the queue size) is probed every 10 ms on its own keep-alive connection
+ * started in this process (as `serve` runs it: engine thread, compute threads at low priority), `GET /prompt` (the queue size) is probed every 10 ms on its own keep-alive connection
  * while one big prompt is posted (body built beforehand), and p50/p99/max probe latency is printed from the POST
  * until the queue is empty again. `GET /prompt` rather than `GET /queue`: the latter sends the queued prompt back,
  * so its own reply would be measured. The main-thread parts are then timed one by one on the same text: body
@@ -127,9 +127,9 @@ async function longestStall<T>(f: () => Promise<T>): Promise<{ stallMs: number; 
 /** Posts one big prompt of `kind` to a fresh server while probing; then times the parts alone. */
 export async function benchBigPrompt(kind: BigPromptKind, megabytes = 50): Promise<BigPromptFigures> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-big-'));
-  const runtime = await createRuntime({ dataDir: root, customNodes: false });
+  const runtime = await createRuntime({ dataDir: root, customNodes: false, lowerComputePriority: true, engineThread: true });
   await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 90, b: 30 } } }).png().toFile(path.join(runtime.dirs.input, 'bench-64.png'));
-  const server = await startServer({ port: 0, engine: runtime.engine, dirs: runtime.dirs, log: () => {} });
+  const server = await startServer({ port: 0, engine: runtime.executor, dirs: runtime.dirs, log: () => {} });
   const text = bigPromptText(kind, megabytes);
   const body = Buffer.from(text);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
