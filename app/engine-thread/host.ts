@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJson } from '../../server/protocol/json-codec.js';
+import { describeValidationFailure } from '../../server/engine/validate.js';
 import type { ExecutionOutcome } from '../../server/engine/execution-events.js';
 import { createRuntime, type AppRuntime } from '../runtime.js';
 import { failedOutcome, type EngineThreadConfig, type FromEngineThread, type ToEngineThread } from './protocol.js';
@@ -16,10 +17,7 @@ function send(msg: FromEngineThread, transfer: ArrayBuffer[] = []): void {
 async function execute(runtime: AppRuntime, msg: Extract<ToEngineThread, { op: 'execute' }>, signal: AbortSignal): Promise<ExecutionOutcome> {
   const prompt = parseJson(msg.promptText);
   const validated = await runtime.engine.validate(prompt, { targets: msg.outputs });
-  if (!validated.ok) {
-    const lines = Object.values(validated.nodeErrors).flatMap((n) => n.errors.map((e) => `${e.message}: ${e.details}`));
-    throw new Error(`prompt no longer validates: ${validated.error.message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
-  }
+  if (!validated.ok) throw new Error(`prompt no longer validates: ${describeValidationFailure(validated)}`);
   return runtime.engine.execute({
     promptId: msg.promptId,
     graph: validated.graph,

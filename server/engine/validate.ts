@@ -26,6 +26,12 @@ export type ValidationResult =
   | { ok: true; graph: Graph; prompt: ApiPrompt; outputs: string[]; nodeErrors: NodeErrors }
   | { ok: false; error: GraphError; nodeErrors: NodeErrors };
 
+/** A refusal as one message: the prompt-level error, then each node error's message and details on a line. */
+export function describeValidationFailure(result: Extract<ValidationResult, { ok: false }>): string {
+  const lines = Object.values(result.nodeErrors).flatMap((n) => n.errors.map((e) => `${e.message}: ${e.details}`));
+  return `${result.error.message}${lines.length ? `\n${lines.join('\n')}` : ''}`;
+}
+
 export interface ValidateOptions {
   /** ComfyUI's partial_execution_targets: restrict the outputs to these node ids. */
   readonly targets?: readonly string[];

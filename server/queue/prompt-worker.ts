@@ -4,6 +4,7 @@
  * `execution_success|error|interrupted` → history written → `status` → `executing {node: null}`.
  */
 import type { ExecutionEvent, ExecutionFailure, ExecutionOutcome } from '../engine/execution-events.js';
+import { describeValidationFailure } from '../engine/validate.js';
 import type { EnginePort } from './engine-port.js';
 import type { ExecutorControl, FreeRequest, HistoryView } from './backend.js';
 import type { HistoryEntry, HistoryMessage } from './history-store.js';
@@ -205,10 +206,7 @@ export class PromptWorker implements ExecutorControl {
   /** After a restart the graph is not in memory: validate the stored (already normalised) prompt again. */
   async #revalidate(entry: QueueEntry) {
     const result = await this.options.engine.validate(entry.prompt, { targets: entry.outputs });
-    if (!result.ok) {
-      const lines = Object.values(result.nodeErrors).flatMap((n) => n.errors.map((e) => `${e.message}: ${e.details}`));
-      throw new Error(`stored prompt no longer validates: ${result.error.message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
-    }
+    if (!result.ok) throw new Error(`stored prompt no longer validates: ${describeValidationFailure(result)}`);
     return result.graph;
   }
 
