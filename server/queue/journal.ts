@@ -203,10 +203,8 @@ export class Journal<Op> {
   #writePiece(w: PieceWrite): void {
     const next = w.pieces.next();
     if (next.done) {
-      this.#torn = false;
-      this.#size = w.start + w.bytes;
-      this.#appended++;
-      this.#bytesSinceRewrite += w.bytes;
+      this.#size = w.start;
+      this.#lineWritten(w.bytes);
       w.finished = true;
       this.#writing = undefined;
       return w.onWritten(w.bytes);
@@ -239,11 +237,16 @@ export class Journal<Op> {
       throw new StateWriteError(path.basename(this.file), (err as NodeJS.ErrnoException).code, err);
     }
     const bytes = Buffer.byteLength(line);
+    this.#lineWritten(bytes);
+    return bytes;
+  }
+
+  /** Bookkeeping once a whole line of `bytes` is on disk after `#size` (one write or the last of its pieces). */
+  #lineWritten(bytes: number): void {
     this.#torn = false;
-    this.#size += bytes;
+    this.#size = (this.#size ?? 0) + bytes;
     this.#appended++;
     this.#bytesSinceRewrite += bytes;
-    return bytes;
   }
 
   #cutBack(): void {
