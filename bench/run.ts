@@ -195,7 +195,7 @@ const groups: Group[] = [
         console.log(
           `big-prompt ${kind} parts: decode ${f.decodeMs.toFixed(0)} ms, parseJson ${f.parseJsonMs.toFixed(0)} ms vs JSON.parse ${f.jsonParseMs.toFixed(0)} ms (${(f.parseJsonMs / f.jsonParseMs).toFixed(2)}×), ` +
             `parseJsonBody ${f.bodyParseMs.toFixed(0)} ms (longest main-thread piece ${f.bodyParseMainMs.toFixed(0)} ms), validate ${f.validateMs.toFixed(0)} ms, journal line stringifyJson ${f.journalLineMs.toFixed(0)} ms ` +
-            `(stringifyJsonInPieces ${f.piecesStringifyMs.toFixed(0)} ms, longest piece ${f.piecesStringifyMainMs.toFixed(0)} ms)`,
+            `(stringifyJsonToSharedBytes ${f.piecesStringifyMs.toFixed(0)} ms, longest piece ${f.piecesStringifyMainMs.toFixed(0)} ms)`,
         );
       }
     },

@@ -16,7 +16,7 @@ import type { Engine } from '../../server/engine/engine.js';
 import type { ExecutionEvent, ExecutionOutcome } from '../../server/engine/execution-events.js';
 import type { ValidateOptions } from '../../server/engine/validate.js';
 import type { EnginePort, ExecuteRequest } from '../../server/queue/engine-port.js';
-import { stringifyJson } from '../../server/protocol/json-codec.js';
+import { rememberedJsonText, stringifyJson } from '../../server/protocol/json-codec.js';
 import type { PoolStats } from '../../models/onnx/session-pool.js';
 import { failedOutcome, type EngineThreadConfig, type FromEngineThread, type ToEngineThread } from './protocol.js';
 
@@ -34,6 +34,12 @@ function rewrapPreview(event: ExecutionEvent): ExecutionEvent {
   if (event.type !== 'preview' || Buffer.isBuffer(event.image.data)) return event;
   const d = event.image.data;
   return { ...event, image: { ...event.image, data: Buffer.from(d.buffer, d.byteOffset, d.byteLength) } };
+}
+
+/** The prompt's text for the thread: its remembered bytes as they are (shared memory), else serialised here. */
+function promptTextOf(prompt: object): string | Uint8Array {
+  const known = rememberedJsonText(prompt);
+  return known === undefined ? stringifyJson(prompt) : known;
 }
 
 export class EngineThread implements EnginePort {
@@ -87,7 +93,7 @@ export class EngineThread implements EnginePort {
         op: 'execute',
         id,
         promptId: request.promptId,
-        promptText: stringifyJson(request.prompt ?? {}),
+        promptText: promptTextOf(request.prompt ?? {}),
         outputs: request.outputs,
         extraData: request.extraData ?? {},
       };

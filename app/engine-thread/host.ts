@@ -15,7 +15,8 @@ function send(msg: FromEngineThread, transfer: ArrayBuffer[] = []): void {
 }
 
 async function execute(runtime: AppRuntime, msg: Extract<ToEngineThread, { op: 'execute' }>, signal: AbortSignal): Promise<ExecutionOutcome> {
-  const prompt = parseJson(msg.promptText);
+  const text = msg.promptText;
+  const prompt = parseJson(typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'));
   const validated = await runtime.engine.validate(prompt, { targets: msg.outputs });
   if (!validated.ok) throw new Error(`prompt no longer validates: ${describeValidationFailure(validated)}`);
   return runtime.engine.execute({

@@ -26,8 +26,11 @@ export type ToEngineThread =
       readonly op: 'execute';
       readonly id: number;
       readonly promptId: string;
-      /** `stringifyJson` of the normalised API prompt; the thread validates it again for its graph. */
-      readonly promptText: string;
+      /**
+       * `stringifyJson` of the normalised API prompt; the thread validates it again for its graph. A big prompt's
+       * text goes as the UTF-8 bytes it is remembered as, in shared memory: no copy, no 50 MB string on this side.
+       */
+      readonly promptText: string | Uint8Array;
       readonly outputs: readonly string[];
       readonly extraData: Record<string, unknown>;
     }

@@ -6,6 +6,8 @@ import express, { type RequestHandler } from 'express';
 import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import { isMultipart } from './json-io.js';
+import { PIECEWISE_THRESHOLD_BYTES } from './json-body-parse.js';
+import { sharedBodyReader } from './shared-body.js';
 import type { RouteDeps } from './route-deps.js';
 import * as experimentModels from './routes/experiment-models.js';
 import * as free from './routes/free.js';
@@ -77,6 +79,8 @@ export function createApp(options: AppOptions): express.Express {
   if (options.staticDir) app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: 'index.html' }));
   app.use(authGuard(options.authToken));
   // Bodies are read raw whatever the Content-Type and parsed as JSON by the routes (multipart is streamed).
+  // Big plain bodies go into shared memory instead, which the parse worker reads without a copy (shared-body.ts).
+  app.use(sharedBodyReader({ minBytes: PIECEWISE_THRESHOLD_BYTES, maxBytes: deps.maxUploadBytes, skip: (req) => isMultipart(req as express.Request) }));
   app.use(express.raw({ type: (req) => !isMultipart(req as express.Request), limit: deps.maxUploadBytes }));
   const router = express.Router();
   for (const m of [...ROUTE_MODULES, ...FRONTEND_ROUTE_MODULES]) m.register(router, deps);

@@ -13,6 +13,10 @@ import { wireSpec } from './object-info.js';
 import type { NodeRegistry } from './registry.js';
 import { accepts } from './type-compat.js';
 import { Slicer } from '../../models/time-sliced.js';
+import { ownKeys, rememberOwnKeys, setOwn } from '../protocol/json-own-keys.js';
+
+/** From this many nodes a stored prompt's keys are remembered (json-own-keys.ts): below it, Object.keys is quick. */
+const MANY_NODES = 1024;
 
 /** A node's validation problems and the outputs that depend on it (ComfyUI's `node_errors[id]`). */
 export interface NodeErrorEntry {
@@ -254,9 +258,10 @@ export async function validatePrompt(prompt: unknown, registry: NodeRegistry, se
   for (const [id, node] of graph) {
     const n = { ...node, inputs: checks.get(id)?.coerced ?? node.inputs };
     normalised.set(id, n);
-    wire[id] = fromGraphNode(n);
+    setOwn(wire, id, fromGraphNode(n));
     await slicer.maybeYield();
   }
+  if (graph.size >= MANY_NODES) rememberOwnKeys(wire, [...graph.keys()]);
   return { ok: true, graph: normalised, prompt: wire, outputs: good, nodeErrors };
 }
 
@@ -265,7 +270,9 @@ async function parseGraph(prompt: unknown): Promise<Graph | undefined> {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) return undefined;
   const graph = new Map<string, GraphNode>();
   const slicer = new Slicer();
-  for (const [id, node] of Object.entries(prompt)) {
+  // ownKeys: a big parsed prompt's keys are known; Object.entries of it would sort 150,000 keys in one block.
+  for (const id of ownKeys(prompt)) {
+    const node = (prompt as Record<string, unknown>)[id];
     const parsed = apiNodeSchema.safeParse(node);
     if (!parsed.success) return undefined;
     graph.set(id, toGraphNode(id, parsed.data, (node as { inputs?: object }).inputs));

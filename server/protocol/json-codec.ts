@@ -235,33 +235,49 @@ export function floatText(n: number): string {
   return /[.eE]|Infinity|NaN/.test(s) ? s : `${s}.0`;
 }
 
+/**
+ * Serialised JSON, whole or in consecutive chunks: text, or UTF-8 bytes (a big prompt's text is kept as bytes in
+ * shared memory, outside the JS heap, where the journal writes it and the engine thread reads it without a copy).
+ */
+export type JsonChunk = string | Buffer;
+
+/** The chunks as one string (bytes decoded). */
+export function joinJsonChunks(chunks: readonly JsonChunk[]): string {
+  return chunks.length === 1 && typeof chunks[0] === 'string' ? chunks[0] : chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
+}
+
 /** Text already made for values that are written again and again (a big prompt: journal, history, GET /queue). */
-const knownText = new WeakMap<object, string>();
+const knownText = new WeakMap<object, JsonChunk>();
 let anyKnownText = false;
 
 /**
- * Records `text` as `stringifyJson(value)`, so later serialisations of `value` (or of anything holding it) copy
- * the text instead of walking the value again: how a 50 MB prompt, serialised once in slices
- * (`stringifyJsonInPieces`), is journalled and sent without seconds on the main thread (docs/reliability.md,
- * "JSON"). `value` must not change afterwards; a validated prompt does not.
+ * Records `text` as `stringifyJson(value)` (as a string, or its UTF-8 bytes), so later serialisations of `value`
+ * (or of anything holding it) copy the text instead of walking the value again: how a 50 MB prompt, serialised
+ * once in slices (`stringifyJsonToSharedBytes`), is journalled and sent without seconds on the main thread
+ * (docs/reliability.md, "JSON"). `value` must not change afterwards; a validated prompt does not.
  */
-export function rememberJsonText(value: object, text: string): void {
+export function rememberJsonText(value: object, text: JsonChunk): void {
   knownText.set(value, text);
   anyKnownText = true;
 }
 
+/** What `rememberJsonText` recorded for `value`, if anything. */
+export function rememberedJsonText(value: object): JsonChunk | undefined {
+  return knownText.get(value);
+}
+
 /** Serialises like `JSON.stringify` (undefined and functions dropped), bigints as integer tokens, float literals kept. */
 export function stringifyJson(value: unknown): string {
-  return stringifyJsonPieces(value).join('');
+  return joinJsonChunks(stringifyJsonPieces(value));
 }
 
 /**
- * `stringifyJson`'s text as consecutive pieces, not joined: a 50 MB journal line holding a remembered prompt is
- * then written piece by piece without first being copied into one flat string (docs/reliability.md, "JSON").
+ * `stringifyJson`'s text as consecutive chunks, not joined: a 50 MB journal line holding a remembered prompt is
+ * then written chunk by chunk without first being copied into one flat string (docs/reliability.md, "JSON").
  */
-export function stringifyJsonPieces(value: unknown): string[] {
+export function stringifyJsonPieces(value: unknown): JsonChunk[] {
   let tagged = false;
-  const known: string[] = [];
+  const known: JsonChunk[] = [];
   const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
     if (anyKnownText && typeof v === 'object' && v !== null) {
       const t = knownText.get(v);
@@ -289,9 +305,9 @@ export function stringifyJsonPieces(value: unknown): string[] {
  * Replaces each tagged string `"<TAG>k:123"` of `stringifyJson`'s output by its bare token `123`, and each
  * `"<TAG>r:i"` by the remembered text `known[i]`.
  */
-function untag(text: string, known: readonly string[]): string[] {
+function untag(text: string, known: readonly JsonChunk[]): JsonChunk[] {
   const open = `"${TAG_JSON}`;
-  const chunks: string[] = [];
+  const chunks: JsonChunk[] = [];
   let at = 0;
   for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, at)) {
     const end = text.indexOf('"', i + open.length);

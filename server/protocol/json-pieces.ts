@@ -16,6 +16,7 @@
  */
 import { Slicer } from '../../models/time-sliced.js';
 import { keyText, locate, MAX_JSON_DEPTH, putRight, skipString, type Located } from './json-codec.js';
+import { rememberOwnKeys, setOwn } from './json-own-keys.js';
 
 /** One step of building the value, in text order. Offsets are UTF-8 byte offsets into the body. */
 export type JsonPiece =
@@ -26,7 +27,13 @@ export type JsonPiece =
    * (an array). `specials` is the JSON text of `[holderPath, key, kind, token][]` for the 64-bit integers and
    * integral floats among them, with paths from the root; absent when there are none.
    */
-  | { readonly op: 'members'; readonly path: readonly (string | number)[]; readonly array: boolean; readonly start: number; readonly end: number; readonly specials?: string };
+  | { readonly op: 'members'; readonly path: readonly (string | number)[]; readonly array: boolean; readonly start: number; readonly end: number; readonly specials?: string }
+  /**
+   * One string member longer than a piece, as consecutive runs of its escaped text (bytes between the quotes, cut
+   * outside escape sequences and never between the halves of a surrogate pair), each `JSON.parse`d alone: a 50 MB
+   * string is not decoded in one block.
+   */
+  | { readonly op: 'string'; readonly path: readonly (string | number)[]; readonly array: boolean; readonly key: string | number; readonly runs: readonly (readonly [number, number])[] };
 
 /** What the worker answers: the pieces, or `inline` when this text is better parsed whole on the main thread. */
 export type JsonPlan = { readonly kind: 'pieces'; readonly pieces: JsonPiece[] } | { readonly kind: 'inline'; readonly reason: string } | { readonly kind: 'empty' };
@@ -87,6 +94,25 @@ function bigContainers(text: string, pieceChars: number, maxDepth: number): Map<
   return big;
 }
 
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/** The text between the quotes of the string at [open, close) cut into runs of about `pieceChars` (see `JsonPiece`). */
+function stringRuns(text: string, open: number, close: number, pieceChars: number): [number, number][] {
+  const runs: [number, number][] = [];
+  const end = close - 1;
+  for (let at = open + 1; at < end; ) {
+    let cut = Math.min(end, at + pieceChars);
+    for (let b = text.indexOf('\\', at); b >= 0 && b < cut; b = text.indexOf('\\', b)) {
+      b += text.charCodeAt(b + 1) === 117 ? 6 : 2; // \uXXXX or \X
+      if (b > cut) cut = b;
+    }
+    if (cut < end && isHighSurrogate(text.charCodeAt(cut - 1))) cut++;
+    runs.push([at, cut]);
+    at = cut;
+  }
+  return runs;
+}
+
 /** The pieces in character offsets (converted to bytes by `planJson`). */
 function cut(text: string, root: number, big: Map<number, number>, pieceChars: number): JsonPiece[] {
   const pieces: JsonPiece[] = [];
@@ -109,10 +135,15 @@ function cut(text: string, root: number, big: Map<number, number>, pieceChars: n
         i = skipSpace(text, skipSpace(text, keyEnd) + 1); // past the colon
       }
       const end = big.get(i);
+      const stringEnd = text.charCodeAt(i) === 34 ? skipString(text, i) : -1;
       if (end !== undefined) {
         flush();
         walk(i, [...path, key]);
         i = end;
+      } else if (stringEnd - i > pieceChars) {
+        flush();
+        pieces.push({ op: 'string', path, array, key, runs: stringRuns(text, i, stringEnd, pieceChars) });
+        i = stringEnd;
       } else {
         i = skipValue(text, i);
         if (run < 0) run = member;
@@ -142,6 +173,7 @@ function finish(text: string, pieces: JsonPiece[], specials: readonly Located[])
   let next = 0;
   return pieces.map((p) => {
     if (p.op === 'open') return p;
+    if (p.op === 'string') return { ...p, runs: p.runs.map(([a, b]) => [toByte(a), toByte(b)] as const) };
     const own: [readonly (string | number)[], string | number | null, string, string][] = [];
     while (next < specials.length && specials[next]!.start < p.end) {
       const s = specials[next++]!;
@@ -171,12 +203,6 @@ export function planJson(text: string, options: { pieceChars?: number; maxDepth?
   return { kind: 'pieces', pieces: finish(text, cut(text, root, big, options.pieceChars ?? DEFAULT_PIECE_CHARS), specials) };
 }
 
-/** Sets an own member as `JSON.parse` does: `__proto__` becomes a plain key, never the prototype. */
-function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
-}
-
 function containerAt(root: unknown, path: readonly (string | number)[]): Record<string | number, unknown> {
   let c = root as Record<string | number, unknown>;
   for (const k of path) c = c[k] as Record<string | number, unknown>;
@@ -190,24 +216,41 @@ function containerAt(root: unknown, path: readonly (string | number)[]): Record<
 export async function assembleJson(body: Buffer, pieces: readonly JsonPiece[]): Promise<unknown> {
   let root: unknown;
   const slicer = new Slicer();
+  // The keys of each object opened here, as inserted: the big ones are what callers would otherwise enumerate.
+  const keysOf = new Map<object, string[]>();
+  const put = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (!Object.hasOwn(target, key)) keysOf.get(target)?.push(key);
+    setOwn(target, key, value);
+  };
   for (const p of pieces) {
     if (p.op === 'open') {
       const value = p.array ? [] : {};
+      if (!p.array) keysOf.set(value, []);
       if (p.path.length === 0) root = value;
       else {
         const parent = containerAt(root, p.path.slice(0, -1));
         if (Array.isArray(parent)) parent.push(value);
-        else setMember(parent, String(p.path.at(-1)), value);
+        else put(parent, String(p.path.at(-1)), value);
       }
       continue;
     }
     const target = containerAt(root, p.path);
+    if (p.op === 'string') {
+      let value = '';
+      for (const [a, b] of p.runs) {
+        value += JSON.parse(`"${body.toString('utf8', a, b)}"`) as string; // a rope: flattened once, when read
+        await slicer.maybeYield();
+      }
+      if (p.array) (target as unknown as unknown[]).push(value);
+      else put(target, String(p.key), value);
+      continue;
+    }
     const text = body.toString('utf8', p.start, p.end);
     if (p.array) {
       for (const v of JSON.parse(`[${text}]`) as unknown[]) (target as unknown as unknown[]).push(v);
     } else {
       const members = JSON.parse(`{${text}}`) as Record<string, unknown>;
-      for (const k of Object.keys(members)) setMember(target, k, members[k]);
+      for (const k of Object.keys(members)) put(target, k, members[k]);
     }
     if (p.specials) {
       for (const [holder, key, kind, token] of JSON.parse(p.specials) as [(string | number)[], string | number | null, 'b' | 'f', string][]) {
@@ -216,5 +259,6 @@ export async function assembleJson(body: Buffer, pieces: readonly JsonPiece[]): 
     }
     await slicer.maybeYield();
   }
+  for (const [value, keys] of keysOf) rememberOwnKeys(value, keys);
   return root;
 }

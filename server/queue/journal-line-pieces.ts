@@ -1,11 +1,14 @@
 /**
  * A long journal line as UTF-8 buffers of about `maxChars` characters each, encoded one at a time, so that a 50 MB
  * line is never encoded (or flattened) in one piece on the main thread (docs/reliability.md, "JSON"). A surrogate
- * pair is never split between two buffers (each half alone would be encoded as U+FFFD).
+ * pair is never split between two buffers (each half alone would be encoded as U+FFFD). Chunks that are bytes
+ * already (a remembered prompt) are passed on in views of at most `maxChars` bytes, without a copy.
  */
+import type { JsonChunk } from '../protocol/json-codec.js';
+
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-export function* utf8Pieces(texts: readonly string[], maxChars: number): Generator<Buffer> {
+export function* utf8Pieces(texts: readonly JsonChunk[], maxChars: number): Generator<Buffer> {
   let pending: string[] = [];
   let chars = 0;
   const flush = () => {
@@ -15,6 +18,11 @@ export function* utf8Pieces(texts: readonly string[], maxChars: number): Generat
     return buf;
   };
   for (const text of texts) {
+    if (typeof text !== 'string') {
+      if (chars > 0) yield flush();
+      for (let at = 0; at < text.length; at += maxChars) yield text.subarray(at, at + maxChars);
+      continue;
+    }
     let at = 0;
     while (at < text.length) {
       let end = Math.min(text.length, at + maxChars - chars);

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import type { z } from 'zod';
-import { parseJson, stringifyJson, stringifyJsonPieces } from '../protocol/json-codec.js';
+import { joinJsonChunks, parseJson, stringifyJson, stringifyJsonPieces, type JsonChunk } from '../protocol/json-codec.js';
 import { nodeJournalFs, StateWriteError, type JournalFs } from './journal-fs.js';
 import { utf8Pieces } from './journal-line-pieces.js';
 
@@ -176,11 +176,11 @@ export class Journal<Op> {
     const texts = stringifyJsonPieces(op);
     let chars = 0;
     for (const t of texts) chars += t.length;
-    if (chars < PIECEWISE_LINE_CHARS && !this.#writing) return onWritten(this.#appendLine((this.#torn ? '\n' : '') + texts.join('') + '\n'));
+    if (chars < PIECEWISE_LINE_CHARS && !this.#writing) return onWritten(this.#appendLine((this.#torn ? '\n' : '') + joinJsonChunks(texts) + '\n'));
     return this.#writeInPieces(texts, onWritten);
   }
 
-  async #writeInPieces(texts: string[], onWritten: (bytes: number) => void): Promise<void> {
+  async #writeInPieces(texts: JsonChunk[], onWritten: (bytes: number) => void): Promise<void> {
     while (this.#writing) await this.#settled(this.#writing).catch(() => 0); // its caller sees its error
     this.#size ??= this.#fs.existsSync(this.file) ? this.#fs.statSize(this.file) : 0;
     const lineTexts = this.#torn ? ['\n', ...texts, '\n'] : [...texts, '\n'];

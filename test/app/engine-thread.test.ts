@@ -76,6 +76,18 @@ describe('engine thread', () => {
     expect(types).toEqual(['execution_start', 'execution_cached', 'executing:1', 'executed', 'execution_success', 'executing:null']);
   });
 
+  it('runs a prompt over 1 MiB from the bytes the server remembered for it (shared memory, not a copied string)', async () => {
+    // ThreadProbe's tag carries a 2 MiB text with non-ASCII characters; the server stores the prompt's text as
+    // bytes (json-stringify-pieces.ts) and hands those to the thread, which decodes and validates them itself.
+    const tag = `${'猫 café 🐈 '.repeat(200_000)}end`;
+    const id = await post({ '1': { class_type: 'ThreadProbe', inputs: { tag } } });
+    await ws.waitForDone(id, 60_000);
+    const entry = await history(id);
+    expect(entry.status.status_str).toBe('success');
+    expect(entry.outputs['1'].tag[0] === tag).toBe(true);
+    expect(entry.prompt[2]['1'].inputs.tag === tag).toBe(true);
+  });
+
   it('answers requests while a node blocks its thread', async () => {
     const id = await post({ '1': { class_type: 'BusyWait', inputs: { ms: 3000 } } });
     await ws.waitFor((m) => m.type === 'executing' && m.data?.prompt_id === id && m.data.node === '1', { timeoutMs: 30_000 });

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { graphError } from '../../engine/errors.js';
 import { MAX_STORED_EXTRA_DATA_BYTES, splitSecrets } from '../../queue/types.js';
 import { rememberJsonText, stringifyJson } from '../../protocol/json-codec.js';
-import { stringifyJsonInPieces } from '../../protocol/json-stringify-pieces.js';
+import { stringifyJsonToSharedBytes } from '../../protocol/json-stringify-pieces.js';
 import { PIECEWISE_THRESHOLD_BYTES } from '../json-body-parse.js';
 import { HttpError, PromptRejected } from '../http-error.js';
 import { jsonObjectBody, sendJson } from '../json-io.js';
@@ -64,7 +64,7 @@ export function register(router: Router, deps: RouteDeps): void {
     // A big prompt is serialised once, in slices; the journal line, the history and GET /queue then copy that text
     // instead of walking 50 MB again on the main thread each (docs/reliability.md, "JSON").
     if (Buffer.isBuffer(req.body) && req.body.length >= PIECEWISE_THRESHOLD_BYTES) {
-      rememberJsonText(result.prompt, await stringifyJsonInPieces(result.prompt));
+      rememberJsonText(result.prompt, await stringifyJsonToSharedBytes(result.prompt));
     }
     const { kept, sensitive } = splitSecrets(extraData);
     // The worker waits for this reply to be flushed before it starts the prompt (server/queue/start-gate.ts).
