@@ -40,7 +40,7 @@ afterAll(() => s.close());
 describe('big request bodies on the server', () => {
   it('queues a 3 MiB prompt, plain and gzip-compressed (left to express.raw), with its 64-bit seed and 8.0 kept', async () => {
     const body = bigPromptBody(3 * MiB);
-    for (const init of [{ body }, { body: gzipSync(body), headers: { 'Content-Encoding': 'gzip' } }]) {
+    for (const init of [{ body }, { body: new Uint8Array(gzipSync(body)), headers: { 'Content-Encoding': 'gzip' } }]) {
       const r = await fetch(`${s.url}/prompt`, { method: 'POST', ...init });
       expect(r.status).toBe(200);
       const { prompt_id: id } = (await r.json()) as { prompt_id: string };
@@ -77,7 +77,7 @@ describe('sharedBodyReader', () => {
   afterAll(() => new Promise((r) => server.close(r)));
 
   const post = async (body: Buffer, headers: Record<string, string> = {}) => {
-    const r = await fetch(url, { method: 'POST', body, headers });
+    const r = await fetch(url, { method: 'POST', body: new Uint8Array(body), headers });
     return { status: r.status, body: await r.json() };
   };
 
