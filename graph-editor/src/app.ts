@@ -127,9 +127,12 @@ export class EditorApp {
   /** Wires undo checks to user actions, and the title double-click rename. */
   private installEditing(): void {
     this.tracker = new ChangeTracker({ snapshot: () => this.undoSnapshot(), restore: (s) => this.restoreUndoState(s) });
-    // After the event has been handled (litegraph's and menus' own handlers run first).
+    // After the event has been handled (litegraph's and menus' own handlers run first). Listened for on the window
+    // in the capture phase: litegraph's canvas stops the propagation of its pointerup and of some keys, so a
+    // listener below the window would miss canvas releases and leave a change unrecorded until the next one, which
+    // then lands in the same undo step.
     const later = () => setTimeout(() => this.checkChange(), 0);
-    for (const type of ['pointerup', 'click', 'keyup'] as const) document.addEventListener(type, later);
+    for (const type of ['pointerup', 'click', 'keyup'] as const) window.addEventListener(type, later, { capture: true });
     this.canvas.canvas.addEventListener('litegraph:canvas', (e: Event) => {
       const detail = (e as CustomEvent<{ subType?: string; originalEvent?: MouseEvent; node?: LGraphNode }>).detail;
       if (detail?.subType !== 'node-double-click' || !detail.node || !detail.originalEvent) return;

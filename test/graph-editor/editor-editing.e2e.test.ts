@@ -93,6 +93,27 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
     expect(await nodeCount(page)).toBe(5);
   });
 
+  it('records a canvas edit on the pointer release itself, even when no click event reaches the page', async () => {
+    // litegraph stops the propagation of the canvas's pointerup; the tracker listens on the window in the capture
+    // phase. A handler that swallows the click (as the canvas may) must not leave the edit unrecorded.
+    await load(page, basicWorkflow());
+    const depth = await page.evaluate(() => {
+      const canvas = document.getElementById('graph-canvas')!;
+      const swallow = (e: Event) => e.stopPropagation();
+      canvas.addEventListener('click', swallow);
+      (window as unknown as { unswallow: () => void }).unswallow = () => canvas.removeEventListener('click', swallow);
+      return window.perceptgraph!.app.tracker.depth.undo;
+    });
+    try {
+      const arrow = await widgetArrow(page, 1, 'width');
+      await page.mouse.click(arrow[0], arrow[1]);
+      await page.waitForFunction(() => window.perceptgraph!.graph.getNodeById(1)!.widgets![0]!.value === 33);
+      await page.waitForFunction((d) => window.perceptgraph!.app.tracker.depth.undo === d + 1, depth, { timeout: 5000 });
+    } finally {
+      await page.evaluate(() => (window as unknown as { unswallow: () => void }).unswallow());
+    }
+  });
+
   it('undoes a widget edit made through the multiline text editor', async () => {
     await load(page, emptyWorkflow());
     const id = await page.evaluate(() => window.perceptgraph!.app.createNode('StubWidgets', [100, 100])!.id as number);
@@ -153,7 +174,13 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
     const saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { nodes: unknown[] };
     expect(saved.nodes).toHaveLength(4);
     await load(page, emptyWorkflow());
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
+    // The chooser is intercepted before the key is pressed: Playwright turns interception on asynchronously when
+    // the first listener is added, and a press sent alongside can reach the page first (then no event comes).
+    const chooserEvent = page.waitForEvent('filechooser');
+    await page.evaluate(() => 0);
+    await page.focus('#graph-canvas');
+    await page.keyboard.press('Control+o');
+    const chooser = await chooserEvent;
     await chooser.setFiles({ name: 'opened.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
     await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 4);
   });
