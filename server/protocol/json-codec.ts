@@ -246,6 +246,9 @@ export function joinJsonChunks(chunks: readonly JsonChunk[]): string {
   return chunks.length === 1 && typeof chunks[0] === 'string' ? chunks[0] : chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
 }
 
+/** The first half of a UTF-16 surrogate pair: text cut into pieces is never cut right after one. */
+export const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 /** Text already made for values that are written again and again (a big prompt: journal, history, GET /queue). */
 const knownText = new WeakMap<object, JsonChunk>();
 let anyKnownText = false;

@@ -15,7 +15,7 @@
  * one block on the main thread), and it drops the float-literal marks, which live in a WeakMap.
  */
 import { Slicer } from '../../models/time-sliced.js';
-import { keyText, locate, MAX_JSON_DEPTH, putRight, skipString, type Located } from './json-codec.js';
+import { isHighSurrogate, keyText, locate, MAX_JSON_DEPTH, putRight, skipString, type Located } from './json-codec.js';
 import { rememberOwnKeys, setOwn } from './json-own-keys.js';
 
 /** One step of building the value, in text order. Offsets are UTF-8 byte offsets into the body. */
@@ -94,7 +94,6 @@ function bigContainers(text: string, pieceChars: number, maxDepth: number): Map<
   return big;
 }
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** The text between the quotes of the string at [open, close) cut into runs of about `pieceChars` (see `JsonPiece`). */
 function stringRuns(text: string, open: number, close: number, pieceChars: number): [number, number][] {

@@ -10,7 +10,7 @@
  * input): that one is walked down to the string, and the string is escaped a slice at a time.
  */
 import { Slicer } from '../../models/time-sliced.js';
-import { floatText, numberLiteralKind, stringifyJson } from './json-codec.js';
+import { floatText, isHighSurrogate, numberLiteralKind, stringifyJson } from './json-codec.js';
 import { ownKeys } from './json-own-keys.js';
 
 /** Strings longer than this are escaped in slices of this many characters. */
@@ -19,7 +19,6 @@ const LONG_STRING_CHARS = 256 * 1024;
 const LONG_STRING_DEPTH = 3;
 
 const dropped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** A plain object or array that `JSON.stringify` walks as it is (no `toJSON`). */
 function isWalkable(v: unknown): v is object {

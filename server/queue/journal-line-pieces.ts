@@ -4,9 +4,8 @@
  * pair is never split between two buffers (each half alone would be encoded as U+FFFD). Chunks that are bytes
  * already (a remembered prompt) are passed on in views of at most `maxChars` bytes, without a copy.
  */
-import type { JsonChunk } from '../protocol/json-codec.js';
+import { isHighSurrogate, type JsonChunk } from '../protocol/json-codec.js';
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 export function* utf8Pieces(texts: readonly JsonChunk[], maxChars: number): Generator<Buffer> {
   let pending: string[] = [];
