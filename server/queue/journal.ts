@@ -30,6 +30,9 @@ interface PieceWrite {
   bytes: number;
   finished: boolean;
   error?: StateWriteError;
+  /** Resolves once `finished` is set, for writes waiting behind this one. */
+  readonly done: Promise<void>;
+  readonly settle: () => void;
 }
 
 export interface JournalOptions<Op> {
@@ -184,7 +187,9 @@ export class Journal<Op> {
     while (this.#writing) await this.#settled(this.#writing).catch(() => 0); // its caller sees its error
     this.#size ??= this.#fs.existsSync(this.file) ? this.#fs.statSize(this.file) : 0;
     const lineTexts = this.#torn ? ['\n', ...texts, '\n'] : [...texts, '\n'];
-    const w: PieceWrite = { pieces: utf8Pieces(lineTexts, PIECEWISE_LINE_CHARS), start: this.#size, bytes: 0, finished: false, onWritten };
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const w: PieceWrite = { pieces: utf8Pieces(lineTexts, PIECEWISE_LINE_CHARS), start: this.#size, bytes: 0, finished: false, onWritten, done, settle };
     this.#writing = w;
     while (!w.finished) {
       this.#writePiece(w);
@@ -195,7 +200,7 @@ export class Journal<Op> {
 
   /** Waits for `w` to finish (a sync `append` may finish it meanwhile); its bytes, or its error. */
   async #settled(w: PieceWrite): Promise<number> {
-    while (!w.finished) await new Promise((resolve) => setImmediate(resolve));
+    await w.done;
     if (w.error) throw w.error;
     return w.bytes;
   }
@@ -205,8 +210,7 @@ export class Journal<Op> {
     if (next.done) {
       this.#size = w.start;
       this.#lineWritten(w.bytes);
-      w.finished = true;
-      this.#writing = undefined;
+      this.#finished(w);
       return w.onWritten(w.bytes);
     }
     try {
@@ -218,8 +222,13 @@ export class Journal<Op> {
       this.#cutBack();
       w.error = new StateWriteError(path.basename(this.file), (err as NodeJS.ErrnoException).code, err);
     }
+    this.#finished(w);
+  }
+
+  #finished(w: PieceWrite): void {
     w.finished = true;
     this.#writing = undefined;
+    w.settle();
   }
 
   /** A sync write while a long line is half written: that line is finished first, so lines never interleave. */

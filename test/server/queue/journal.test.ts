@@ -161,6 +161,23 @@ describe('Journal.appendInPieces', () => {
     expect(ops[0]!.bytes).toBe(written);
   });
 
+  it('writes a second long line after the first, whole and in order, with a remembered text kept as shared bytes', async () => {
+    const file = path.join(tempDir(), 'j.jsonl');
+    const j = new Journal(file, { schema: paddedSchema });
+    const first = { text: '猫 '.repeat(2 * PIECEWISE_LINE_CHARS) };
+    const bytes = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(JSON.stringify(first))));
+    bytes.write(JSON.stringify(first));
+    rememberJsonText(first, bytes);
+    const order: number[] = [];
+    const a = j.appendInPieces({ n: 1, pad: first }, () => order.push(1));
+    const b = j.appendInPieces({ n: 2, pad: 'y'.repeat(2 * PIECEWISE_LINE_CHARS) }, () => order.push(2));
+    await Promise.all([a, b]);
+    expect(order).toEqual([1, 2]);
+    const ops = new Journal(file, { schema: paddedSchema }).load();
+    expect(ops.map((o) => o.op.n)).toEqual([1, 2]);
+    expect(ops[0]!.op.pad).toEqual(first);
+  });
+
   it('cuts a line whose piece fails on a full disk back off and rejects with StateWriteError', async () => {
     const file = path.join(tempDir(), 'j.jsonl');
     const fs = faultyFs();
