@@ -19,8 +19,18 @@ export const MAX_JSON_DEPTH = 512;
 const TAG = `\u0000pg:${randomBytes(8).toString('hex')}:`;
 const TAG_JSON = JSON.stringify(TAG).slice(1, -1);
 
-/** Which keys of which parsed containers held integral numbers written as floats (`5.0`, `1e3`). */
-const floatLiterals = new WeakMap<object, Set<string>>();
+/**
+ * Which keys of a parsed container held integral numbers written as floats (`5.0`, `1e3`): a Set on the container
+ * under a symbol, not enumerable, so JSON, `Object.keys`, spreads and equality checks do not see it. Not a WeakMap:
+ * a 50 MB prompt marks 300,000 containers, and a collector walks every WeakMap entry again in its final pause
+ * (docs/reliability.md, "JSON"). A container that cannot take the property (frozen) is kept in a WeakMap.
+ */
+const FLOAT_KEYS = Symbol('perceptgraph.floatLiteralKeys');
+const frozenFloatLiterals = new WeakMap<object, Set<string>>();
+
+function floatKeysOf(holder: object): Set<string> | undefined {
+  return (holder as { [FLOAT_KEYS]?: Set<string> })[FLOAT_KEYS] ?? frozenFloatLiterals.get(holder);
+}
 
 /** A number token that `JSON.parse` alone would get wrong: `b` an unsafe integer, `f` an integral float. */
 interface Special {
@@ -151,10 +161,7 @@ function revive(this: unknown, key: string, value: unknown): unknown {
   if (typeof value !== 'string' || value.charCodeAt(0) !== 0 || !value.startsWith(TAG)) return value;
   const token = value.slice(TAG.length + 2);
   if (value[TAG.length] === 'b') return BigInt(token);
-  const holder = this as object;
-  let keys = floatLiterals.get(holder);
-  if (!keys) floatLiterals.set(holder, (keys = new Set()));
-  keys.add(key);
+  markFloatLiteral(this as object, key);
   return Number(token);
 }
 
@@ -218,14 +225,18 @@ export function numberLiteralKind(holder: object, key: string | number): 'int' |
   const value = (holder as Record<string, unknown>)[key];
   if (typeof value === 'bigint') return 'int';
   if (typeof value !== 'number') return undefined;
-  if (!Number.isInteger(value) || floatLiterals.get(holder)?.has(String(key))) return 'float';
+  if (!Number.isInteger(value) || floatKeysOf(holder)?.has(String(key))) return 'float';
   return 'int';
 }
 
 /** Marks `holder[key]` as a float literal, so `stringifyJson` writes an integral value as `5.0`. */
 export function markFloatLiteral(holder: object, key: string | number): void {
-  let keys = floatLiterals.get(holder);
-  if (!keys) floatLiterals.set(holder, (keys = new Set()));
+  let keys = floatKeysOf(holder);
+  if (!keys) {
+    keys = new Set();
+    if (Object.isExtensible(holder)) Object.defineProperty(holder, FLOAT_KEYS, { value: keys });
+    else frozenFloatLiterals.set(holder, keys);
+  }
   keys.add(String(key));
 }
 
@@ -294,7 +305,7 @@ export function stringifyJsonPieces(value: unknown): JsonChunk[] {
       tagged = true;
       return `${TAG}b:${v}`;
     }
-    if (typeof v === 'number' && Number.isInteger(v) && floatLiterals.get(this as object)?.has(key)) {
+    if (typeof v === 'number' && Number.isInteger(v) && floatKeysOf(this as object)?.has(key)) {
       tagged = true;
       return `${TAG}f:${floatText(v)}`;
     }
