@@ -80,6 +80,18 @@ describe('numberLiteralKind', () => {
     expect([numberLiteralKind(v.list, 0), numberLiteralKind(v.list, 1), numberLiteralKind(v, 'big'), numberLiteralKind(v, 's')]).toEqual(['int', 'float', 'int', undefined]);
     expect(v.f).toBe(5);
   });
+
+  it('keeps the marks out of sight (keys, JSON, equality, spreads) and works on frozen containers too', () => {
+    const v = parseJson('{"f":5.0,"n":{"g":2.0}}') as Record<string, any>;
+    expect(Object.keys(v)).toEqual(['f', 'n']);
+    expect(JSON.stringify(v)).toBe('{"f":5,"n":{"g":2}}');
+    expect(v).toEqual({ f: 5, n: { g: 2 } });
+    expect(numberLiteralKind({ ...v }, 'f')).toBe('int'); // a copy does not carry the mark
+    const frozen = Object.freeze({ x: 3 });
+    markFloatLiteral(frozen, 'x');
+    expect(numberLiteralKind(frozen, 'x')).toBe('float');
+    expect(stringifyJson({ frozen, v })).toBe('{"frozen":{"x":3.0},"v":{"f":5.0,"n":{"g":2.0}}}');
+  });
 });
 
 describe('stringifyJson', () => {
