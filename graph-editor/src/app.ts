@@ -133,6 +133,13 @@ export class EditorApp {
     // then lands in the same undo step.
     const later = () => setTimeout(() => this.checkChange(), 0);
     for (const type of ['pointerup', 'click', 'keyup'] as const) window.addEventListener(type, later, { capture: true });
+    // The check after an action runs on a timer, which a busy browser may run late, after the next action has
+    // begun (its input outranks timers). So each new press first records, synchronously, whatever the last action
+    // changed: two actions never share an undo step, however late their checks run.
+    const now = (e: Event) => {
+      if (!(e as KeyboardEvent).repeat) this.checkChange();
+    };
+    for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, now, { capture: true });
     this.canvas.canvas.addEventListener('litegraph:canvas', (e: Event) => {
       const detail = (e as CustomEvent<{ subType?: string; originalEvent?: MouseEvent; node?: LGraphNode }>).detail;
       if (detail?.subType !== 'node-double-click' || !detail.node || !detail.originalEvent) return;

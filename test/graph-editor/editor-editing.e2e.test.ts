@@ -114,6 +114,37 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
     }
   });
 
+  it('keeps two quick edits in two undo steps when the checks after them run late', async () => {
+    // A busy browser runs the after-action check's timer late, after the next press (input outranks timers). Here
+    // every zero-delay timer waits 3 s, so only the check at the next press can keep the steps apart.
+    await load(page, basicWorkflow());
+    const depth = await page.evaluate(() => {
+      const w = window as unknown as { setTimeout: typeof setTimeout; restoreTimers: () => void };
+      const original = w.setTimeout;
+      w.setTimeout = ((fn: () => void, ms?: number, ...rest: unknown[]) =>
+        original(fn, ms ? ms : 3000, ...rest)) as typeof setTimeout;
+      w.restoreTimers = () => { w.setTimeout = original; };
+      return window.perceptgraph!.app.tracker.depth.undo;
+    });
+    try {
+      const arrow = await widgetArrow(page, 1, 'width');
+      await page.mouse.click(arrow[0], arrow[1]);
+      await page.waitForFunction(() => window.perceptgraph!.graph.getNodeById(1)!.widgets![0]!.value === 33);
+      const t3 = await titlePos(page, 3);
+      await page.mouse.click(t3[0], t3[1]);
+      await page.keyboard.press('Control+c');
+      await page.mouse.move(900, 650);
+      await page.keyboard.press('Control+v');
+      await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 5);
+    } finally {
+      await page.evaluate(() => (window as unknown as { restoreTimers: () => void }).restoreTimers());
+    }
+    await waitUndoDepth(page, depth + 2);
+    await page.keyboard.press('Control+z');
+    expect(await nodeCount(page)).toBe(4);
+    expect(await widgetValue(page, 1, 'width')).toBe(33);
+  });
+
   it('undoes a widget edit made through the multiline text editor', async () => {
     await load(page, emptyWorkflow());
     const id = await page.evaluate(() => window.perceptgraph!.app.createNode('StubWidgets', [100, 100])!.id as number);
