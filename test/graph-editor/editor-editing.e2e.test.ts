@@ -32,6 +32,19 @@ async function widgetArrow(page: Page, id: number, name: string): Promise<[numbe
   return toPage(page, p);
 }
 
+/** Two edits of the basic workflow, back to back: node 1's width stepped up to 33, then node 3 copied and pasted. */
+async function stepWidgetThenPaste(page: Page): Promise<void> {
+  const arrow = await widgetArrow(page, 1, 'width');
+  await page.mouse.click(arrow[0], arrow[1]);
+  await page.waitForFunction(() => window.perceptgraph!.graph.getNodeById(1)!.widgets![0]!.value === 33);
+  const t3 = await titlePos(page, 3);
+  await page.mouse.click(t3[0], t3[1]);
+  await page.keyboard.press('Control+c');
+  await page.mouse.move(900, 650);
+  await page.keyboard.press('Control+v');
+  await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 5);
+}
+
 /** Loads a workflow through the app and waits until it is drawn. */
 async function load(page: Page, wf: unknown): Promise<void> {
   await page.evaluate((w) => window.perceptgraph!.loadWorkflow(w), wf);
@@ -64,17 +77,7 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
     await page.mouse.up();
     const moved = await nodePos(page, 1);
     expect(moved[0]).toBeGreaterThan(start[0]! + 100);
-    // Step a widget up with its arrow.
-    const arrow = await widgetArrow(page, 1, 'width');
-    await page.mouse.click(arrow[0], arrow[1]);
-    await page.waitForFunction(() => window.perceptgraph!.graph.getNodeById(1)!.widgets![0]!.value === 33);
-    // Copy node 3 and paste it.
-    const t3 = await titlePos(page, 3);
-    await page.mouse.click(t3[0], t3[1]);
-    await page.keyboard.press('Control+c');
-    await page.mouse.move(900, 650);
-    await page.keyboard.press('Control+v');
-    await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 5);
+    await stepWidgetThenPaste(page);
     await screenshot(page, 'editing-01-before-undo');
     await waitUndoDepth(page, 3);
 
@@ -127,15 +130,7 @@ describe.skipIf(!existsSync(chromiumPath))('editor editing in Chromium', () => {
       return window.perceptgraph!.app.tracker.depth.undo;
     });
     try {
-      const arrow = await widgetArrow(page, 1, 'width');
-      await page.mouse.click(arrow[0], arrow[1]);
-      await page.waitForFunction(() => window.perceptgraph!.graph.getNodeById(1)!.widgets![0]!.value === 33);
-      const t3 = await titlePos(page, 3);
-      await page.mouse.click(t3[0], t3[1]);
-      await page.keyboard.press('Control+c');
-      await page.mouse.move(900, 650);
-      await page.keyboard.press('Control+v');
-      await page.waitForFunction(() => window.perceptgraph!.graph.nodes.length === 5);
+      await stepWidgetThenPaste(page);
     } finally {
       await page.evaluate(() => (window as unknown as { restoreTimers: () => void }).restoreTimers());
     }
