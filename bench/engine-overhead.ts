@@ -78,3 +78,35 @@ export async function benchEngineOverhead(shape: 'chain' | 'diamond', nodes = 10
   const totalMs = validateMs + executeMs;
   return { shape, nodes: n, directMs, validateMs, executeMs, totalMs, overheadUsPerNode: ((totalMs - directMs) * 1000) / n, ratio: totalMs / directMs };
 }
+
+export interface ValidateChainFigures {
+  nodes: number;
+  validateMedianMs: number;
+  validateMinMs: number;
+  jsonRoundTripMs: number;
+}
+
+/**
+ * Validation alone of a long chain (issue 19: a 100,000-node chain validates in well under a second), against a
+ * JSON round trip of the same prompt (one pass that reads and allocates about as much) in the same run.
+ */
+export async function benchValidateChain(nodes = 100_000, repeats = 7): Promise<ValidateChainFigures> {
+  const engine = new Engine({ registry: new NodeRegistry(stubNodes), services: testServices(), cache: { mode: 'classic' } });
+  const prompt = chainPrompt(nodes);
+  const validate: number[] = [];
+  const json: number[] = [];
+  for (let i = 0; i < repeats + 1; i++) {
+    let t = performance.now();
+    const v = await engine.validate(prompt);
+    const tv = performance.now() - t;
+    if (!v.ok) throw new Error(`bench prompt invalid: ${v.error.details}`);
+    t = performance.now();
+    JSON.parse(JSON.stringify(prompt));
+    const tj = performance.now() - t;
+    if (i >= 1) {
+      validate.push(tv);
+      json.push(tj);
+    }
+  }
+  return { nodes, validateMedianMs: median(validate), validateMinMs: Math.min(...validate), jsonRoundTripMs: median(json) };
+}

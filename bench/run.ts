@@ -3,7 +3,7 @@
  * `npm run bench -- engine sd` runs only the named groups. Figures go into BENCHMARKS.md by hand, with the machine.
  */
 import os from 'node:os';
-import { benchEngineOverhead } from './engine-overhead.js';
+import { benchEngineOverhead, benchValidateChain } from './engine-overhead.js';
 import { benchPromptThroughput } from './server-throughput.js';
 import { benchClipPipeline } from './clip-pipeline.js';
 import { benchIqaEval } from './iqa-eval.js';
@@ -82,6 +82,11 @@ const groups: Group[] = [
             `(target < 50 ms); direct calls ${f.directMs.toFixed(2)} ms; overhead ${f.overheadUsPerNode.toFixed(2)} µs/node (target < 20); ratio ${f.ratio.toFixed(1)}×`,
         );
       }
+      const v = await benchValidateChain();
+      console.log(
+        `engine validate chain ${v.nodes} nodes: median ${v.validateMedianMs.toFixed(0)} ms, min ${v.validateMinMs.toFixed(0)} ms (target < 1000 ms); ` +
+          `JSON round trip of the same prompt ${v.jsonRoundTripMs.toFixed(0)} ms; ratio ${(v.validateMedianMs / v.jsonRoundTripMs).toFixed(1)}×`,
+      );
       const t = await benchPromptThroughput({ prompts: 1000 });
       console.log(`server POST /prompt ×${t.prompts}: accepted ${t.acceptPerSecond.toFixed(0)}/s (${t.acceptMs.toFixed(0)} ms); drained ${t.drainPerSecond.toFixed(0)}/s (${t.drainMs.toFixed(0)} ms)`);
     },

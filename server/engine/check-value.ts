@@ -27,15 +27,18 @@ function compare(a: number | bigint, b: number | bigint): number {
   return ba < bb ? -1 : ba > bb ? 1 : 0;
 }
 
+function boundsExtra(name: string, spec: InputSpec, value: number | bigint): Record<string, unknown> {
+  return { input_name: name, input_config: wireSpec(spec), received_value: value };
+}
+
 function boundsError(name: string, spec: InputSpec, value: number | bigint): GraphError | undefined {
   if (spec.kind !== 'INT' && spec.kind !== 'FLOAT') return undefined;
   const { min, max } = spec.options;
-  const extra = () => ({ input_name: name, input_config: wireSpec(spec), received_value: value });
   if (min !== undefined && compare(value, min) < 0) {
-    return graphError('value_smaller_than_min', `${name}`, extra(), { value, min });
+    return graphError('value_smaller_than_min', `${name}`, boundsExtra(name, spec, value), { value, min });
   }
   if (max !== undefined && compare(value, max) > 0) {
-    return graphError('value_bigger_than_max', `${name}`, extra(), { value, max });
+    return graphError('value_bigger_than_max', `${name}`, boundsExtra(name, spec, value), { value, max });
   }
   return undefined;
 }

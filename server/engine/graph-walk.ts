@@ -9,7 +9,10 @@ export function linkedSources(graph: Graph, id: string): string[] {
   const node = graph.get(id);
   if (!node) return [];
   const out: string[] = [];
-  for (const input of Object.values(node.inputs)) if (input.kind === 'link' && graph.has(input.from)) out.push(input.from);
+  for (const name of Object.keys(node.inputs)) {
+    const input = node.inputs[name]!;
+    if (input.kind === 'link' && graph.has(input.from)) out.push(input.from);
+  }
   return out;
 }
 
@@ -38,12 +41,14 @@ export interface LinkIndex {
 /** Indexes the links among `ids` (links leaving the set are dropped). */
 export function indexLinks(graph: Graph, ids: readonly string[]): LinkIndex {
   const position = new Map<string, number>();
-  ids.forEach((id, i) => position.set(id, i));
+  for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
   const start = new Int32Array(ids.length + 1);
   const edges: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     start[i] = edges.length;
-    for (const input of Object.values(graph.get(ids[i]!)!.inputs)) {
+    const inputs = graph.get(ids[i]!)!.inputs;
+    for (const name of Object.keys(inputs)) {
+      const input = inputs[name]!;
       if (input.kind !== 'link') continue;
       const j = position.get(input.from);
       if (j !== undefined) edges.push(j);

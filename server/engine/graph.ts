@@ -44,7 +44,9 @@ export function toGraphInput(value: unknown): GraphInput {
  */
 export function toGraphNode(id: string, node: ApiNode, literals: object | undefined = node.inputs): GraphNode {
   const inputs: Record<string, GraphInput> = {};
-  for (const [name, v] of Object.entries(node.inputs ?? {})) {
+  const given = node.inputs ?? {};
+  for (const name of Object.keys(given)) {
+    const v = given[name];
     const float = typeof v === 'number' && Number.isInteger(v) && literals !== undefined && numberLiteralKind(literals, name) === 'float';
     inputs[name] = float ? { kind: 'const', value: v, floatLiteral: true } : toGraphInput(v);
   }

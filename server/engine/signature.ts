@@ -99,7 +99,7 @@ export async function computeSignatures(
       if (top.expanded) {
         stack.pop();
         keys.set(top.id, keyOf(top.id));
-        await slicer.maybeYield();
+        if (slicer.due) await slicer.maybeYield();
         continue;
       }
       top.expanded = true;

@@ -2,7 +2,7 @@
  * `validate(prompt)`: ComfyUI's validate_prompt. Returns the normalised graph and the outputs that validated, or
  * the top-level error; `nodeErrors` lists each failing node once, with the outputs that depend on it.
  */
-import { apiNodeSchema, type ApiPrompt } from '../protocol/api-prompt.js';
+import { apiNodeSchema, type ApiNode, type ApiPrompt } from '../protocol/api-prompt.js';
 import { checkConstant } from './check-value.js';
 import { graphError, type GraphError } from './errors.js';
 import { fromGraphNode, toGraphNode, type Graph, type GraphInput, type GraphNode } from './graph.js';
@@ -63,23 +63,27 @@ type LinkInput = Extract<GraphInput, { kind: 'link' }>;
 
 interface NodeCheck {
   errors: GraphError[];
-  coerced: Record<string, GraphInput>;
+  coerced: Readonly<Record<string, GraphInput>>;
   /** Linked upstream nodes this node's validity depends on. */
   upstream: string[];
 }
 
+/** A link error's `input_config`: the declared spec on the wire, or null for an undeclared input. */
+function linkConfig(spec: InputSpec | undefined): unknown {
+  return spec ? wireSpec(spec) : null;
+}
+
 /** Checks one link: its node and slot exist and, when `spec` is given (a declared input), the types match. */
 function checkLink(name: string, spec: InputSpec | undefined, input: LinkInput, graph: Graph, registry: NodeRegistry): GraphError | undefined {
-  const config = () => (spec ? wireSpec(spec) : null);
   const source = graph.get(input.from);
   if (!source) {
-    return graphError('bad_linked_input', `${name}: linked node ${input.from} does not exist`, { input_name: name, input_config: config(), received_value: [input.from, input.slot] });
+    return graphError('bad_linked_input', `${name}: linked node ${input.from} does not exist`, { input_name: name, input_config: linkConfig(spec), received_value: [input.from, input.slot] });
   }
   const outputs: OutputsDecl = registry.get(source.classType)!.outputs;
   if (input.slot < 0 || input.slot >= outputs.length) {
     return graphError('bad_linked_input', `${name}: output slot ${input.slot} of node ${input.from} (${source.classType}) is out of range; it has ${outputs.length} output(s)`, {
       input_name: name,
-      input_config: config(),
+      input_config: linkConfig(spec),
       received_value: [input.from, input.slot],
     });
   }
@@ -103,16 +107,29 @@ function linkedType(input: LinkInput, graph: Graph, registry: NodeRegistry): str
   return outputs[input.slot]!.type.name;
 }
 
-const declaredCache = new WeakMap<AnyNodeDefinition, { declared: Record<string, InputSpec>; required: Set<string> }>();
+/** A definition's inputs as validation walks them: every spec by name, in order, and which are required. */
+interface DeclaredInputs {
+  readonly declared: Readonly<Record<string, InputSpec>>;
+  readonly entries: ReadonlyArray<readonly [string, InputSpec]>;
+  readonly required: ReadonlySet<string>;
+}
+
+const declaredCache = new WeakMap<AnyNodeDefinition, DeclaredInputs>();
 
 /** A definition's required and optional specs in one dict, computed once per definition. */
-function declaredInputs(def: AnyNodeDefinition): { declared: Record<string, InputSpec>; required: Set<string> } {
+function declaredInputs(def: AnyNodeDefinition): DeclaredInputs {
   let known = declaredCache.get(def);
   if (!known) {
-    known = { declared: { ...def.inputs.optional, ...def.inputs.required }, required: new Set(Object.keys(def.inputs.required ?? {})) };
+    const declared = { ...def.inputs.optional, ...def.inputs.required };
+    known = { declared, entries: Object.entries(declared), required: new Set(Object.keys(def.inputs.required ?? {})) };
     declaredCache.set(def, known);
   }
   return known;
+}
+
+/** Whether the node's own `validate` covers input `name` (then bounds and combo membership are its business). */
+function ownedByNode(def: AnyNodeDefinition, name: string): boolean {
+  return def.validate !== undefined && (def.validates === undefined || def.validates.includes(name));
 }
 
 /** Runs the node's own `validate` on the inputs it covers; one error per covered input, as ComfyUI reports it. */
@@ -135,12 +152,13 @@ async function customValidation(def: AnyNodeDefinition, covered: Record<string, 
  */
 function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, services: unknown): { check: NodeCheck; custom?: Promise<GraphError[]> } {
   const def = registry.get(node.classType)!;
-  const result: NodeCheck = { errors: [], coerced: { ...node.inputs }, upstream: [] };
-  const owned = (name: string) => def.validate !== undefined && (def.validates === undefined || def.validates.includes(name));
+  // `coerced` is the node's own inputs until a constant's value changes: most nodes change none, and a copy of
+  // each of 100,000 nodes' inputs is garbage the collector has to move.
+  const result: NodeCheck = { errors: [], coerced: node.inputs, upstream: [] };
   const covered: Record<string, unknown> = {};
   const inputTypes: Record<string, string> = {};
-  const { declared, required } = declaredInputs(def);
-  for (const [name, spec] of Object.entries(declared)) {
+  const { declared, entries, required } = declaredInputs(def);
+  for (const [name, spec] of entries) {
     const input = node.inputs[name];
     if (input === undefined) {
       if (required.has(name)) result.errors.push(graphError('required_input_missing', name, { input_name: name }));
@@ -153,20 +171,22 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
       if (err) result.errors.push(err);
       else {
         result.upstream.push(input.from);
-        inputTypes[name] = linkedType(input, graph, registry);
+        if (def.validate) inputTypes[name] = linkedType(input, graph, registry);
       }
     } else {
-      const checked = checkConstant(name, spec, input.value, { services, ownedByNode: owned(name) });
+      const owned = ownedByNode(def, name);
+      const checked = checkConstant(name, spec, input.value, { services, ownedByNode: owned });
       if (!checked.ok) result.errors.push(checked.error);
       else {
-        result.coerced[name] = input.floatLiteral && checked.value === input.value ? input : { kind: 'const', value: checked.value };
-        if (owned(name)) covered[name] = checked.value;
+        if (checked.value !== input.value) result.coerced = { ...result.coerced, [name]: { kind: 'const', value: checked.value } };
+        if (owned) covered[name] = checked.value;
       }
     }
   }
   // Undeclared inputs: ComfyUI passes linked ones through to the node (and drops constants), so only the link
   // itself can be checked.
-  for (const [name, input] of Object.entries(node.inputs)) {
+  for (const name of Object.keys(node.inputs)) {
+    const input = node.inputs[name]!;
     if (name in declared || input.kind !== 'link') continue;
     const err = checkLink(name, undefined, input, graph, registry);
     if (err) result.errors.push(err);
@@ -179,6 +199,13 @@ function checkNode(node: GraphNode, graph: Graph, registry: NodeRegistry, servic
 /** Whether each node and everything upstream of it is free of errors (iterative post-order, memoised). */
 function validity(roots: readonly string[], checks: ReadonlyMap<string, NodeCheck>): Map<string, boolean> {
   const valid = new Map<string, boolean>();
+  // The usual case, and the only one a 100,000-node prompt should pay nothing for: no node has an error.
+  let clean = true;
+  for (const check of checks.values()) if (check.errors.length > 0) clean = false;
+  if (clean) {
+    for (const root of roots) valid.set(root, true);
+    return valid;
+  }
   for (const root of roots) {
     const stack: { id: string; expanded: boolean }[] = [{ id: root, expanded: false }];
     while (stack.length) {
@@ -252,31 +279,55 @@ export async function validatePrompt(prompt: unknown, registry: NodeRegistry, se
     const details = Object.values(nodeErrors).flatMap((e) => e.errors.map((x) => `${x.message}: ${x.details}`)).join('\n');
     return fail(graphError('prompt_outputs_failed_validation', details, {}), nodeErrors);
   }
-  const normalised = new Map<string, GraphNode>();
+  // The parsed graph is this call's own, so the coerced nodes replace theirs in place (same key order).
+  const normalised = graph;
   const wire: ApiPrompt = {};
   const slicer = new Slicer();
   for (const [id, node] of graph) {
-    const n = { ...node, inputs: checks.get(id)?.coerced ?? node.inputs };
-    normalised.set(id, n);
+    const inputs = checks.get(id)?.coerced ?? node.inputs;
+    const n = inputs === node.inputs ? node : { ...node, inputs };
+    if (n !== node) normalised.set(id, n);
     setOwn(wire, id, fromGraphNode(n));
-    await slicer.maybeYield();
+    if (slicer.due) await slicer.maybeYield();
   }
   if (graph.size >= MANY_NODES) rememberOwnKeys(wire, [...graph.keys()]);
   return { ok: true, graph: normalised, prompt: wire, outputs: good, nodeErrors };
 }
 
+/** A plain object: what JSON.parse makes (zod's `z.object` and `z.record` accept at least these). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Whether `node` is plainly a node `apiNodeSchema` accepts as it is: a string class type, plain inputs, and no
+ * `_meta` or one with a string title. Narrower than the schema, which still decides everything else; this only
+ * spares a 100,000-node prompt a schema-parsed copy of every node (`toGraphNode` reads nothing else).
+ */
+function isPlainApiNode(node: unknown): node is ApiNode {
+  if (!isPlainObject(node)) return false;
+  const { class_type: classType, inputs, _meta: meta } = node;
+  if (typeof classType !== 'string' || !isPlainObject(inputs)) return false;
+  return meta === undefined || (isPlainObject(meta) && (meta.title === undefined || typeof meta.title === 'string'));
+}
+
 /** The wire prompt checked node by node against `apiNodeSchema` and converted (`toGraphNode`); undefined when malformed. */
-async function parseGraph(prompt: unknown): Promise<Graph | undefined> {
+async function parseGraph(prompt: unknown): Promise<Map<string, GraphNode> | undefined> {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) return undefined;
   const graph = new Map<string, GraphNode>();
   const slicer = new Slicer();
   // ownKeys: a big parsed prompt's keys are known; Object.entries of it would sort 150,000 keys in one block.
   for (const id of ownKeys(prompt)) {
     const node = (prompt as Record<string, unknown>)[id];
-    const parsed = apiNodeSchema.safeParse(node);
-    if (!parsed.success) return undefined;
-    graph.set(id, toGraphNode(id, parsed.data, (node as { inputs?: object }).inputs));
-    await slicer.maybeYield();
+    if (isPlainApiNode(node)) graph.set(id, toGraphNode(id, node));
+    else {
+      const parsed = apiNodeSchema.safeParse(node);
+      if (!parsed.success) return undefined;
+      graph.set(id, toGraphNode(id, parsed.data, (node as { inputs?: object }).inputs));
+    }
+    if (slicer.due) await slicer.maybeYield();
   }
   return graph;
 }

@@ -45,6 +45,30 @@ describe('validate', () => {
     expect((await errorsOf([1, 2])).error.type).toBe('invalid_prompt');
   });
 
+  it('takes plain nodes as they are and leaves every other shape to the node schema, with the same results', async () => {
+    const out = { class_type: 'StubOutput', inputs: { value: ['1', 0] } };
+    const count = { class_type: 'CountCalls', inputs: { a: 1 } };
+    // Shapes the schema refuses, whichever way they are checked.
+    for (const bad of [{ class_type: 3, inputs: {} }, { ...count, inputs: [1] }, { ...count, _meta: { title: 5 } }, { ...count, _meta: [] }, 'node', null]) {
+      expect((await errorsOf({ '1': bad, '2': out })).error).toMatchObject({ type: 'invalid_prompt', message: 'Invalid prompt' });
+    }
+    // Shapes it accepts: no inputs (an empty dict, so `a` is missing), extra members, a _meta with more than a title, a class-based
+    // object; each gives the node the schema would.
+    const ok = async (node: unknown) => {
+      const r = await engine.validate({ '1': node, '2': out });
+      if (!r.ok) throw new Error(`refused: ${r.error.message}`);
+      return { wire: r.prompt['1'] };
+    };
+    const noInputs = await errorsOf({ '1': { class_type: 'CountCalls' }, '2': out });
+    expect(noInputs.nodeErrors['1']!.errors[0]).toMatchObject({ type: 'required_input_missing', details: 'a' });
+    expect((await ok({ ...count, extra: 1, _meta: { title: 'T', color: 'red' } })).wire).toEqual({ class_type: 'CountCalls', inputs: { a: 1 }, _meta: { title: 'T' } });
+    class Shaped {
+      class_type = 'CountCalls';
+      inputs = { a: 1 };
+    }
+    expect((await ok(new Shaped())).wire).toEqual({ class_type: 'CountCalls', inputs: { a: 1 } });
+  });
+
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['missing required input', { a: undefined }, 'required_input_missing', 'a'],
     ['invalid value type', { a: 'abc' }, 'invalid_input_type', 'a'],
