@@ -38,6 +38,11 @@ async function runDirect(prompt: Prompt, registry: NodeRegistry, ctx: NodeContex
   }
 }
 
+/** An engine over the stub nodes, with the classic result cache. */
+function stubEngine(registry: NodeRegistry): Engine {
+  return new Engine({ registry, services: testServices(), cache: { mode: 'classic' } });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -46,7 +51,7 @@ function median(xs: number[]): number {
 /** Measures one shape; the median of `repeats` runs, after a warm-up. */
 export async function benchEngineOverhead(shape: 'chain' | 'diamond', nodes = 1000, repeats = 15): Promise<EngineOverheadFigures> {
   const registry = new NodeRegistry(stubNodes);
-  const engine = new Engine({ registry, services: testServices(), cache: { mode: 'classic' } });
+  const engine = stubEngine(registry);
   const prompt = (shape === 'chain' ? chainPrompt(nodes) : diamondPrompt(nodes)) as Prompt;
   const n = Object.keys(prompt).length;
   const ctx = { nodeId: '1', signal: new AbortController().signal } as NodeContext;
@@ -91,7 +96,7 @@ export interface ValidateChainFigures {
  * JSON round trip of the same prompt (one pass that reads and allocates about as much) in the same run.
  */
 export async function benchValidateChain(nodes = 100_000, repeats = 7): Promise<ValidateChainFigures> {
-  const engine = new Engine({ registry: new NodeRegistry(stubNodes), services: testServices(), cache: { mode: 'classic' } });
+  const engine = stubEngine(new NodeRegistry(stubNodes));
   const prompt = chainPrompt(nodes);
   const validate: number[] = [];
   const json: number[] = [];

@@ -201,7 +201,12 @@ function validity(roots: readonly string[], checks: ReadonlyMap<string, NodeChec
   const valid = new Map<string, boolean>();
   // The usual case, and the only one a 100,000-node prompt should pay nothing for: no node has an error.
   let clean = true;
-  for (const check of checks.values()) if (check.errors.length > 0) clean = false;
+  for (const check of checks.values()) {
+    if (check.errors.length > 0) {
+      clean = false;
+      break;
+    }
+  }
   if (clean) {
     for (const root of roots) valid.set(root, true);
     return valid;
@@ -279,19 +284,19 @@ export async function validatePrompt(prompt: unknown, registry: NodeRegistry, se
     const details = Object.values(nodeErrors).flatMap((e) => e.errors.map((x) => `${x.message}: ${x.details}`)).join('\n');
     return fail(graphError('prompt_outputs_failed_validation', details, {}), nodeErrors);
   }
-  // The parsed graph is this call's own, so the coerced nodes replace theirs in place (same key order).
-  const normalised = graph;
+  // The parsed graph is this call's own, so it becomes the normalised graph: a coerced node replaces its original
+  // in place (same key order).
   const wire: ApiPrompt = {};
   const slicer = new Slicer();
-  for (const [id, node] of graph) {
-    const inputs = checks.get(id)?.coerced ?? node.inputs;
-    const n = inputs === node.inputs ? node : { ...node, inputs };
-    if (n !== node) normalised.set(id, n);
-    setOwn(wire, id, fromGraphNode(n));
+  for (const [id, parsed] of graph) {
+    const inputs = checks.get(id)?.coerced ?? parsed.inputs;
+    const node = inputs === parsed.inputs ? parsed : { ...parsed, inputs };
+    if (node !== parsed) graph.set(id, node);
+    setOwn(wire, id, fromGraphNode(node));
     if (slicer.due) await slicer.maybeYield();
   }
   if (graph.size >= MANY_NODES) rememberOwnKeys(wire, [...graph.keys()]);
-  return { ok: true, graph: normalised, prompt: wire, outputs: good, nodeErrors };
+  return { ok: true, graph, prompt: wire, outputs: good, nodeErrors };
 }
 
 /** A plain object: what JSON.parse makes (zod's `z.object` and `z.record` accept at least these). */

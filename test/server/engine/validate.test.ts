@@ -52,21 +52,21 @@ describe('validate', () => {
     for (const bad of [{ class_type: 3, inputs: {} }, { ...count, inputs: [1] }, { ...count, _meta: { title: 5 } }, { ...count, _meta: [] }, 'node', null]) {
       expect((await errorsOf({ '1': bad, '2': out })).error).toMatchObject({ type: 'invalid_prompt', message: 'Invalid prompt' });
     }
-    // Shapes it accepts: no inputs (an empty dict, so `a` is missing), extra members, a _meta with more than a title, a class-based
-    // object; each gives the node the schema would.
+    // Shapes it accepts: no inputs (an empty dict, so `a` is missing), extra members, a _meta with more than a
+    // title, a class-based object; each gives the node the schema would.
     const ok = async (node: unknown) => {
       const r = await engine.validate({ '1': node, '2': out });
       if (!r.ok) throw new Error(`refused: ${r.error.message}`);
-      return { wire: r.prompt['1'] };
+      return r.prompt['1'];
     };
     const noInputs = await errorsOf({ '1': { class_type: 'CountCalls' }, '2': out });
     expect(noInputs.nodeErrors['1']!.errors[0]).toMatchObject({ type: 'required_input_missing', details: 'a' });
-    expect((await ok({ ...count, extra: 1, _meta: { title: 'T', color: 'red' } })).wire).toEqual({ class_type: 'CountCalls', inputs: { a: 1 }, _meta: { title: 'T' } });
+    expect(await ok({ ...count, extra: 1, _meta: { title: 'T', color: 'red' } })).toEqual({ class_type: 'CountCalls', inputs: { a: 1 }, _meta: { title: 'T' } });
     class Shaped {
       class_type = 'CountCalls';
       inputs = { a: 1 };
     }
-    expect((await ok(new Shaped())).wire).toEqual({ class_type: 'CountCalls', inputs: { a: 1 } });
+    expect(await ok(new Shaped())).toEqual({ class_type: 'CountCalls', inputs: { a: 1 } });
   });
 
   const cases: [string, Record<string, unknown>, string, string][] = [
